@@ -1,0 +1,75 @@
+package derrors
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/protoadapt"
+
+	"github.com/maillage/maillage/internal/es"
+)
+
+// internalMessage is all a caller learns of an error we did not classify:
+// its text may hold stream names, file paths or another person's data.
+const internalMessage = "internal error"
+
+// ToStatus turns err into a gRPC status error by the table in the package
+// comment. It returns nil for nil. A gRPC status error passes through as is.
+// Callers that want the cause of an Internal status logged must log err
+// themselves: ToStatus never copies the text of an unclassified error.
+func ToStatus(err error) error {
+	if err == nil {
+		return nil
+	}
+	// A status built on purpose by the handler (or by grpc itself) wins
+	// over anything it might wrap.
+	if _, ok := err.(interface{ GRPCStatus() *status.Status }); ok {
+		return err
+	}
+	if ie, ok := errors.AsType[*InvalidError](err); ok {
+		br := &errdetails.BadRequest{FieldViolations: make([]*errdetails.BadRequest_FieldViolation, len(ie.Violations))}
+		for i, v := range ie.Violations {
+			br.FieldViolations[i] = &errdetails.BadRequest_FieldViolation{Field: v.Field, Description: v.Description}
+		}
+		return withDetails(codes.InvalidArgument, ie.Error(), br)
+	}
+	if re, ok := errors.AsType[*RuleError](err); ok {
+		pf := &errdetails.PreconditionFailure{Violations: []*errdetails.PreconditionFailure_Violation{{
+			Type:        re.Rule,
+			Subject:     re.Subject,
+			Description: re.Reason,
+		}}}
+		return withDetails(codes.FailedPrecondition, re.Reason, pf)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return status.Error(codes.NotFound, err.Error())
+	case errors.Is(err, es.ErrConflict):
+		return status.Error(codes.Aborted, "changed by another request since it was read, reload and retry: "+err.Error())
+	case errors.Is(err, ErrPermission):
+		return status.Error(codes.PermissionDenied, err.Error())
+	case errors.Is(err, ErrUnauthenticated):
+		return status.Error(codes.Unauthenticated, err.Error())
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, context.Canceled.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, context.DeadlineExceeded.Error())
+	}
+	// A status wrapped with context ("load person: rpc error: …") keeps its
+	// code; status.FromError unwraps it.
+	if st, ok := status.FromError(err); ok {
+		return st.Err()
+	}
+	return status.Error(codes.Internal, internalMessage)
+}
+
+func withDetails(c codes.Code, msg string, detail protoadapt.MessageV1) error {
+	st := status.New(c, msg)
+	if withD, err := st.WithDetails(detail); err == nil {
+		st = withD
+	}
+	return st.Err()
+}

@@ -1,0 +1,234 @@
+// Package es is Maillage's event store contract: every service writes its
+// domain events through it and every projection reads them back through it.
+//
+// A stream holds the events of one aggregate, named "<category>-<id>"
+// (parcours-01J…, partner-…). Streams are versioned from 1; a store also
+// gives each event a global Position, an opaque token that orders all events
+// of the store. Neither leaks the engine underneath: the JetStream backend
+// (package es/jetstream) and a KurrentDB backend both fit it, and both run the
+// conformance suite in es/estest.
+//
+// Appends use optimistic concurrency (ExpectedVersion, ErrConflict) and are
+// idempotent by request id: re-sending an append with the same RequestID
+// writes nothing and answers as the first call did.
+package es
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Store is the event store. Implementations are safe for concurrent use.
+type Store interface {
+	// Append writes events at the end of stream, atomically: all or none.
+	// It fails with a *ConflictError (errors.Is ErrConflict) when the stream
+	// is not at expected. When req.RequestID was already appended to this
+	// store, it writes nothing and returns the first append's result.
+	Append(ctx context.Context, stream string, expected ExpectedVersion, req AppendRequest) (AppendResult, error)
+
+	// Read returns the events of stream whose version is at least from, in
+	// order. A stream that was never written reads as no events.
+	Read(ctx context.Context, stream string, from Version, opts ...ReadOption) ([]RecordedEvent, error)
+
+	// Subscribe delivers every event after the position from (the zero
+	// Position means from the start), in global order, first the stored
+	// ones then live ones, until ctx is cancelled or Close is called.
+	Subscribe(ctx context.Context, from Position, filter Filter) (Subscription, error)
+
+	// Head returns the position of the last event that filter matches, or
+	// the zero Position when there is none.
+	Head(ctx context.Context, filter Filter) (Position, error)
+
+	// Close releases the store's connections. It does not stop an embedded
+	// server the store did not start.
+	Close() error
+}
+
+// Subscription is a running, ordered read of the store.
+// Next and Close may be called from different goroutines.
+type Subscription interface {
+	// Next blocks until the next event, ctx is done, or the subscription
+	// is closed (then it returns ErrClosed).
+	Next(ctx context.Context) (RecordedEvent, error)
+	Close() error
+}
+
+// Version is the number of events in a stream once an event is written:
+// the first event of a stream has version 1.
+type Version uint64
+
+// ExpectedVersion states what an append expects of the stream.
+type ExpectedVersion struct {
+	kind    expectKind
+	version Version
+}
+
+type expectKind uint8
+
+const (
+	expectAny expectKind = iota
+	expectNoStream
+	expectExact
+)
+
+// Any appends whatever the stream's version.
+var Any = ExpectedVersion{kind: expectAny}
+
+// NoStream appends only if the stream has no event yet.
+var NoStream = ExpectedVersion{kind: expectNoStream}
+
+// Exactly appends only if the stream is at version v; Exactly(0) is NoStream.
+func Exactly(v Version) ExpectedVersion {
+	if v == 0 {
+		return NoStream
+	}
+	return ExpectedVersion{kind: expectExact, version: v}
+}
+
+// IsAny reports whether e accepts any version.
+func (e ExpectedVersion) IsAny() bool { return e.kind == expectAny }
+
+// Version returns the version e expects (0 for NoStream) and whether e
+// expects one at all.
+func (e ExpectedVersion) Version() (Version, bool) {
+	return e.version, e.kind != expectAny
+}
+
+func (e ExpectedVersion) String() string {
+	switch e.kind {
+	case expectAny:
+		return "any"
+	case expectNoStream:
+		return "no stream"
+	default:
+		return fmt.Sprintf("version %d", e.version)
+	}
+}
+
+// EventData is an event to append: its type is the protobuf full name of
+// its payload (maillage.events.v1.TransitionAnticipated) and Data the
+// payload's protobuf binary encoding.
+type EventData struct {
+	ID   string // a ULID; the store assigns one when empty
+	Type string
+	Data []byte
+}
+
+// Metadata travels with every event of one append.
+type Metadata struct {
+	Actor         string    // the professional (token subject) who acted
+	Organisation  string    // FINESS or SIRET the actor acted for
+	RequestID     string    // the caller's idempotency key
+	CorrelationID string    // the conversation this belongs to
+	CausationID   string    // the event or request that caused it
+	OccurredAt    time.Time // when the fact happened, by the deciding clock
+}
+
+// AppendRequest is one atomic append.
+type AppendRequest struct {
+	Events   []EventData
+	Metadata Metadata
+}
+
+// AppendResult says where an append landed.
+type AppendResult struct {
+	FirstVersion Version  // version of the first event written
+	LastVersion  Version  // the stream's version after the append
+	Position     Position // global position of the last event written
+	Duplicate    bool     // the request id had been appended before; nothing was written
+}
+
+// RecordedEvent is an event as stored.
+type RecordedEvent struct {
+	ID         string
+	Stream     string
+	Version    Version
+	Position   Position
+	Type       string
+	Data       []byte
+	Metadata   Metadata
+	RecordedAt time.Time
+}
+
+// Category returns the category of the event's stream.
+func (e RecordedEvent) Category() string { return Category(e.Stream) }
+
+// Filter selects events by stream category; an empty filter selects all.
+type Filter struct {
+	Categories []string
+}
+
+// Matches reports whether the filter selects events of stream.
+func (f Filter) Matches(stream string) bool {
+	if len(f.Categories) == 0 {
+		return true
+	}
+	c := Category(stream)
+	for _, want := range f.Categories {
+		if c == want {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadOption tunes a Read.
+type ReadOption func(*ReadOptions)
+
+// ReadOptions is what ReadOptions gather; backends read it with Options.
+type ReadOptions struct {
+	// After is a position known to be at or before the event at version
+	// from-1 (a snapshot's position). Backends may start their scan there.
+	After Position
+}
+
+// AfterPosition tells Read that the events it is asked for all come after
+// p: a snapshot's position, so a backend reads only the stream's tail.
+func AfterPosition(p Position) ReadOption {
+	return func(o *ReadOptions) { o.After = p }
+}
+
+// Options applies opts.
+func Options(opts []ReadOption) ReadOptions {
+	var o ReadOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+// StreamName joins a category and an id into a stream name.
+func StreamName(category, id string) string { return category + "-" + id }
+
+// Category returns the part of a stream name before its first '-'.
+func Category(stream string) string {
+	if i := strings.IndexByte(stream, '-'); i >= 0 {
+		return stream[:i]
+	}
+	return stream
+}
+
+// Errors of the contract. Backends wrap them; test with errors.Is.
+var (
+	ErrConflict       = errors.New("es: stream version conflict")
+	ErrClosed         = errors.New("es: closed")
+	ErrInvalidStream  = errors.New("es: invalid stream name")
+	ErrInvalidRequest = errors.New("es: invalid append")
+)
+
+// ConflictError is returned when an append's expectation does not hold.
+type ConflictError struct {
+	Stream   string
+	Expected ExpectedVersion
+	Actual   Version // the stream's version as the store saw it
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("es: stream %s is at version %d, append expected %s", e.Stream, e.Actual, e.Expected)
+}
+
+// Is makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
