@@ -87,7 +87,9 @@ func newHandler(t *testing.T, store es.Store, cacheSize int) *decider.Handler[*t
 	return h
 }
 
-func md(req string) decider.Options { return decider.Options{Metadata: es.Metadata{RequestID: req, Actor: "prof-1"}} }
+func md(req string) decider.Options {
+	return decider.Options{Metadata: es.Metadata{RequestID: req, Actor: "prof-1"}}
+}
 
 func TestHandlerDecidesAndAppends(t *testing.T) {
 	store := newStore(t)
