@@ -1,0 +1,216 @@
+// Package app assembles maillaged: the event store (embedded NATS
+// JetStream, or an external cluster), the signing key, the gRPC server and
+// the services, and takes them down in the order that loses no
+// acknowledged write.
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"google.golang.org/grpc"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/es/natsjs"
+	"github.com/maillage/maillage/internal/natsembed"
+	mserver "github.com/maillage/maillage/internal/server"
+)
+
+// Service is what each service module gives maillaged.
+type Service interface {
+	Name() string                  // full gRPC service name, for health
+	Register(*grpc.Server)         // its handlers
+	Run(ctx context.Context) error // background work (projections) until ctx ends
+	Ready() <-chan struct{}        // closed once it can answer (views caught up)
+}
+
+// App is a running maillaged.
+type App struct {
+	cfg      Config
+	log      *slog.Logger
+	ns       *server.Server // embedded NATS, nil with an external one
+	nc       *nats.Conn
+	store    es.Store
+	srv      *mserver.Server
+	services []Service
+	addr     net.Addr
+	caFile   string
+}
+
+// New opens everything maillaged needs, without serving yet.
+func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	a := &App{cfg: cfg, log: cfg.Logger}
+	defer func() {
+		if err != nil {
+			a.closeStore()
+		}
+	}()
+	if err := a.openStore(ctx); err != nil {
+		return nil, err
+	}
+	verifier, err := a.verifier()
+	if err != nil {
+		return nil, err
+	}
+	tlsCfg, err := a.tls()
+	if err != nil {
+		return nil, err
+	}
+	a.srv, err = mserver.New(mserver.Config{Addr: cfg.Addr, MetricsAddr: cfg.MetricsAddr, TLS: tlsCfg, Verifier: verifier, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if a.services, err = a.buildServices(); err != nil {
+		return nil, err
+	}
+	for _, s := range a.services {
+		s.Register(a.srv.GRPC())
+		a.srv.Health().SetServingStatus(s.Name(), healthpb.HealthCheckResponse_NOT_SERVING)
+	}
+	if a.addr, err = a.srv.Listen(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Addr is the gRPC address maillaged listens on.
+func (a *App) Addr() net.Addr { return a.addr }
+
+// MetricsAddr is the metrics endpoint's address, nil when off.
+func (a *App) MetricsAddr() net.Addr { return a.srv.MetricsAddr() }
+
+// CAFile is the CA certificate clients should trust with --tls=auto.
+func (a *App) CAFile() string { return a.caFile }
+
+// Store is the event store, for tests and tools in this binary.
+func (a *App) Store() es.Store { return a.store }
+
+// Run serves until ctx is done, then shuts down: the gRPC server first
+// (in-flight commands finish and their appends are acknowledged), then the
+// services (projections save their checkpoints), then NATS (the embedded
+// server flushes its store).
+func (a *App) Run(ctx context.Context) error {
+	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	svcErrs := make(chan error, len(a.services))
+	for _, s := range a.services {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Run(svcCtx); err != nil {
+				svcErrs <- fmt.Errorf("%s: %w", s.Name(), err)
+			}
+		}()
+		go a.markServingWhenReady(svcCtx, s)
+	}
+	srvCtx, stopServer := context.WithCancel(ctx)
+	defer stopServer()
+	served := make(chan error, 1)
+	go func() { served <- a.srv.Serve(srvCtx) }()
+
+	var errs []error
+	select {
+	case <-ctx.Done():
+	case err := <-svcErrs:
+		// A projection that stops leaves views frozen: better to stop
+		// serving than to answer from them.
+		errs = append(errs, err)
+		a.log.Error("a service stopped; shutting down", "err", err)
+	}
+	stopServer()
+	if err := <-served; err != nil {
+		errs = append(errs, err)
+	}
+	stopServices()
+	wg.Wait()
+	close(svcErrs)
+	for err := range svcErrs {
+		errs = append(errs, err)
+	}
+	a.closeStore()
+	a.log.Info("maillaged stopped")
+	return errors.Join(errs...)
+}
+
+func (a *App) markServingWhenReady(ctx context.Context, s Service) {
+	select {
+	case <-s.Ready():
+		a.srv.Health().SetServingStatus(s.Name(), healthpb.HealthCheckResponse_SERVING)
+	case <-ctx.Done():
+	}
+}
+
+func (a *App) openStore(ctx context.Context) error {
+	opts := []nats.Option{nats.Name("maillaged"), nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond)}
+	if a.cfg.NATSURL == "" {
+		ncfg := natsembed.Config{StoreDir: a.cfg.natsDir(), Sync: a.cfg.Sync, NoListen: a.cfg.NATSListen == ""}
+		if a.cfg.NATSListen != "" {
+			host, port, err := splitHostPort(a.cfg.NATSListen)
+			if err != nil {
+				return fmt.Errorf("--nats-listen: %w", err)
+			}
+			ncfg.Host, ncfg.Port = host, port
+		}
+		ns, err := natsembed.Start(ncfg)
+		if err != nil {
+			return err
+		}
+		a.ns = ns
+		opts = append(opts, nats.InProcessServer(ns))
+	}
+	nc, err := nats.Connect(a.cfg.NATSURL, opts...)
+	if err != nil {
+		return fmt.Errorf("connect to NATS: %w", err)
+	}
+	a.nc = nc
+	a.store, err = natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas})
+	if err != nil {
+		return err
+	}
+	where := "embedded, " + a.cfg.natsDir()
+	if a.cfg.NATSURL != "" {
+		where = a.cfg.NATSURL
+	}
+	a.log.Info("event store open", "nats", where, "sync", a.cfg.Sync, "replicas", a.cfg.Replicas)
+	return nil
+}
+
+func (a *App) closeStore() {
+	if a.store != nil {
+		a.store.Close()
+	}
+	if a.nc != nil {
+		a.nc.Drain()
+		a.nc.Close()
+	}
+	if a.ns != nil {
+		a.ns.Shutdown()
+		a.ns.WaitForShutdown()
+	}
+}
+
+func (a *App) verifier() (*auth.Verifier, error) {
+	key, err := auth.LoadOrCreateSigningKey(a.cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewVerifier(auth.VerifierConfig{Keys: auth.NewStaticKeys(key.Public().(ed25519.PublicKey)), Now: a.cfg.Now})
+}

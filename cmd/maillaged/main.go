@@ -1,0 +1,115 @@
+// Command maillaged is the Maillage server: every service in one binary.
+//
+// Alone, it runs everything on an embedded NATS JetStream server whose data
+// lives under --data; with --nats it joins an external NATS cluster, and
+// --services picks the services this instance runs. Every flag has an
+// environment variable (MAILLAGE_…) for containers and systemd units.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/maillage/maillage/cmd/internal/app"
+	"github.com/maillage/maillage/internal/natsembed"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "maillaged:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, logCfg, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Logger, err = newLogger(logCfg, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	msg := []any{"grpc", a.Addr().String(), "data", cfg.DataDir}
+	if a.CAFile() != "" {
+		msg = append(msg, "tls_ca", a.CAFile())
+	}
+	if m := a.MetricsAddr(); m != nil {
+		msg = append(msg, "metrics", "http://"+m.String()+"/metrics")
+	}
+	cfg.Logger.Info("maillaged started; get a token with: maillagectl token --org FINESS --role coordinateur", msg...)
+	return a.Run(ctx)
+}
+
+type logConfig struct{ format, level string }
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (app.Config, logConfig, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg app.Config
+	var lc logConfig
+	var services, sync, replicas string
+	fs := flag.NewFlagSet("maillaged", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DataDir, "data", env("MAILLAGE_DATA", "./data"), "data directory: event store, signing key, TLS, view checkpoints (env MAILLAGE_DATA)")
+	fs.StringVar(&cfg.Addr, "addr", env("MAILLAGE_ADDR", "127.0.0.1:7443"), "gRPC listen address (env MAILLAGE_ADDR)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("MAILLAGE_METRICS_ADDR", "127.0.0.1:9464"), `Prometheus /metrics address, or "off" (env MAILLAGE_METRICS_ADDR)`)
+	fs.StringVar(&services, "services", env("MAILLAGE_SERVICES", strings.Join(app.AllServices, ",")), "services this instance runs (env MAILLAGE_SERVICES)")
+	fs.StringVar(&cfg.NATSURL, "nats", env("MAILLAGE_NATS_URL", ""), "external NATS URL(s), comma-separated; empty runs the embedded server (env MAILLAGE_NATS_URL)")
+	fs.StringVar(&cfg.NATSListen, "nats-listen", env("MAILLAGE_NATS_LISTEN", ""), "expose the embedded NATS on host:port; empty keeps it in-process (env MAILLAGE_NATS_LISTEN)")
+	fs.StringVar(&sync, "sync", env("MAILLAGE_SYNC", "always"), `embedded store fsync: "always" (an acknowledged write survives a machine crash) or "interval" (survives a process crash; faster) (env MAILLAGE_SYNC)`)
+	fs.StringVar(&replicas, "replicas", env("MAILLAGE_REPLICAS", "1"), "replicas of the events stream: 3 on a NATS cluster (env MAILLAGE_REPLICAS)")
+	fs.StringVar(&cfg.TLS, "tls", env("MAILLAGE_TLS", app.TLSAuto), `"auto" (local CA under <data>/tls), "files" (--tls-cert, --tls-key) or "off" (loopback only) (env MAILLAGE_TLS)`)
+	fs.StringVar(&cfg.TLSCert, "tls-cert", env("MAILLAGE_TLS_CERT", ""), "server certificate PEM, with --tls=files (env MAILLAGE_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", env("MAILLAGE_TLS_KEY", ""), "server key PEM, with --tls=files (env MAILLAGE_TLS_KEY)")
+	fs.StringVar(&lc.format, "log-format", env("MAILLAGE_LOG_FORMAT", "text"), `"text" or "json" (env MAILLAGE_LOG_FORMAT)`)
+	fs.StringVar(&lc.level, "log-level", env("MAILLAGE_LOG_LEVEL", "info"), "debug, info, warn or error (env MAILLAGE_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, lc, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, lc, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	cfg.Services = strings.Split(services, ",")
+	cfg.Sync = natsembed.SyncPolicy(sync)
+	n, err := strconv.Atoi(replicas)
+	if err != nil {
+		return cfg, lc, fmt.Errorf("--replicas=%q: %w", replicas, err)
+	}
+	cfg.Replicas = n
+	return cfg, lc, nil
+}
+
+func newLogger(lc logConfig, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(lc.level)); err != nil {
+		return nil, fmt.Errorf("--log-level=%q: %w", lc.level, err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch lc.format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, errors.New(`--log-format: want "text" or "json"`)
+}

@@ -1,0 +1,84 @@
+package parcours
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/projection"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+)
+
+// Config of the parcours service.
+type Config struct {
+	Store es.Store      // required
+	Codec *decider.Codec // default: no upcaster
+	// CheckpointDir keeps the view's checkpoint; "" rebuilds at each start.
+	CheckpointDir string
+	// ViewWait bounds how long a query waits for min_position; default 2s.
+	ViewWait time.Duration
+	Now      func() time.Time // default time.Now
+	NewID    func() string    // default ULIDs
+	Logger   *slog.Logger
+}
+
+// Service is the parcours gRPC service: commands on people's coordination
+// files, and their coordinated views.
+type Service struct {
+	parcoursv1.UnimplementedParcoursServiceServer
+	cfg     Config
+	persons *decider.Handler[*PersonState, Command]
+	views   *Views
+	runner  *projection.Runner
+}
+
+// New returns the service; Run must run for views to fill.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("parcours: Store is required")
+	}
+	if cfg.Codec == nil {
+		cfg.Codec = decider.NewCodec(nil)
+	}
+	if cfg.ViewWait == 0 {
+		cfg.ViewWait = 2 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	persons, err := decider.NewHandler(decider.HandlerConfig[*PersonState, Command]{
+		Store: cfg.Store, Codec: cfg.Codec, Decider: Person, Category: Category, Now: cfg.Now, NewID: cfg.NewID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	views := NewViews(cfg.Codec)
+	runner, err := projection.NewRunner(projection.Config{Store: cfg.Store, Projection: views, Dir: cfg.CheckpointDir, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, persons: persons, views: views, runner: runner}, nil
+}
+
+// Name is the gRPC service name.
+func (s *Service) Name() string { return parcoursv1.ParcoursService_ServiceDesc.ServiceName }
+
+// Register adds the handlers to g.
+func (s *Service) Register(g *grpc.Server) { parcoursv1.RegisterParcoursServiceServer(g, s) }
+
+// Run keeps the coordinated views up to date until ctx ends.
+func (s *Service) Run(ctx context.Context) error { return s.runner.Run(ctx) }
+
+// Ready is closed once the views have caught up with the store.
+func (s *Service) Ready() <-chan struct{} { return s.runner.Ready() }
+
+// Views returns the coordinated views, for benchmarks and tests.
+func (s *Service) Views() *Views { return s.views }

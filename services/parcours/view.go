@@ -1,0 +1,320 @@
+package parcours
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/derrors"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/projection"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+)
+
+// Views is the projection of every person's coordinated view (fiche de
+// coordination), by person id. The projection runner calls Apply from one
+// goroutine; Get, Len and Snapshot may be called concurrently with it.
+type Views struct {
+	codec *decider.Codec
+
+	mu    sync.RWMutex
+	views map[string]*parcoursv1.CoordinatedView // by person id
+}
+
+var _ projection.Projection = (*Views)(nil)
+
+// NewViews returns an empty projection that decodes events with codec
+// (nil: a codec with no upcaster).
+func NewViews(codec *decider.Codec) *Views {
+	return &Views{codec: orDefault(codec), views: map[string]*parcoursv1.CoordinatedView{}}
+}
+
+func orDefault(codec *decider.Codec) *decider.Codec {
+	if codec == nil {
+		return decider.NewCodec(nil)
+	}
+	return codec
+}
+
+// Name is the projection's durable name; bump its version when the view's
+// shape changes, so that it is rebuilt from the start.
+func (v *Views) Name() string { return "parcours-view-v1" }
+
+// Filter selects the events of every person's file.
+func (v *Views) Filter() es.Filter { return es.Filter{Categories: []string{Category}} }
+
+// Apply folds ev into its person's view. Events already folded (a version
+// at or below the view's) are skipped, so a redelivery is harmless. An
+// event of maillage.events.v1 that cannot be decoded is an error: the view
+// would silently be wrong.
+func (v *Views) Apply(ev es.RecordedEvent) error {
+	personID, ok := strings.CutPrefix(ev.Stream, Category+"-")
+	if !ok {
+		return nil // not a person's file: outside Filter
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	view, err := foldEvent(v.views[personID], personID, ev, v.codec)
+	if err != nil {
+		return err
+	}
+	if view != nil {
+		v.views[personID] = view
+	}
+	return nil
+}
+
+// Get returns a copy of the person's coordinated view, and false when the
+// person has none (never enrolled, or not projected yet).
+func (v *Views) Get(personID string) (*parcoursv1.CoordinatedView, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	view, ok := v.views[personID]
+	if !ok {
+		return nil, false
+	}
+	// A copy: the caller may read or change it while Apply folds.
+	return proto.CloneOf(view), true
+}
+
+// Len returns the number of people with a view.
+func (v *Views) Len() int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return len(v.views)
+}
+
+// FoldView folds events of the person's stream, in stream order, into the
+// person's coordinated view: the fold Apply uses, for a view as it was at
+// an instant (pass EventsAsOf). It fails with an error wrapping
+// derrors.ErrNotFound when the events make no view (the person was not
+// enrolled yet), and with an error when an event belongs to another stream.
+func FoldView(personID string, events []es.RecordedEvent, codec *decider.Codec) (*parcoursv1.CoordinatedView, error) {
+	codec = orDefault(codec)
+	stream := StreamOf(personID)
+	var view *parcoursv1.CoordinatedView
+	for _, ev := range events {
+		if ev.Stream != stream {
+			// Folding another person's event would disclose it.
+			return nil, fmt.Errorf("parcours view of %s: event %s is of stream %s", personID, ev.ID, ev.Stream)
+		}
+		var err error
+		if view, err = foldEvent(view, personID, ev, codec); err != nil {
+			return nil, err
+		}
+	}
+	if view == nil {
+		return nil, fmt.Errorf("parcours view of person %s: no event: %w", personID, derrors.ErrNotFound)
+	}
+	return view, nil
+}
+
+// EventsAsOf returns the events that had occurred at asOf (by their
+// OccurredAt, or RecordedAt when that is unset, as the view dates them).
+func EventsAsOf(events []es.RecordedEvent, asOf time.Time) []es.RecordedEvent {
+	var out []es.RecordedEvent
+	for _, ev := range events {
+		if !occurredAt(ev).After(asOf) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// occurredAt is when the fact happened by the deciding clock, or when the
+// store recorded it for an event written without that metadata.
+func occurredAt(ev es.RecordedEvent) time.Time {
+	if !ev.Metadata.OccurredAt.IsZero() {
+		return ev.Metadata.OccurredAt
+	}
+	return ev.RecordedAt
+}
+
+// eventsPackage prefixes the stored type of the events this view is made of.
+const eventsPackage = "maillage.events.v1."
+
+// foldEvent folds one event of personID's stream into view, which is nil
+// until the person's first folded event, and returns the view. It decodes
+// before it changes anything, so an error leaves view as it was.
+func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.RecordedEvent, codec *decider.Codec) (*parcoursv1.CoordinatedView, error) {
+	if view != nil && uint64(ev.Version) <= view.GetVersion() {
+		return view, nil
+	}
+	payload, err := codec.Decode(ev)
+	if err != nil {
+		if strings.HasPrefix(ev.Type, eventsPackage) {
+			return nil, fmt.Errorf("parcours view of person %s: %w", personID, err)
+		}
+		// Another package's event in the stream (audit, a newer major
+		// version): not part of this view.
+		payload = nil
+	}
+	when := occurredAt(ev)
+	entry := &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(when)}
+	switch e := payload.(type) {
+	case *eventsv1.PersonEnrolled:
+		view = orNewView(view, personID)
+		view.Enrolled = &parcoursv1.Enrollment{
+			Ins:             e.Ins,
+			BirthDate:       e.GetBirthDate(),
+			Domicile:        domicileView(e.GetDomicile()),
+			PublicConcerned: e.GetPublicConcerned(),
+			LegalProtection: e.GetLegalProtection(),
+			RequestOrigin:   e.GetRequestOrigin(),
+			EnrolledAt:      timestamppb.New(when),
+		}
+		entry.Summary = enrolledSummary(e)
+	case *eventsv1.CoordinatorAssigned:
+		view = orNewView(view, personID)
+		view.Coordinator = &parcoursv1.Coordinator{
+			ProfessionalId: e.GetProfessionalId(),
+			OrganisationId: e.GetOrganisationId(),
+			DisplayName:    e.GetDisplayName(),
+			Since:          timestamppb.New(when),
+		}
+		entry.Summary = coordinatorSummary(e)
+	case *eventsv1.TransitionAnticipated:
+		view = orNewView(view, personID)
+		view.Transitions = append(view.Transitions, &parcoursv1.Transition{
+			TransitionId:       e.GetTransitionId(),
+			Kind:               e.GetKind(),
+			FromSetting:        e.GetFromSetting(),
+			ToSetting:          e.GetToSetting(),
+			PlannedDate:        e.GetPlannedDate(),
+			ReceivingPartnerId: e.GetReceivingPartnerId(),
+			State:              parcoursv1.TransitionState_TRANSITION_STATE_ANTICIPATED,
+		})
+		// The API promises planned-date order; "YYYY-MM-DD" sorts as text,
+		// and a stable sort keeps same-day transitions in recorded order.
+		slices.SortStableFunc(view.Transitions, func(a, b *parcoursv1.Transition) int {
+			return strings.Compare(a.GetPlannedDate(), b.GetPlannedDate())
+		})
+		entry.Summary = transitionSummary(e)
+	case *eventsv1.RuptureDetected:
+		view = orNewView(view, personID)
+		view.Ruptures = append(view.Ruptures, &parcoursv1.Rupture{
+			RuptureId:    e.GetRuptureId(),
+			Kind:         e.GetKind(),
+			Description:  e.GetDescription(),
+			DetectedOn:   e.GetDetectedOn(),
+			TransitionId: e.GetTransitionId(),
+			State:        parcoursv1.RuptureState_RUPTURE_STATE_OPEN,
+		})
+		entry.Summary = ruptureSummary(e)
+	default:
+		// An event the view does not show still moves the file's version:
+		// clients pass the view's version as expected_version.
+		if view != nil {
+			view.Version, view.Position = uint64(ev.Version), ev.Position.String()
+		}
+		return view, nil
+	}
+	entry.EventType = string(payload.ProtoReflect().Descriptor().Name())
+	view.Timeline = append(view.Timeline, entry)
+	view.Version, view.Position = uint64(ev.Version), ev.Position.String()
+	return view, nil
+}
+
+func orNewView(view *parcoursv1.CoordinatedView, personID string) *parcoursv1.CoordinatedView {
+	if view == nil {
+		return &parcoursv1.CoordinatedView{PersonId: personID}
+	}
+	return view
+}
+
+func domicileView(d *eventsv1.Domicile) *parcoursv1.Domicile {
+	if d == nil {
+		return nil
+	}
+	return &parcoursv1.Domicile{CommuneInsee: d.GetCommuneInsee(), Latitude: d.Latitude, Longitude: d.Longitude}
+}
+
+// maxViewSize bounds one view in a snapshot, so that a corrupt length
+// cannot make Restore allocate without limit. Far above any real file.
+const maxViewSize = 64 << 20
+
+// Snapshot writes every view, in person id order, each as its length
+// (uvarint) then its protobuf encoding.
+func (v *Views) Snapshot(w io.Writer) error {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	bw := bufio.NewWriter(w)
+	var buf []byte
+	for _, id := range slices.Sorted(maps.Keys(v.views)) {
+		var err error
+		buf, err = proto.MarshalOptions{Deterministic: true}.MarshalAppend(buf[:0], v.views[id])
+		if err != nil {
+			return fmt.Errorf("snapshot parcours view of person %s: %w", id, err)
+		}
+		if _, err := bw.Write(binary.AppendUvarint(nil, uint64(len(buf)))); err != nil {
+			return fmt.Errorf("snapshot parcours views: %w", err)
+		}
+		if _, err := bw.Write(buf); err != nil {
+			return fmt.Errorf("snapshot parcours views: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("snapshot parcours views: %w", err)
+	}
+	return nil
+}
+
+// Restore reads what Snapshot wrote into an empty Views. On error (a
+// truncated or corrupt snapshot) it leaves v empty.
+func (v *Views) Restore(r io.Reader) error {
+	views := map[string]*parcoursv1.CoordinatedView{}
+	br := bufio.NewReader(r)
+	for n := 1; ; n++ {
+		size, err := binary.ReadUvarint(br)
+		if err == io.EOF {
+			break // a clean end, between two views
+		}
+		if err != nil {
+			// io.ErrUnexpectedEOF when the length itself is cut short.
+			return fmt.Errorf("restore parcours views: length of view %d: %w", n, err)
+		}
+		if size > maxViewSize {
+			return fmt.Errorf("restore parcours views: view %d has %d bytes, more than %d: corrupt snapshot", n, size, maxViewSize)
+		}
+		// ReadAll grows with what is really there, so a truncated
+		// snapshot costs no more than its own size.
+		data, err := io.ReadAll(io.LimitReader(br, int64(size)))
+		if err != nil {
+			return fmt.Errorf("restore parcours views: view %d: %w", n, err)
+		}
+		if uint64(len(data)) != size {
+			return fmt.Errorf("restore parcours views: view %d has %d of its %d bytes: %w", n, len(data), size, io.ErrUnexpectedEOF)
+		}
+		view := &parcoursv1.CoordinatedView{}
+		if err := proto.Unmarshal(data, view); err != nil {
+			return fmt.Errorf("restore parcours views: view %d: %w", n, err)
+		}
+		id := view.GetPersonId()
+		if id == "" {
+			return fmt.Errorf("restore parcours views: view %d has no person id", n)
+		}
+		if _, dup := views[id]; dup {
+			return fmt.Errorf("restore parcours views: view %d: person %s appears twice", n, id)
+		}
+		views[id] = view
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.views) != 0 {
+		return errors.New("restore parcours views: the projection is not empty")
+	}
+	v.views = views
+	return nil
+}
