@@ -16,7 +16,7 @@ import (
 
 // Config of the parcours service.
 type Config struct {
-	Store es.Store      // required
+	Store es.Store       // required
 	Codec *decider.Codec // default: no upcaster
 	// CheckpointDir keeps the view's checkpoint; "" rebuilds at each start.
 	CheckpointDir string

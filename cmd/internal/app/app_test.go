@@ -165,5 +165,3 @@ func mustNil(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-
-

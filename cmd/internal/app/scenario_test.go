@@ -212,4 +212,3 @@ func refusals(t *testing.T, api parcoursv1.ParcoursServiceClient, person string,
 		t.Fatalf("refused requests changed the file: %d events, then %d", len(before), len(after))
 	}
 }
-
