@@ -85,3 +85,10 @@ test: ## Run every test of every module, with the race detector.
 	    *"matched no packages"*) continue;; esac; \
 	  (cd $$m && go test -race -count=1 -timeout 8m ./...); \
 	done
+
+# Where `make run` keeps its data; override: make run DATA=/var/lib/maillage
+DATA ?= ./data
+
+.PHONY: run
+run: ## Run maillaged on the embedded default (NATS JetStream in-process, data under ./data).
+	go run ./cmd/maillaged --data $(DATA)
