@@ -164,7 +164,12 @@ func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedVi
 
 // convertError is where the service's errors become gRPC statuses.
 func convertError(err error) error {
+	var rule *derrors.RuleError
 	switch {
+	case errors.As(err, &rule) && rule.Rule == "person.already_enrolled":
+		// The API promises ALREADY_EXISTS here: the integrator's record
+		// and ours are the same person; there is nothing to retry.
+		return status.Error(codes.AlreadyExists, rule.Reason)
 	case errors.Is(err, projection.ErrBehind):
 		return status.Error(codes.Unavailable, fmt.Sprintf("the view has not caught up yet; retry: %v", err))
 	case errors.Is(err, es.ErrInvalidStream):

@@ -58,7 +58,8 @@ func (v *Views) Filter() es.Filter { return es.Filter{Categories: []string{Categ
 // Apply folds ev into its person's view. Events already folded (a version
 // at or below the view's) are skipped, so a redelivery is harmless. An
 // event of maillage.events.v1 that cannot be decoded is an error: the view
-// would silently be wrong.
+// would silently be wrong. Events of other packages are not part of the
+// view; they only move its version.
 func (v *Views) Apply(ev es.RecordedEvent) error {
 	personID, ok := strings.CutPrefix(ev.Stream, Category+"-")
 	if !ok {
@@ -108,7 +109,7 @@ func FoldView(personID string, events []es.RecordedEvent, codec *decider.Codec) 
 	for _, ev := range events {
 		if ev.Stream != stream {
 			// Folding another person's event would disclose it.
-			return nil, fmt.Errorf("parcours view of %s: event %s is of stream %s", personID, ev.ID, ev.Stream)
+			return nil, fmt.Errorf("parcours view of person %s: event %s is of stream %s", personID, ev.ID, ev.Stream)
 		}
 		var err error
 		if view, err = foldEvent(view, personID, ev, codec); err != nil {
@@ -251,14 +252,17 @@ func (v *Views) Snapshot(w io.Writer) error {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	bw := bufio.NewWriter(w)
-	var buf []byte
+	var (
+		buf  []byte
+		size [binary.MaxVarintLen64]byte
+	)
 	for _, id := range slices.Sorted(maps.Keys(v.views)) {
 		var err error
 		buf, err = proto.MarshalOptions{Deterministic: true}.MarshalAppend(buf[:0], v.views[id])
 		if err != nil {
 			return fmt.Errorf("snapshot parcours view of person %s: %w", id, err)
 		}
-		if _, err := bw.Write(binary.AppendUvarint(nil, uint64(len(buf)))); err != nil {
+		if _, err := bw.Write(size[:binary.PutUvarint(size[:], uint64(len(buf)))]); err != nil {
 			return fmt.Errorf("snapshot parcours views: %w", err)
 		}
 		if _, err := bw.Write(buf); err != nil {
@@ -271,8 +275,8 @@ func (v *Views) Snapshot(w io.Writer) error {
 	return nil
 }
 
-// Restore reads what Snapshot wrote into an empty Views. On error (a
-// truncated or corrupt snapshot) it leaves v empty.
+// Restore reads what Snapshot wrote into an empty Views. It fails on a
+// truncated or corrupt snapshot, and then restores nothing.
 func (v *Views) Restore(r io.Reader) error {
 	views := map[string]*parcoursv1.CoordinatedView{}
 	br := bufio.NewReader(r)

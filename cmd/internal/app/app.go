@@ -103,6 +103,10 @@ func (a *App) CAFile() string { return a.caFile }
 // Store is the event store, for tests and tools in this binary.
 func (a *App) Store() es.Store { return a.store }
 
+// NATS is the connection to the store's NATS, for benchmarks that measure
+// the engine beside Maillage in the same run.
+func (a *App) NATS() *nats.Conn { return a.nc }
+
 // Run serves until ctx is done, then shuts down: the gRPC server first
 // (in-flight commands finish and their appends are acknowledged), then the
 // services (projections save their checkpoints), then NATS (the embedded

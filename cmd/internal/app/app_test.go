@@ -32,9 +32,14 @@ type running struct {
 
 func start(t *testing.T, dataDir string, now func() time.Time) *running {
 	t.Helper()
+	return startWith(t, dataDir, now, natsembed.SyncInterval)
+}
+
+func startWith(t testing.TB, dataDir string, now func() time.Time, sync natsembed.SyncPolicy) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, app.Config{
-		DataDir: dataDir, Addr: "127.0.0.1:0", MetricsAddr: "off", Sync: natsembed.SyncInterval,
+		DataDir: dataDir, Addr: "127.0.0.1:0", MetricsAddr: "off", Sync: sync,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
 	})
 	if err != nil {
@@ -61,7 +66,7 @@ func start(t *testing.T, dataDir string, now func() time.Time) *running {
 // client dials like an ESSMS information system: TLS with maillaged's CA,
 // a bearer token for one professional of one organisation (none for the
 // zero Principal).
-func (r *running) client(t *testing.T, p auth.Principal) *grpc.ClientConn {
+func (r *running) client(t testing.TB, p auth.Principal) *grpc.ClientConn {
 	t.Helper()
 	key, err := auth.LoadSigningKey(r.dir)
 	if err != nil {
@@ -104,7 +109,7 @@ func (bearer) RequireTransportSecurity() bool { return true }
 
 var coordinatrice = auth.Principal{Subject: "prof-42", Organisation: "750000001", Role: auth.RoleCoordinateur, Name: "Claire Martin"}
 
-func waitServing(t *testing.T, cc *grpc.ClientConn, service string) {
+func waitServing(t testing.TB, cc *grpc.ClientConn, service string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

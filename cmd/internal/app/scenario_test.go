@@ -70,6 +70,11 @@ func TestParcoursEndToEnd(t *testing.T) {
 	if again.GetPersonId() != person || again.GetPosition() != enrolled.GetPosition() {
 		t.Fatalf("retried enrolment = %v, want the first answer %v", again, enrolled)
 	}
+	// Enrolling the same person again under another request is refused.
+	_, err = api.EnrollPerson(ctx, &parcoursv1.EnrollPersonRequest{RequestId: "sis-enrol-2", PersonId: person, BirthDate: "2008-03-14",
+		Domicile:        &parcoursv1.Domicile{CommuneInsee: "69123"},
+		PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_NONE})
+	wantCode(t, err, codes.AlreadyExists)
 
 	assigned, err := api.AssignCoordinator(ctx, &parcoursv1.AssignCoordinatorRequest{RequestId: "sis-assign-1", PersonId: person,
 		ExpectedVersion: proto.Uint64(1), ProfessionalId: "prof-42", OrganisationId: "750000001", DisplayName: "Claire Martin"})

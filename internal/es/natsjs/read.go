@@ -91,19 +91,17 @@ type directRequest struct {
 // whether messages remain after them.
 func (s *Store) directBatch(ctx context.Context, req directRequest) (msgs []*nats.Msg, more bool, err error) {
 	body, _ := json.Marshal(req)
-	inbox := s.nc.NewRespInbox()
-	sub, err := s.nc.SubscribeSync(inbox)
-	if err != nil {
-		return nil, false, fmt.Errorf("natsjs: direct get: %w", err)
-	}
-	defer sub.Unsubscribe()
+	inbox, answers, done := s.replies.open(req.Batch + 2) // the messages, then the end-of-batch marker
+	defer done()
 	if err := s.nc.PublishRequest("$JS.API.DIRECT.GET."+s.cfg.Stream, inbox, body); err != nil {
 		return nil, false, fmt.Errorf("natsjs: direct get: %w", err)
 	}
 	for {
-		m, err := sub.NextMsgWithContext(ctx)
-		if err != nil {
-			return nil, false, fmt.Errorf("natsjs: direct get %s: %w", req.NextFor, err)
+		var m *nats.Msg
+		select {
+		case m = <-answers:
+		case <-ctx.Done():
+			return nil, false, fmt.Errorf("natsjs: direct get %s%s: %w", req.NextFor, req.LastFor, ctx.Err())
 		}
 		switch m.Header.Get(hdrStatus) {
 		case "":

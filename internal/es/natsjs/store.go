@@ -72,10 +72,11 @@ func (c Config) Validate() error {
 
 // Store is an es.Store on JetStream.
 type Store struct {
-	cfg   Config
-	nc    *nats.Conn
-	js    jetstream.JetStream
-	heads *headCache
+	cfg     Config
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	heads   *headCache
+	replies *replies
 }
 
 var _ es.Store = (*Store)(nil)
@@ -108,11 +109,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natsjs: create stream %s: %w", cfg.Stream, err)
 	}
-	return &Store{cfg: cfg, nc: cfg.Conn, js: js, heads: newHeadCache(cfg.HeadCacheSize)}, nil
+	rep, err := newReplies(cfg.Conn)
+	if err != nil {
+		return nil, fmt.Errorf("natsjs: %w", err)
+	}
+	return &Store{cfg: cfg, nc: cfg.Conn, js: js, heads: newHeadCache(cfg.HeadCacheSize), replies: rep}, nil
 }
 
-// Close releases nothing the store does not own: the connection is the caller's.
-func (s *Store) Close() error { return nil }
+// Close releases the store's subscription; the connection is the caller's.
+func (s *Store) Close() error {
+	s.replies.close()
+	return nil
+}
 
 func (s *Store) subject(stream string) string {
 	cat := es.Category(stream)
