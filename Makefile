@@ -92,3 +92,17 @@ DATA ?= ./data
 .PHONY: run
 run: ## Run maillaged on the embedded default (NATS JetStream in-process, data under ./data).
 	go run ./cmd/maillaged --data $(DATA)
+
+# The event store beside the raw JetStream engine, measured in one run
+# (internal/es/natsjs/bench_test.go): raw output in bench.out (gitignored),
+# then the es/raw ratios. BENCH narrows the run (a -bench regexp), BENCHTIME
+# sets each benchmark's length. The load average goes first into bench.out:
+# the machine is shared, and a busy one moves both sides of a pair.
+BENCH ?= .
+BENCHTIME ?= 2s
+
+.PHONY: bench
+bench: ## Benchmark the event store beside raw JetStream; write bench.out and print es/raw ratios.
+	@echo "# load average before the run: $$(cat /proc/loadavg 2>/dev/null || uptime)" > bench.out
+	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=1 -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
+	@cd internal && go run ./es/natsjs/benchreport < $(CURDIR)/bench.out

@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"google.golang.org/grpc"
@@ -15,12 +18,17 @@ import (
 )
 
 // dial returns a connection to maillaged at --addr: over TLS, trusting
-// --tls-ca or the system roots, or in plaintext with --insecure, which is
-// refused unless the address is loopback (a token must not cross a network
-// in clear). Every call carries the bearer token, if any, in its
+// --tls-ca, else the CA maillaged --tls=auto wrote under --data, else the
+// system roots; or in plaintext with --insecure, which is refused unless
+// the address is loopback (a token must not cross a network in clear).
+// Every call carries the bearer token of bearerToken in its
 // "authorization" metadata. ctx bounds the name lookup of that check; the
 // connection itself is made on the first call. Close it when done.
 func (g *globals) dial(ctx context.Context) (*grpc.ClientConn, error) {
+	tok, err := g.bearerToken()
+	if err != nil {
+		return nil, err
+	}
 	var transport credentials.TransportCredentials
 	if g.insecure {
 		if err := checkLoopback(ctx, g.addr); err != nil {
@@ -29,27 +37,41 @@ func (g *globals) dial(ctx context.Context) (*grpc.ClientConn, error) {
 		transport = insecure.NewCredentials()
 	} else {
 		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-		if g.tlsCA != "" {
-			pem, err := os.ReadFile(g.tlsCA)
-			if err != nil {
-				return nil, fmt.Errorf("--tls-ca: %w", err)
-			}
-			cfg.RootCAs = x509.NewCertPool()
-			if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("--tls-ca: no PEM certificate in %s", g.tlsCA)
-			}
+		if cfg.RootCAs, err = g.rootCAs(); err != nil {
+			return nil, err
 		}
 		transport = credentials.NewTLS(cfg)
 	}
-	opts := []grpc.DialOption{grpc.WithTransportCredentials(transport)}
-	if tok := g.bearerToken(); tok != "" {
-		opts = append(opts, grpc.WithPerRPCCredentials(bearer{token: tok, requireTLS: !g.insecure}))
-	}
-	conn, err := grpc.NewClient(g.addr, opts...)
+	conn, err := grpc.NewClient(g.addr,
+		grpc.WithTransportCredentials(transport),
+		grpc.WithPerRPCCredentials(bearer{token: tok, requireTLS: !g.insecure}))
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", g.addr, err)
 	}
 	return conn, nil
+}
+
+// rootCAs returns the CAs that may sign maillaged's certificate: --tls-ca;
+// else <data>/tls/ca.pem when it exists, so that a maillaged started with
+// its defaults (--tls=auto) is trusted with no flag; else nil, the system
+// roots (a certificate from a public or company CA).
+func (g *globals) rootCAs() (*x509.CertPool, error) {
+	file, source := g.tlsCA, "--tls-ca"
+	if file == "" {
+		file, source = filepath.Join(g.dataDir, "tls", "ca.pem"), "maillaged's CA"
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s: no PEM certificate in %s", source, file)
+	}
+	return pool, nil
 }
 
 // bearer sends a token with every call. grpc refuses per-RPC credentials on

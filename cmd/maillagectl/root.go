@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/server"
 )
 
@@ -16,16 +17,22 @@ type globals struct {
 	token    string
 	tlsCA    string
 	insecure bool
+	as       auth.Principal // --as-org, --as-role, --as-subject of API commands
 
 	getenv func(string) string
 	now    func() time.Time
 }
 
-// subcommands builds every subcommand. To add one (enroll, view…), write
-// newXxxCmd(g *globals) *cobra.Command in its own file, call g.dial(ctx)
-// for a connection, and list it here.
+// subcommands builds every subcommand. To add an API one, write
+// newXxxCmd(g *globals) *cobra.Command in its own file with newAPICall
+// (api.go) and list it here.
 var subcommands = []func(*globals) *cobra.Command{
 	newTokenCmd,
+	newEnrollCmd,
+	newAssignCoordinatorCmd,
+	newAnticipateTransitionCmd,
+	newReportRuptureCmd,
+	newViewCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the
@@ -42,9 +49,9 @@ func newRootCmd(getenv func(string) string) *cobra.Command {
 	f.StringVar(&g.dataDir, "data", envOr(getenv, "MAILLAGE_DATA", "./data"), "maillaged's data directory (env MAILLAGE_DATA)")
 	f.StringVar(&g.addr, "addr", envOr(getenv, "MAILLAGE_ADDR", server.DefaultAddr), "maillaged's gRPC address (env MAILLAGE_ADDR)")
 	// No default shown: help output must not print a token.
-	f.StringVar(&g.token, "token", "", "bearer token for API calls (env MAILLAGE_TOKEN)")
-	f.StringVar(&g.tlsCA, "tls-ca", "", "PEM file of the CA that signed maillaged's certificate (default: system roots; with maillaged --tls-auto: <data>/tls/ca.pem)")
-	f.BoolVar(&g.insecure, "insecure", false, "plaintext gRPC, to a loopback address only")
+	f.StringVar(&g.token, "token", "", "bearer token for API calls (env MAILLAGE_TOKEN); without one, API commands sign their own with --as-org and --as-role")
+	f.StringVar(&g.tlsCA, "tls-ca", "", "PEM file of the CA that signed maillaged's certificate (default: <data>/tls/ca.pem, written by maillaged --tls=auto, when it exists; else the system roots)")
+	f.BoolVar(&g.insecure, "insecure", false, "plaintext gRPC, for maillaged --tls=off; to a loopback address only")
 	for _, newCmd := range subcommands {
 		root.AddCommand(newCmd(g))
 	}
@@ -56,12 +63,4 @@ func envOr(getenv func(string) string, name, def string) string {
 		return v
 	}
 	return def
-}
-
-// bearerToken returns --token, or MAILLAGE_TOKEN.
-func (g *globals) bearerToken() string {
-	if g.token != "" {
-		return g.token
-	}
-	return g.getenv("MAILLAGE_TOKEN")
 }

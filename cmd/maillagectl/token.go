@@ -52,7 +52,7 @@ first start; this command only reads it. The token goes to stdout, alone:
 			}
 			tok, err := issuer.Issue(p)
 			if inv, ok := errors.AsType[*derrors.InvalidError](err); ok {
-				return flagErrors(inv)
+				return flagErrors(inv, "--")
 			}
 			if err != nil {
 				return err
@@ -77,14 +77,15 @@ first start; this command only reads it. The token goes to stdout, alone:
 	return cmd
 }
 
-// flagErrors names the flags behind a principal's violations.
-func flagErrors(inv *derrors.InvalidError) error {
-	flag := map[string]string{"sub": "--subject", "org": "--org", "role": "--role"}
+// flagErrors names the flags behind a principal's violations: prefix "--"
+// for token's --subject, --org, --role; "--as-" for the API commands'.
+func flagErrors(inv *derrors.InvalidError, prefix string) error {
+	flag := map[string]string{"sub": "subject", "org": "org", "role": "role"}
 	errs := make([]error, len(inv.Violations))
 	for i, v := range inv.Violations {
-		name := flag[v.Field]
-		if name == "" {
-			name = v.Field
+		name := v.Field
+		if f, ok := flag[v.Field]; ok {
+			name = prefix + f
 		}
 		errs[i] = fmt.Errorf("%s: %s", name, v.Description)
 	}

@@ -62,7 +62,7 @@ func BenchmarkCommand(b *testing.B) {
 				measure(b, func(i int) error {
 					_, err := api.AnticipateTransition(context.Background(), &parcoursv1.AnticipateTransitionRequest{
 						RequestId: fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), n.Add(1)), PersonId: people[i%len(people)],
-						Kind:        eventsv1.TransitionKind_TRANSITION_KIND_RETOUR_DOMICILE, FromSetting: "MAS Les Pins", ToSetting: "domicile",
+						Kind: eventsv1.TransitionKind_TRANSITION_KIND_RETOUR_DOMICILE, FromSetting: "MAS Les Pins", ToSetting: "domicile",
 						PlannedDate: date,
 					})
 					return err
