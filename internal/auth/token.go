@@ -162,9 +162,10 @@ type VerifierConfig struct {
 // for its audience, within their validity period, naming a subject, a valid
 // organisation and a known role. It is safe for concurrent use.
 type Verifier struct {
-	keys   KeySource
-	parser *jwt.Parser
-	now    func() time.Time
+	keys     KeySource
+	parser   *jwt.Parser
+	now      func() time.Time
+	verified verifiedTokens
 }
 
 // NewVerifier returns a Verifier, or an error naming what cfg lacks.
@@ -212,6 +213,9 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 // derrors.ErrUnauthenticated and says precisely why the token was refused;
 // ctx bounds the key source's work.
 func (v *Verifier) VerifyContext(ctx context.Context, token string) (Principal, error) {
+	if p, ok := v.verified.get(token, v.now()); ok {
+		return p, nil
+	}
 	var c claims
 	t, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
@@ -238,6 +242,9 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (Principal, 
 			return Principal{}, fmt.Errorf("%w: token claims: %s", derrors.ErrUnauthenticated, violations(inv))
 		}
 		return Principal{}, fmt.Errorf("%w: token claims: %v", derrors.ErrUnauthenticated, err)
+	}
+	if c.ExpiresAt != nil {
+		v.verified.put(token, p, c.ExpiresAt.Time, v.now())
 	}
 	return p, nil
 }

@@ -109,8 +109,12 @@ func (h *Handler[S, C]) Handle(ctx context.Context, id string, cmd C, opts Optio
 	mu.Lock()
 	defer mu.Unlock()
 
+	// The first attempt trusts a cached snapshot without reading the store:
+	// the append's expected-version check catches a snapshot gone stale
+	// (another process wrote), and the next attempt reads the tail. One
+	// round trip saved on nearly every command.
 	for attempt := 0; ; attempt++ {
-		snap, err := h.load(ctx, stream)
+		snap, fresh, err := h.load(ctx, stream, attempt > 0)
 		if err != nil {
 			return Result{}, err
 		}
@@ -118,10 +122,16 @@ func (h *Handler[S, C]) Handle(ctx context.Context, id string, cmd C, opts Optio
 			return h.replay(ctx, stream, applied)
 		}
 		if opts.Expected != nil && *opts.Expected != snap.version {
+			if !fresh {
+				continue // the caller may know a version our snapshot missed
+			}
 			return Result{}, &es.ConflictError{Stream: stream, Expected: es.Exactly(*opts.Expected), Actual: snap.version}
 		}
 		dctx := Context{Now: h.now(), Actor: opts.Metadata.Actor, Organisation: opts.Metadata.Organisation, NewID: h.newID}
 		events, err := h.decider.Decide(snap.state, cmd, dctx)
+		if (err != nil || len(events) == 0) && !fresh {
+			continue // a refusal or a no-op must not rest on a stale snapshot
+		}
 		if err != nil {
 			return Result{}, err
 		}
@@ -130,7 +140,7 @@ func (h *Handler[S, C]) Handle(ctx context.Context, id string, cmd C, opts Optio
 		}
 		res, err := h.append(ctx, stream, snap, events, opts.Metadata, dctx.Now)
 		var conflict *es.ConflictError
-		if errors.As(err, &conflict) && opts.Expected == nil && attempt < maxConflictRetries {
+		if errors.As(err, &conflict) && (!fresh || opts.Expected == nil) && attempt < maxConflictRetries {
 			continue // another process wrote first: decide again on what it wrote
 		}
 		return res, err
@@ -163,27 +173,31 @@ func (h *Handler[S, C]) append(ctx context.Context, stream string, snap *snapsho
 	return Result{Version: res.LastVersion, Position: res.Position, Events: events}, nil
 }
 
-// load returns the aggregate's snapshot brought up to date with the tail
-// of its stream.
-func (h *Handler[S, C]) load(ctx context.Context, stream string) (*snapshot[S], error) {
+// load returns the aggregate's snapshot: the cached one as it is unless
+// fresh is asked, else brought up to date with the tail of its stream. It
+// reports whether the snapshot was read fresh from the store.
+func (h *Handler[S, C]) load(ctx context.Context, stream string, fresh bool) (*snapshot[S], bool, error) {
 	snap, ok := h.cache.get(stream)
+	if ok && !fresh {
+		return snap, false, nil
+	}
 	if !ok {
 		snap = &snapshot[S]{state: h.decider.Initial()}
 	}
 	tail, err := h.store.Read(ctx, stream, snap.version+1, es.AfterPosition(snap.position))
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", stream, err)
+		return nil, false, fmt.Errorf("load %s: %w", stream, err)
 	}
 	for _, rec := range tail {
 		payload, err := h.codec.Decode(rec)
 		if err != nil {
-			return nil, fmt.Errorf("load %s: %w", stream, err)
+			return nil, false, fmt.Errorf("load %s: %w", stream, err)
 		}
 		snap.state = h.decider.Evolve(snap.state, EventOf(rec, payload))
 		snap.advance(rec.Version, rec.Position, rec.Metadata.RequestID, rec.Version)
 	}
 	h.cache.put(stream, snap)
-	return snap, nil
+	return snap, true, nil
 }
 
 // replay answers a request that was already applied, from its events.

@@ -36,6 +36,8 @@ var tallyDecider = decider.Decider[*tally, say]{
 			return nil, derrors.Rejected("tally.stopped", "tally", "stopped after %d words", len(s.words))
 		case c.word == "nothing":
 			return nil, nil
+		case c.word == "again" && len(s.words) == 0:
+			return nil, derrors.Rejected("tally.empty", "tally", "nothing to say again")
 		case c.word == "twice":
 			return []proto.Message{wrapperspb.String("twice-1"), wrapperspb.String("twice-2")}, nil
 		case c.word == "stop":
@@ -206,5 +208,23 @@ func TestHandlersInTwoProcessesDecideAgainOnConflict(t *testing.T) {
 	evs, err := store.Read(ctx, "tally-c", 1)
 	if err != nil || len(evs) != 40 {
 		t.Fatalf("two processes × 20 commands left %d events (%v), want 40", len(evs), err)
+	}
+}
+
+// A snapshot cached by one process goes stale when another writes; neither
+// a refusal nor a no-op may rest on it.
+func TestHandlerDoesNotRefuseOnAStaleSnapshot(t *testing.T) {
+	store := newStore(t)
+	h1, h2 := newHandler(t, store, 100), newHandler(t, store, 100)
+	ctx := context.Background()
+	if _, err := h1.Handle(ctx, "d", say{"nothing"}, md("")); err != nil {
+		t.Fatal(err) // h1 now caches an empty tally
+	}
+	if _, err := h2.Handle(ctx, "d", say{"hello"}, md("")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := h1.Handle(ctx, "d", say{"again"}, md(""))
+	if err != nil || res.Version != 2 {
+		t.Fatalf("command allowed by another process's write = %+v, %v; want it decided on the fresh state (version 2)", res, err)
 	}
 }
