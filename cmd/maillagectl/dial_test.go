@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,6 +59,8 @@ func TestDialSendsTheToken(t *testing.T) {
 	}{
 		{"TLS, --token", globals{addr: tlsAddr, tlsCA: caFile, token: "tok-1"}, tlsAuthz},
 		{"TLS, MAILLAGE_TOKEN", globals{addr: tlsAddr, tlsCA: caFile}, tlsAuthz},
+		// maillaged --tls=auto writes <data>/tls/ca.pem: trusted with no --tls-ca.
+		{"TLS, CA from --data", globals{addr: tlsAddr, dataDir: filepath.Dir(filepath.Dir(caFile))}, tlsAuthz},
 		{"plaintext to loopback", globals{addr: plainAddr, insecure: true, token: "tok-1"}, plainAuthz},
 	}
 	for _, tt := range tests {
@@ -82,7 +85,8 @@ func TestDialSendsTheToken(t *testing.T) {
 func TestDialTLSNeedsTrustedCA(t *testing.T) {
 	t.Parallel()
 	addr, _, _ := startHealthServer(t, t.TempDir())
-	g := globals{addr: addr, getenv: func(string) string { return "" }} // system roots do not know the dev CA
+	// No --tls-ca and no CA in --data: the system roots do not know the dev CA.
+	g := globals{addr: addr, dataDir: t.TempDir(), token: "tok", getenv: func(string) string { return "" }}
 	conn, err := g.dial(context.Background())
 	if err != nil {
 		t.Fatal(err)
