@@ -96,13 +96,19 @@ run: ## Run maillaged on the embedded default (NATS JetStream in-process, data u
 # The event store beside the raw JetStream engine, measured in one run
 # (internal/es/natsjs/bench_test.go): raw output in bench.out (gitignored),
 # then the es/raw ratios. BENCH narrows the run (a -bench regexp), BENCHTIME
-# sets each benchmark's length. The load average goes first into bench.out:
-# the machine is shared, and a busy one moves both sides of a pair.
+# sets each benchmark's length, COUNT repeats the run (the report takes each
+# metric's median). The load average goes first into bench.out: the machine
+# is shared, and a busy one moves both sides of a pair.
 BENCH ?= .
-BENCHTIME ?= 2s
+BENCHTIME ?= 3s
+COUNT ?= 1
+# End-to-end commands (cmd/internal/app BenchmarkCommand): a fixed count, as
+# each command writes to the store.
+CMD_BENCHTIME ?= 5000x
 
 .PHONY: bench
-bench: ## Benchmark the event store beside raw JetStream; write bench.out and print es/raw ratios.
+bench: ## Benchmark the event store beside raw JetStream, and commands end to end; print the ratios.
 	@echo "# load average before the run: $$(cat /proc/loadavg 2>/dev/null || uptime)" > bench.out
-	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=1 -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
+	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=$(COUNT) -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
+	cd cmd && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
 	@cd internal && go run ./es/natsjs/benchreport < $(CURDIR)/bench.out

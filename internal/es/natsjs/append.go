@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -37,6 +39,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected es.ExpectedV
 	}
 	ctx, cancel := withTimeout(ctx, s.cfg.RequestTimeout)
 	defer cancel()
+	req.Events = slices.Clone(req.Events) // ids are filled in: not in the caller's slice
 	for i := range req.Events {
 		if req.Events[i].ID == "" {
 			req.Events[i].ID = ulid.Make().String()
@@ -74,6 +77,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected es.ExpectedV
 			return s.findRequest(ctx, stream, req.Metadata.RequestID, 0)
 		case errCodeBatchTooManyFlight, errCodeBatchIncomplete:
 			if attempt+1 < maxAppendAttempts {
+				// The server is saturated with batches: give it room.
+				select {
+				case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+				case <-ctx.Done():
+					return es.AppendResult{}, ctx.Err()
+				}
 				continue
 			}
 		}

@@ -37,7 +37,7 @@ const (
 )
 
 func eventHeader(ev es.EventData, v es.Version, md es.Metadata) nats.Header {
-	h := nats.Header{}
+	h := make(nats.Header, 14) // sized for every header, so filling it never grows it
 	h.Set(hdrEventID, ev.ID)
 	h.Set(hdrEventType, ev.Type)
 	h.Set(hdrVersion, strconv.FormatUint(uint64(v), 10))

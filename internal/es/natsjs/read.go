@@ -3,13 +3,11 @@ package natsjs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/maillage/maillage/internal/es"
 )
@@ -27,7 +25,16 @@ func (s *Store) Read(ctx context.Context, stream string, from es.Version, opts .
 	ctx, cancel := withTimeout(ctx, s.cfg.RequestTimeout)
 	defer cancel()
 	start := es.Options(opts).After.Commit + 1
-	evs, err := s.readSubject(ctx, s.subject(stream), start, from)
+	var evs []es.RecordedEvent
+	var err error
+	if start > 1 {
+		// A snapshot's tail is usually empty or one event: the subject's
+		// last message says so in one direct get, where scanning forward
+		// from the snapshot walks every later message of the store.
+		evs, err = s.tailByLast(ctx, stream, start, from)
+	} else {
+		evs, err = s.readSubject(ctx, s.subject(stream), start, from)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +49,26 @@ func (s *Store) Read(ctx context.Context, stream string, from es.Version, opts .
 		s.heads.put(stream, streamHead{version: last.Version, seq: last.Position.Commit})
 	}
 	return evs, nil
+}
+
+// tailByLast reads the events from version from on, starting with the
+// subject's last message and scanning only when the tail is longer than it.
+func (s *Store) tailByLast(ctx context.Context, stream string, start uint64, from es.Version) ([]es.RecordedEvent, error) {
+	msgs, _, err := s.directBatch(ctx, directRequest{LastFor: s.subject(stream)})
+	if err != nil || len(msgs) == 0 {
+		return nil, err
+	}
+	last, err := s.decodeDirect(msgs[0])
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case last.Version < from:
+		return nil, nil
+	case last.Version == from:
+		return []es.RecordedEvent{last}, nil
+	}
+	return s.readSubject(ctx, s.subject(stream), start, from)
 }
 
 func lastVersion(evs []es.RecordedEvent, from es.Version) es.Version {
@@ -132,28 +159,20 @@ func (s *Store) decodeDirect(m *nats.Msg) (es.RecordedEvent, error) {
 // readFromLeader reads like readSubject but through the stream leader, one
 // message a request: slower, and consistent with every acknowledged append.
 func (s *Store) readFromLeader(ctx context.Context, stream string, start uint64, from es.Version) ([]es.RecordedEvent, error) {
-	st, err := s.js.Stream(ctx, s.cfg.Stream)
-	if err != nil {
-		return nil, fmt.Errorf("natsjs: %w", err)
-	}
 	subject := s.subject(stream)
 	var out []es.RecordedEvent
 	for {
-		raw, err := st.GetMsg(ctx, start, jetstream.WithGetMsgSubject(subject))
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			break
-		}
+		ev, ok, err := s.leaderGet(ctx, directRequest{Seq: start, NextFor: subject})
 		if err != nil {
 			return nil, fmt.Errorf("natsjs: read %s: %w", stream, err)
 		}
-		ev, err := s.decode(raw.Subject, raw.Sequence, raw.Time, raw.Header, raw.Data)
-		if err != nil {
-			return nil, err
+		if !ok {
+			break
 		}
 		if ev.Version >= from {
 			out = append(out, ev)
 		}
-		start = raw.Sequence + 1
+		start = ev.Position.Commit + 1
 	}
 	if n := len(out); n > 0 {
 		s.heads.put(stream, streamHead{version: out[n-1].Version, seq: out[n-1].Position.Commit})
@@ -165,40 +184,23 @@ func (s *Store) readFromLeader(ctx context.Context, stream string, start uint64,
 // sequence, or the zero head when it has none. fromLeader bypasses replicas
 // that may lag.
 func (s *Store) lastOf(ctx context.Context, stream string, fromLeader bool) (streamHead, error) {
-	subject := s.subject(stream)
-	var (
-		raw *jetstream.RawStreamMsg
-		err error
-	)
+	req := directRequest{LastFor: s.subject(stream)}
 	if fromLeader {
-		var st jetstream.Stream
-		if st, err = s.js.Stream(ctx, s.cfg.Stream); err == nil {
-			raw, err = st.GetLastMsgForSubject(ctx, subject)
+		ev, ok, err := s.leaderGet(ctx, req)
+		if err != nil || !ok {
+			return streamHead{}, err
 		}
-	} else {
-		var msgs []*nats.Msg
-		if msgs, _, err = s.directBatch(ctx, directRequest{LastFor: subject}); err == nil && len(msgs) == 1 {
-			ev, derr := s.decodeDirect(msgs[0])
-			if derr != nil {
-				return streamHead{}, derr
-			}
-			return streamHead{version: ev.Version, seq: ev.Position.Commit}, nil
-		}
-		if err == nil {
-			return streamHead{}, nil
-		}
+		return streamHead{version: ev.Version, seq: ev.Position.Commit}, nil
 	}
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return streamHead{}, nil
+	msgs, _, err := s.directBatch(ctx, req)
+	if err != nil || len(msgs) == 0 {
+		return streamHead{}, err
 	}
+	ev, err := s.decodeDirect(msgs[0])
 	if err != nil {
-		return streamHead{}, fmt.Errorf("natsjs: last of %s: %w", stream, err)
+		return streamHead{}, err
 	}
-	v, err := strconv.ParseUint(raw.Header.Get(hdrVersion), 10, 64)
-	if err != nil {
-		return streamHead{}, fmt.Errorf("natsjs: last of %s has no version: %w", stream, err)
-	}
-	return streamHead{version: es.Version(v), seq: raw.Sequence}, nil
+	return streamHead{version: ev.Version, seq: ev.Position.Commit}, nil
 }
 
 // Head returns the position of the last event filter matches.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -20,6 +21,9 @@ func (s *Store) Subscribe(ctx context.Context, from es.Position, f es.Filter) (e
 	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: s.filterSubjects(f),
 		DeliverPolicy:  jetstream.DeliverAllPolicy,
+		// The server forgets a consumer its client has not pulled from for
+		// this long: a closed or crashed subscriber's consumer goes soon.
+		InactiveThreshold: 30 * time.Second,
 	}
 	if !from.IsZero() {
 		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
