@@ -35,7 +35,6 @@ type Runner struct {
 	ready    chan struct{} // closed once restored and caught up with the store
 	readyOne sync.Once
 	applied  uint64
-	lastErr  error
 }
 
 // NewRunner checks cfg and returns a runner that has not started.
