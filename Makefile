@@ -105,10 +105,15 @@ COUNT ?= 1
 # End-to-end commands (cmd/internal/app BenchmarkCommand): a fixed count, as
 # each command writes to the store.
 CMD_BENCHTIME ?= 5000x
+# Views over a département (services/parcours): 20,000 people × ~50 events,
+# written once under $TMPDIR/maillage-bench-department-20000 and reused.
+VIEW_BENCHTIME ?= 50000x
 
 .PHONY: bench
 bench: ## Benchmark the event store beside raw JetStream, and commands end to end; print the ratios.
 	@echo "# load average before the run: $$(cat /proc/loadavg 2>/dev/null || uptime)" > bench.out
 	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=$(COUNT) -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
 	cd cmd && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
+	cd services/parcours && go test -run='^$$' -bench='ViewRead' -benchtime=$(VIEW_BENCHTIME) -count=$(COUNT) -timeout=20m . | grep -v 'projection ready' | tee -a $(CURDIR)/bench.out
+	cd services/parcours && go test -run='^$$' -bench='Rebuild' -benchtime=2x -count=$(COUNT) -timeout=20m . | grep -v 'projection ready' | tee -a $(CURDIR)/bench.out
 	@cd internal && go run ./es/natsjs/benchreport < $(CURDIR)/bench.out

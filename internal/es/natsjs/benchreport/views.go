@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// reportViews prints the coordinated-view figures (services/parcours):
+// reading a view against the 1 ms p99 target, and rebuilding the projection
+// from scratch beside a raw JetStream read of the same events.
+func reportViews(w io.Writer, results map[string]result) {
+	read, okRead := results["BenchmarkViewRead"]
+	raw, okRaw := results["BenchmarkRebuild/raw-jetstream-read"]
+	proj, okProj := results["BenchmarkRebuild/projection"]
+	if !okRead && !(okRaw && okProj) {
+		return
+	}
+	fmt.Fprintf(w, "\nCoordinated views over a département (20,000 people × ~50 events unless MAILLAGE_BENCH_PEOPLE says otherwise).\n")
+	if okRead {
+		verdict := "meets"
+		if read["p99-µs"] >= 1000 {
+			verdict = "MISSES"
+		}
+		fmt.Fprintf(w, "  view read: p50 %.1f µs, p99 %.1f µs (target p99 < 1 ms: %s)\n", read["p50-µs"], read["p99-µs"], verdict)
+	}
+	if okRaw && okProj {
+		fmt.Fprintf(w, "  rebuild: projection %.0f events/s, raw JetStream read %.0f events/s: ratio %.2f\n",
+			proj["events/s"], raw["events/s"], proj["events/s"]/raw["events/s"])
+	}
+}

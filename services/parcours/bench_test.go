@@ -1,0 +1,277 @@
+package parcours_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/es/natsjs"
+	"github.com/maillage/maillage/internal/natsembed"
+	"github.com/maillage/maillage/internal/projection"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	"github.com/maillage/maillage/services/parcours"
+)
+
+// A département's worth of coordination files: 20,000 people with about 50
+// events each (MAILLAGE_BENCH_PEOPLE changes the count). Built once per
+// benchmark binary, through the event store as maillaged writes them.
+type department struct {
+	nc     *nats.Conn
+	store  es.Store
+	people []string
+	events int
+	views  *parcours.Views // caught up with every event
+}
+
+var (
+	deptOnce sync.Once
+	dept     *department
+	deptErr  error
+)
+
+func loadDepartment(b *testing.B) *department {
+	b.Helper()
+	deptOnce.Do(func() { dept, deptErr = buildDepartment() })
+	if deptErr != nil {
+		b.Fatal(deptErr)
+	}
+	return dept
+}
+
+func buildDepartment() (*department, error) {
+	people := 20_000
+	if n, err := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_PEOPLE")); err == nil && n > 0 {
+		people = n
+	}
+	// Kept between runs (the same people give the same files): writing a
+	// million events takes about a minute, reading them is what is measured.
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("maillage-bench-department-%d", people))
+	complete := filepath.Join(dir, "complete")
+	if _, err := os.Stat(complete); err != nil {
+		os.RemoveAll(dir)
+	}
+	ns, err := natsembed.Start(natsembed.Config{StoreDir: dir, Sync: natsembed.SyncInterval, NoListen: true})
+	if err != nil {
+		return nil, err
+	}
+	nc, err := nats.Connect("", nats.InProcessServer(ns))
+	if err != nil {
+		return nil, err
+	}
+	store, err := natsjs.Open(context.Background(), natsjs.Config{Conn: nc})
+	if err != nil {
+		return nil, err
+	}
+	d := &department{nc: nc, store: store}
+	if _, err := os.Stat(complete); err == nil {
+		for p := range people {
+			d.people = append(d.people, benchPersonID(p))
+		}
+		head, err := store.Head(context.Background(), es.Filter{Categories: []string{parcours.Category}})
+		if err != nil {
+			return nil, err
+		}
+		d.events = int(head.Commit)
+		fmt.Fprintf(os.Stderr, "department: %d people, %d events, reopened from %s\n", len(d.people), d.events, dir)
+	} else if err := d.write(people); err != nil {
+		return nil, err
+	} else if err := os.WriteFile(complete, nil, 0o600); err != nil {
+		return nil, err
+	}
+	d.views = parcours.NewViews(decider.NewCodec(nil))
+	if _, err := rebuild(store, d.views); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func benchPersonID(p int) string { return fmt.Sprintf("01JDBENCH%017d", p) }
+
+func (d *department) write(people int) error {
+	store := d.store
+	start := time.Now()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := w; p < people; p += 8 {
+				id := benchPersonID(p)
+				n, err := writeFile(store, id, p)
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				d.people = append(d.people, id)
+				d.events += n
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "department: %d people, %d events written in %s\n", len(d.people), d.events, time.Since(start).Round(time.Second))
+	return nil
+}
+
+// writeFile appends one person's coordination file: enrolment, a
+// coordinator, then transitions and ruptures, about 50 events in all.
+func writeFile(store es.Store, id string, seed int) (int, error) {
+	r := rand.New(rand.NewPCG(uint64(seed), 7))
+	evs := []proto.Message{
+		&eventsv1.PersonEnrolled{PersonId: id, BirthDate: "1980-01-01", Domicile: &eventsv1.Domicile{CommuneInsee: "35238"},
+			PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_NONE},
+		&eventsv1.CoordinatorAssigned{ProfessionalId: fmt.Sprintf("prof-%d", seed%150), OrganisationId: "750000001", DisplayName: "Coordinatrice"},
+	}
+	var transitions []string
+	for i := range 44 + r.IntN(12) {
+		if i%3 == 2 && len(transitions) > 0 {
+			evs = append(evs, &eventsv1.RuptureDetected{RuptureId: fmt.Sprintf("01JDRUPT%012d%06d", seed, i), Kind: eventsv1.RuptureKind_RUPTURE_KIND_TRANSITION_UNSECURED,
+				Description: "Pas de place confirmée", DetectedOn: "2026-10-01", TransitionId: transitions[r.IntN(len(transitions))]})
+			continue
+		}
+		tid := fmt.Sprintf("01JDTRAN%012d%06d", seed, i)
+		transitions = append(transitions, tid)
+		evs = append(evs, &eventsv1.TransitionAnticipated{TransitionId: tid, Kind: eventsv1.TransitionKind_TRANSITION_KIND_RETOUR_DOMICILE,
+			FromSetting: "MAS Les Pins", ToSetting: "domicile", PlannedDate: "2027-01-15", ReceivingPartnerId: "01JD5Z00000000000000000000"})
+	}
+	for v, ev := range evs {
+		data, err := decider.Encode(ev)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := store.Append(context.Background(), parcours.StreamOf(id), es.Exactly(es.Version(v)),
+			es.AppendRequest{Events: []es.EventData{data}, Metadata: es.Metadata{OccurredAt: time.Now()}}); err != nil {
+			return 0, err
+		}
+	}
+	return len(evs), nil
+}
+
+// rebuild runs a fresh projection from the start of the store until it has
+// applied every event, and returns how long that took.
+func rebuild(store es.Store, views *parcours.Views) (time.Duration, error) {
+	runner, err := projection.NewRunner(projection.Config{Store: store, Projection: views})
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- runner.Run(ctx) }()
+	select {
+	case <-runner.Ready():
+	case err := <-done:
+		return 0, fmt.Errorf("projection stopped: %v", err)
+	}
+	took := time.Since(start)
+	cancel()
+	<-done
+	return took, nil
+}
+
+// BenchmarkViewRead reads one person's coordinated view from the caught-up
+// projection (the work GetCoordinatedView does, without the network): the
+// target is p99 < 1 ms.
+func BenchmarkViewRead(b *testing.B) {
+	d := loadDepartment(b)
+	lat := make([]time.Duration, 0, b.N)
+	r := rand.New(rand.NewPCG(1, 2))
+	b.ResetTimer()
+	for range b.N {
+		id := d.people[r.IntN(len(d.people))]
+		t0 := time.Now()
+		if _, ok := d.views.Get(id); !ok {
+			b.Fatalf("no view of %s", id)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// BenchmarkRebuild replays every event into a fresh coordinated-view
+// projection, beside a raw JetStream ordered consumer reading the same
+// stream to its end, in the same run. One op is a full replay.
+func BenchmarkRebuild(b *testing.B) {
+	d := loadDepartment(b)
+	b.Run("raw-jetstream-read", func(b *testing.B) {
+		for range b.N {
+			n, took, err := rawRead(d.nc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(n)/took.Seconds(), "events/s")
+		}
+	})
+	b.Run("projection", func(b *testing.B) {
+		for range b.N {
+			took, err := rebuild(d.store, parcours.NewViews(decider.NewCodec(nil)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(d.events)/took.Seconds(), "events/s")
+		}
+	})
+}
+
+func rawRead(nc *nats.Conn) (int, time.Duration, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return 0, 0, err
+	}
+	ctx := context.Background()
+	st, err := js.Stream(ctx, "EVENTS")
+	if err != nil {
+		return 0, 0, err
+	}
+	last := st.CachedInfo().State.LastSeq
+	start := time.Now()
+	cons, err := js.OrderedConsumer(ctx, "EVENTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"events.parcours.>"}})
+	if err != nil {
+		return 0, 0, err
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(1024))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer it.Stop()
+	n := 0
+	for {
+		m, err := it.Next()
+		if err != nil {
+			return n, 0, err
+		}
+		n++
+		md, _ := m.Metadata()
+		if md.Sequence.Stream >= last {
+			return n, time.Since(start), nil
+		}
+	}
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
