@@ -28,17 +28,50 @@ func TestEventTypeNames(t *testing.T) {
 		"maillage.events.v1.CoordinatorAssigned",
 		"maillage.events.v1.TransitionAnticipated",
 		"maillage.events.v1.RuptureDetected",
+		"maillage.events.v1.PersonDischarged",
+		"maillage.events.v1.ReferentAssigned",
+		"maillage.events.v1.CoordinationRoleReleased",
+		"maillage.events.v1.CoordinationLevelSet",
+		"maillage.events.v1.EntourageMemberAdded",
+		"maillage.events.v1.EntourageMemberUpdated",
+		"maillage.events.v1.EntourageMemberRemoved",
+		"maillage.events.v1.LifeProjectExpressed",
+		"maillage.events.v1.NeedIdentified",
+		"maillage.events.v1.NeedClosed",
+		"maillage.events.v1.ObjectiveSet",
+		"maillage.events.v1.ActionPlanned",
+		"maillage.events.v1.ActionCompleted",
+		"maillage.events.v1.PlanValidated",
+		"maillage.events.v1.PlanReviewScheduled",
+		"maillage.events.v1.ObjectiveEvaluated",
+		"maillage.events.v1.RightsNotified",
+		"maillage.events.v1.TransitionRescheduled",
+		"maillage.events.v1.TransitionCompleted",
+		"maillage.events.v1.TransitionCancelled",
+		"maillage.events.v1.RuptureRiskRaised",
+		"maillage.events.v1.RuptureResolved",
 	} {
 		if _, err := protoregistry.GlobalTypes.FindMessageByName(name); err != nil {
 			t.Errorf("FindMessageByName(%q) = %v, want a registered event type", name, err)
 		}
 	}
-	_ = eventsv1.File_maillage_events_v1_parcours_proto // links the events package
+	// Links the events package, every file of it.
+	_ = []protoreflect.FileDescriptor{
+		eventsv1.File_maillage_events_v1_parcours_proto,
+		eventsv1.File_maillage_events_v1_parcours_roles_proto,
+		eventsv1.File_maillage_events_v1_parcours_entourage_proto,
+		eventsv1.File_maillage_events_v1_parcours_needs_proto,
+		eventsv1.File_maillage_events_v1_parcours_plan_proto,
+		eventsv1.File_maillage_events_v1_parcours_rights_proto,
+	}
 }
 
 const (
 	personID     = "01JD7Q6Z9X4V3W2T1S0R9Q8P7N"
 	transitionID = "01JD7Q7A0B1C2D3E4F5G6H7J8K"
+	objectiveID  = "01JD7Q8B1C2D3E4F5G6H7J8K9M"
+	memberID     = "01JD7Q9C2D3E4F5G6H7J8K9M0N"
+	partnerID    = "01JD7QAD3E4F5G6H7J8K9M0N1P"
 )
 
 func validEnroll() *parcoursv1.EnrollPersonRequest {
@@ -138,6 +171,119 @@ func TestValidation(t *testing.T) {
 			PersonId: personID, MinPosition: "opaque", AsOf: timestamppb.Now(),
 		}, nil},
 		{"get view, no person", &parcoursv1.GetCoordinatedViewRequest{}, []string{"person_id: required"}},
+		{"identify need", &parcoursv1.IdentifyNeedRequest{
+			RequestId: "r", PersonId: personID, NeedCode: "1.2.1.3",
+			Description: "Se déplacer seul jusqu'au lycée.",
+		}, nil},
+		{"identify need, bad code", &parcoursv1.IdentifyNeedRequest{
+			RequestId: "r", PersonId: personID, NeedCode: "1.2.",
+		}, []string{"need_code: string.pattern"}},
+		{"plan action, partner and prestation", &parcoursv1.PlanActionRequest{
+			RequestId: "r", PersonId: personID, ObjectiveId: objectiveID,
+			Description: "Entraînement au trajet en bus.",
+			Responsible: &parcoursv1.Responsible{
+				Who:         &parcoursv1.Responsible_PartnerId{PartnerId: partnerID},
+				DisplayName: "SESSAD Les Lilas",
+			},
+			DueDate: "2027-01-15", PrestationCode: "2.3.1.1",
+		}, nil},
+		{"plan action, the person themself", &parcoursv1.PlanActionRequest{
+			RequestId: "r", PersonId: personID, ObjectiveId: objectiveID,
+			Description: "S'inscrire au club de foot.",
+			Responsible: &parcoursv1.Responsible{
+				Who: &parcoursv1.Responsible_Person{Person: true}, DisplayName: "Léa",
+			},
+			DueDate: "2027-01-15",
+		}, nil},
+		{"plan action, malformed", &parcoursv1.PlanActionRequest{
+			RequestId: "r", PersonId: personID, ObjectiveId: objectiveID,
+			Description: "Appeler la MDPH.",
+			Responsible: &parcoursv1.Responsible{
+				Who: &parcoursv1.Responsible_Professional{Professional: &parcoursv1.Professional{
+					ProfessionalId: "p", OrganisationId: "1234",
+				}},
+			},
+			DueDate: "2027-02-30x", PrestationCode: "2.x",
+		}, []string{
+			"due_date: string.pattern",
+			"prestation_code: string.pattern",
+			"responsible.display_name: required",
+			"responsible.professional.organisation_id: string.pattern",
+		}},
+		{"plan action, nobody responsible", &parcoursv1.PlanActionRequest{
+			RequestId: "r", PersonId: personID, ObjectiveId: objectiveID,
+			Description: "Appeler la MDPH.",
+			Responsible: &parcoursv1.Responsible{DisplayName: "?"},
+			DueDate:     "2027-02-01",
+		}, []string{"responsible.who: required"}},
+		{"list caseload, defaults", &parcoursv1.ListCaseloadRequest{}, nil},
+		{"list caseload, filters", &parcoursv1.ListCaseloadRequest{
+			CoordinatorProfessionalId: "10003456789", OrganisationId: "2A0000154",
+			OnlyOpenRuptures: true, TransitionsWithinDays: 90, OnlyOverdueReviews: true,
+			OnlyOverdueActions: true, IncludeDischarged: true, PageSize: 500, PageToken: "opaque",
+		}, nil},
+		{"list caseload, out of range", &parcoursv1.ListCaseloadRequest{
+			OrganisationId: "PCPE", TransitionsWithinDays: 731, PageSize: 501,
+		}, []string{
+			"organisation_id: string.pattern",
+			"page_size: int32.gte_lte",
+			"transitions_within_days: uint32.lte",
+		}},
+		{"discharge person", &parcoursv1.DischargePersonRequest{
+			RequestId: "r", PersonId: personID, ExpectedVersion: proto.Uint64(12),
+			Reason:       eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN,
+			DischargedOn: "2026-11-30",
+		}, nil},
+		{"discharge person, other with no note", &parcoursv1.DischargePersonRequest{
+			RequestId: "r", PersonId: personID,
+			Reason:       eventsv1.DischargeReason_DISCHARGE_REASON_OTHER,
+			DischargedOn: "30/11/2026",
+		}, []string{
+			": discharge_person.note_when_other",
+			"discharged_on: string.pattern",
+		}},
+		{"discharge person, no reason", &parcoursv1.DischargePersonRequest{
+			RequestId: "r", PersonId: personID, DischargedOn: "2026-11-30",
+		}, []string{"reason: required"}},
+		{"add entourage member, bad roles", &parcoursv1.AddEntourageMemberRequest{
+			RequestId: "r", PersonId: personID, DisplayName: "Nadia Haddad", Relationship: "mère",
+			Quadrant: eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_FAMILY,
+			Circle:   eventsv1.SluzkiCircle_SLUZKI_CIRCLE_INTIMATE,
+			Roles: []eventsv1.EntourageRole{
+				eventsv1.EntourageRole_ENTOURAGE_ROLE_CAREGIVER,
+				eventsv1.EntourageRole_ENTOURAGE_ROLE_CAREGIVER,
+				eventsv1.EntourageRole_ENTOURAGE_ROLE_UNSPECIFIED,
+			},
+		}, []string{"roles: repeated.unique", "roles[2]: enum.not_in"}},
+		{"validate plan by the representative, no member", &parcoursv1.ValidatePlanRequest{
+			RequestId: "r", PersonId: personID,
+			ValidatedBy: eventsv1.PlanValidator_PLAN_VALIDATOR_LEGAL_REPRESENTATIVE, ValidatedOn: "2026-11-30",
+		}, []string{": validate_plan.representative_member_id"}},
+		{"validate plan by the person, with a member", &parcoursv1.ValidatePlanRequest{
+			RequestId: "r", PersonId: personID, RepresentativeMemberId: memberID,
+			ValidatedBy: eventsv1.PlanValidator_PLAN_VALIDATOR_PERSON, ValidatedOn: "2026-11-30",
+		}, []string{": validate_plan.representative_member_id"}},
+		{"express life project by the representative", &parcoursv1.ExpressLifeProjectRequest{
+			RequestId: "r", PersonId: personID, Text: "Vivre près de ma sœur.",
+			ExpressedBy:            eventsv1.LifeProjectAuthor_LIFE_PROJECT_AUTHOR_LEGAL_REPRESENTATIVE,
+			RepresentativeMemberId: memberID,
+		}, nil},
+		{"close need, other with no note", &parcoursv1.CloseNeedRequest{
+			RequestId: "r", PersonId: personID, NeedId: objectiveID,
+			Reason: eventsv1.NeedClosureReason_NEED_CLOSURE_REASON_OTHER,
+		}, []string{": close_need.note_when_other"}},
+		{"set objective, no need", &parcoursv1.SetObjectiveRequest{
+			RequestId: "r", PersonId: personID, Statement: "Aller seul au lycée.",
+			Indicator: "trajets seuls par semaine", DueDate: "2027-06-30",
+		}, []string{"need_ids: repeated.min_items"}},
+		{"notify rights, no end", &parcoursv1.NotifyRightsRequest{
+			RequestId: "r", PersonId: personID, Decision: eventsv1.MdphDecision_MDPH_DECISION_AAH,
+			StartDate: "2026-01-01",
+		}, nil},
+		{"notify rights, ends before it starts", &parcoursv1.NotifyRightsRequest{
+			RequestId: "r", PersonId: personID, Decision: eventsv1.MdphDecision_MDPH_DECISION_OTHER,
+			StartDate: "2026-01-01", EndDate: "2025-12-31",
+		}, []string{": notify_rights.detail_when_other", ": notify_rights.end_after_start"}},
 		{"get partner", &partnersv1.GetPartnerRequest{}, []string{"partner_id: required"}},
 		{"get meeting", &meetingsv1.GetMeetingRequest{MeetingId: personID}, nil},
 		{"list notifications", &notificationsv1.ListNotificationsRequest{PageSize: 101}, []string{"page_size: int32.gte_lte"}},

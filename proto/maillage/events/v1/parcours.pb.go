@@ -340,6 +340,85 @@ func (RuptureKind) EnumDescriptor() ([]byte, []int) {
 	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{3}
 }
 
+// DischargeReason: why a person leaves the coordination (motif de sortie).
+type DischargeReason int32
+
+const (
+	// Not stated. Never written by Maillage; kept as the zero value.
+	DischargeReason_DISCHARGE_REASON_UNSPECIFIED DischargeReason = 0
+	// Towards droit commun: the person's needs are met by ordinary services
+	// (école, médecin traitant, services de la commune) with no coordination.
+	DischargeReason_DISCHARGE_REASON_DROIT_COMMUN DischargeReason = 1
+	// The person moved out of the territory (déménagement hors du
+	// territoire); another coordination may take over there.
+	DischargeReason_DISCHARGE_REASON_MOVED_OUT_OF_TERRITORY DischargeReason = 2
+	// The person entered an establishment that takes over the coordination
+	// (admission dans un établissement qui prend le relais: MAS, FAM,
+	// EHPAD...).
+	DischargeReason_DISCHARGE_REASON_ESTABLISHMENT_TAKES_OVER DischargeReason = 3
+	// The person died (décès).
+	DischargeReason_DISCHARGE_REASON_DEATH DischargeReason = 4
+	// The person, or their legal representative, refuses the coordination
+	// (refus de la personne).
+	DischargeReason_DISCHARGE_REASON_PERSON_REFUSAL DischargeReason = 5
+	// The support has reached its end (fin d'accompagnement): the objectives
+	// are met or the coordination's mandate is over.
+	DischargeReason_DISCHARGE_REASON_END_OF_SUPPORT DischargeReason = 6
+	// Another reason (autre), explained in the note.
+	DischargeReason_DISCHARGE_REASON_OTHER DischargeReason = 7
+)
+
+// Enum value maps for DischargeReason.
+var (
+	DischargeReason_name = map[int32]string{
+		0: "DISCHARGE_REASON_UNSPECIFIED",
+		1: "DISCHARGE_REASON_DROIT_COMMUN",
+		2: "DISCHARGE_REASON_MOVED_OUT_OF_TERRITORY",
+		3: "DISCHARGE_REASON_ESTABLISHMENT_TAKES_OVER",
+		4: "DISCHARGE_REASON_DEATH",
+		5: "DISCHARGE_REASON_PERSON_REFUSAL",
+		6: "DISCHARGE_REASON_END_OF_SUPPORT",
+		7: "DISCHARGE_REASON_OTHER",
+	}
+	DischargeReason_value = map[string]int32{
+		"DISCHARGE_REASON_UNSPECIFIED":              0,
+		"DISCHARGE_REASON_DROIT_COMMUN":             1,
+		"DISCHARGE_REASON_MOVED_OUT_OF_TERRITORY":   2,
+		"DISCHARGE_REASON_ESTABLISHMENT_TAKES_OVER": 3,
+		"DISCHARGE_REASON_DEATH":                    4,
+		"DISCHARGE_REASON_PERSON_REFUSAL":           5,
+		"DISCHARGE_REASON_END_OF_SUPPORT":           6,
+		"DISCHARGE_REASON_OTHER":                    7,
+	}
+)
+
+func (x DischargeReason) Enum() *DischargeReason {
+	p := new(DischargeReason)
+	*p = x
+	return p
+}
+
+func (x DischargeReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DischargeReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_maillage_events_v1_parcours_proto_enumTypes[4].Descriptor()
+}
+
+func (DischargeReason) Type() protoreflect.EnumType {
+	return &file_maillage_events_v1_parcours_proto_enumTypes[4]
+}
+
+func (x DischargeReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DischargeReason.Descriptor instead.
+func (DischargeReason) EnumDescriptor() ([]byte, []int) {
+	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{4}
+}
+
 // PersonEnrolled: a person starts being followed by a coordination de
 // parcours (entrée dans le dispositif). It opens the person's stream and is
 // always its first event.
@@ -527,9 +606,14 @@ type CoordinatorAssigned struct {
 	OrganisationId string `protobuf:"bytes,2,opt,name=organisation_id,json=organisationId,proto3" json:"organisation_id,omitempty"`
 	// The name shown to the person and to partners (e.g. "Claire Martin,
 	// PCPE du Val").
-	DisplayName   string `protobuf:"bytes,3,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DisplayName string `protobuf:"bytes,3,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Handover (passation): the professional_id of the coordinator this one
+	// replaces, set by Maillage from the file. Empty when the role was vacant
+	// (nobody assigned yet, or the previous coordinator released it), and in
+	// every CoordinatorAssigned stored before this field existed.
+	HandedOverFrom string `protobuf:"bytes,4,opt,name=handed_over_from,json=handedOverFrom,proto3" json:"handed_over_from,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *CoordinatorAssigned) Reset() {
@@ -579,6 +663,13 @@ func (x *CoordinatorAssigned) GetOrganisationId() string {
 func (x *CoordinatorAssigned) GetDisplayName() string {
 	if x != nil {
 		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *CoordinatorAssigned) GetHandedOverFrom() string {
+	if x != nil {
+		return x.HandedOverFrom
 	}
 	return ""
 }
@@ -764,6 +855,418 @@ func (x *RuptureDetected) GetTransitionId() string {
 	return ""
 }
 
+// PersonDischarged: the person leaves the coordination (sortie du
+// dispositif). It closes the file: no command is accepted after it, and the
+// person's data stay readable for the time the law requires. Always the
+// last event of the stream.
+type PersonDischarged struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Why the person leaves (motif de sortie).
+	Reason DischargeReason `protobuf:"varint,1,opt,name=reason,proto3,enum=maillage.events.v1.DischargeReason" json:"reason,omitempty"`
+	// The date the person left (date de sortie), "YYYY-MM-DD".
+	DischargedOn string `protobuf:"bytes,2,opt,name=discharged_on,json=dischargedOn,proto3" json:"discharged_on,omitempty"`
+	// What the coordinator adds, in French (e.g. who takes over); empty when
+	// nothing was added.
+	Note          string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PersonDischarged) Reset() {
+	*x = PersonDischarged{}
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PersonDischarged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PersonDischarged) ProtoMessage() {}
+
+func (x *PersonDischarged) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PersonDischarged.ProtoReflect.Descriptor instead.
+func (*PersonDischarged) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *PersonDischarged) GetReason() DischargeReason {
+	if x != nil {
+		return x.Reason
+	}
+	return DischargeReason_DISCHARGE_REASON_UNSPECIFIED
+}
+
+func (x *PersonDischarged) GetDischargedOn() string {
+	if x != nil {
+		return x.DischargedOn
+	}
+	return ""
+}
+
+func (x *PersonDischarged) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// TransitionRescheduled: a transition still anticipated has a new planned
+// date (report or avancement de la date prévue). The transition stays
+// anticipated.
+type TransitionRescheduled struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The transition (a ULID of a TransitionAnticipated of this stream).
+	TransitionId string `protobuf:"bytes,1,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
+	// The new planned date (nouvelle date prévue), "YYYY-MM-DD".
+	PlannedDate string `protobuf:"bytes,2,opt,name=planned_date,json=plannedDate,proto3" json:"planned_date,omitempty"`
+	// Why the date moved, in French (e.g. "place en FAM disponible en
+	// janvier seulement").
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransitionRescheduled) Reset() {
+	*x = TransitionRescheduled{}
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransitionRescheduled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransitionRescheduled) ProtoMessage() {}
+
+func (x *TransitionRescheduled) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransitionRescheduled.ProtoReflect.Descriptor instead.
+func (*TransitionRescheduled) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *TransitionRescheduled) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
+	}
+	return ""
+}
+
+func (x *TransitionRescheduled) GetPlannedDate() string {
+	if x != nil {
+		return x.PlannedDate
+	}
+	return ""
+}
+
+func (x *TransitionRescheduled) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// TransitionCompleted: a transition happened (transition réalisée). It ends
+// the transition.
+type TransitionCompleted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The transition (a ULID of a TransitionAnticipated of this stream).
+	TransitionId string `protobuf:"bytes,1,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
+	// The date it happened (date de réalisation), "YYYY-MM-DD".
+	CompletedOn   string `protobuf:"bytes,2,opt,name=completed_on,json=completedOn,proto3" json:"completed_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransitionCompleted) Reset() {
+	*x = TransitionCompleted{}
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransitionCompleted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransitionCompleted) ProtoMessage() {}
+
+func (x *TransitionCompleted) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransitionCompleted.ProtoReflect.Descriptor instead.
+func (*TransitionCompleted) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *TransitionCompleted) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
+	}
+	return ""
+}
+
+func (x *TransitionCompleted) GetCompletedOn() string {
+	if x != nil {
+		return x.CompletedOn
+	}
+	return ""
+}
+
+// TransitionCancelled: a transition will not happen (transition annulée).
+// It ends the transition.
+type TransitionCancelled struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The transition (a ULID of a TransitionAnticipated of this stream).
+	TransitionId string `protobuf:"bytes,1,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
+	// Why it will not happen, in French.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransitionCancelled) Reset() {
+	*x = TransitionCancelled{}
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransitionCancelled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransitionCancelled) ProtoMessage() {}
+
+func (x *TransitionCancelled) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransitionCancelled.ProtoReflect.Descriptor instead.
+func (*TransitionCancelled) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *TransitionCancelled) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
+	}
+	return ""
+}
+
+func (x *TransitionCancelled) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// RuptureRiskRaised: a risk of rupture de parcours (risque de rupture,
+// vigilance) has been seen before the break happens, by a professional or
+// by a vigilance rule. It stays open until a RuptureResolved names its
+// risk_id.
+type RuptureRiskRaised struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maillage's identifier of this risk (a ULID), unique for the person.
+	// Risks and ruptures share one space of ids within a stream.
+	RiskId string `protobuf:"bytes,1,opt,name=risk_id,json=riskId,proto3" json:"risk_id,omitempty"`
+	// The kind of rupture this risk could become.
+	Kind RuptureKind `protobuf:"varint,2,opt,name=kind,proto3,enum=maillage.events.v1.RuptureKind" json:"kind,omitempty"`
+	// What is at risk, in French, for the people who will act on it.
+	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// The date the risk was raised (date de signalement), "YYYY-MM-DD".
+	RaisedOn string `protobuf:"bytes,4,opt,name=raised_on,json=raisedOn,proto3" json:"raised_on,omitempty"`
+	// The transition this risk concerns, when there is one. Empty otherwise.
+	TransitionId string `protobuf:"bytes,5,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
+	// The name of the vigilance rule that raised it (e.g.
+	// "transition_not_secured") when raised automatically; empty when raised
+	// by hand.
+	Rule          string `protobuf:"bytes,6,opt,name=rule,proto3" json:"rule,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RuptureRiskRaised) Reset() {
+	*x = RuptureRiskRaised{}
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RuptureRiskRaised) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RuptureRiskRaised) ProtoMessage() {}
+
+func (x *RuptureRiskRaised) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RuptureRiskRaised.ProtoReflect.Descriptor instead.
+func (*RuptureRiskRaised) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *RuptureRiskRaised) GetRiskId() string {
+	if x != nil {
+		return x.RiskId
+	}
+	return ""
+}
+
+func (x *RuptureRiskRaised) GetKind() RuptureKind {
+	if x != nil {
+		return x.Kind
+	}
+	return RuptureKind_RUPTURE_KIND_UNSPECIFIED
+}
+
+func (x *RuptureRiskRaised) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *RuptureRiskRaised) GetRaisedOn() string {
+	if x != nil {
+		return x.RaisedOn
+	}
+	return ""
+}
+
+func (x *RuptureRiskRaised) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
+	}
+	return ""
+}
+
+func (x *RuptureRiskRaised) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+// RuptureResolved: an open rupture de parcours, or an open risk of rupture,
+// is resolved (rupture résolue, risque levé), by a professional or
+// automatically when its cause is resolved.
+type RuptureResolved struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rupture_id of a RuptureDetected, or the risk_id of a
+	// RuptureRiskRaised, of this stream.
+	RuptureId string `protobuf:"bytes,1,opt,name=rupture_id,json=ruptureId,proto3" json:"rupture_id,omitempty"`
+	// The date it was resolved (date de résolution), "YYYY-MM-DD".
+	ResolvedOn string `protobuf:"bytes,2,opt,name=resolved_on,json=resolvedOn,proto3" json:"resolved_on,omitempty"`
+	// How it was resolved, in French (e.g. "SESSAD a confirmé l'accueil au
+	// 1er septembre").
+	Resolution    string `protobuf:"bytes,3,opt,name=resolution,proto3" json:"resolution,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RuptureResolved) Reset() {
+	*x = RuptureResolved{}
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RuptureResolved) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RuptureResolved) ProtoMessage() {}
+
+func (x *RuptureResolved) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_parcours_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RuptureResolved.ProtoReflect.Descriptor instead.
+func (*RuptureResolved) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_parcours_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RuptureResolved) GetRuptureId() string {
+	if x != nil {
+		return x.RuptureId
+	}
+	return ""
+}
+
+func (x *RuptureResolved) GetResolvedOn() string {
+	if x != nil {
+		return x.ResolvedOn
+	}
+	return ""
+}
+
+func (x *RuptureResolved) GetResolution() string {
+	if x != nil {
+		return x.Resolution
+	}
+	return ""
+}
+
 var File_maillage_events_v1_parcours_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_parcours_proto_rawDesc = "" +
@@ -785,11 +1288,12 @@ const file_maillage_events_v1_parcours_proto_rawDesc = "" +
 	"\tlongitude\x18\x03 \x01(\x01H\x01R\tlongitude\x88\x01\x01B\v\n" +
 	"\t_latitudeB\f\n" +
 	"\n" +
-	"_longitude\"\x8a\x01\n" +
+	"_longitude\"\xb4\x01\n" +
 	"\x13CoordinatorAssigned\x12'\n" +
 	"\x0fprofessional_id\x18\x01 \x01(\tR\x0eprofessionalId\x12'\n" +
 	"\x0forganisation_id\x18\x02 \x01(\tR\x0eorganisationId\x12!\n" +
-	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\"\x8b\x02\n" +
+	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x12(\n" +
+	"\x10handed_over_from\x18\x04 \x01(\tR\x0ehandedOverFrom\"\x8b\x02\n" +
 	"\x15TransitionAnticipated\x12#\n" +
 	"\rtransition_id\x18\x01 \x01(\tR\ftransitionId\x126\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\".maillage.events.v1.TransitionKindR\x04kind\x12!\n" +
@@ -805,7 +1309,36 @@ const file_maillage_events_v1_parcours_proto_rawDesc = "" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1f\n" +
 	"\vdetected_on\x18\x04 \x01(\tR\n" +
 	"detectedOn\x12#\n" +
-	"\rtransition_id\x18\x05 \x01(\tR\ftransitionId*\xb8\x01\n" +
+	"\rtransition_id\x18\x05 \x01(\tR\ftransitionId\"\x88\x01\n" +
+	"\x10PersonDischarged\x12;\n" +
+	"\x06reason\x18\x01 \x01(\x0e2#.maillage.events.v1.DischargeReasonR\x06reason\x12#\n" +
+	"\rdischarged_on\x18\x02 \x01(\tR\fdischargedOn\x12\x12\n" +
+	"\x04note\x18\x03 \x01(\tR\x04note\"w\n" +
+	"\x15TransitionRescheduled\x12#\n" +
+	"\rtransition_id\x18\x01 \x01(\tR\ftransitionId\x12!\n" +
+	"\fplanned_date\x18\x02 \x01(\tR\vplannedDate\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"]\n" +
+	"\x13TransitionCompleted\x12#\n" +
+	"\rtransition_id\x18\x01 \x01(\tR\ftransitionId\x12!\n" +
+	"\fcompleted_on\x18\x02 \x01(\tR\vcompletedOn\"R\n" +
+	"\x13TransitionCancelled\x12#\n" +
+	"\rtransition_id\x18\x01 \x01(\tR\ftransitionId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\xd9\x01\n" +
+	"\x11RuptureRiskRaised\x12\x17\n" +
+	"\arisk_id\x18\x01 \x01(\tR\x06riskId\x123\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1f.maillage.events.v1.RuptureKindR\x04kind\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1b\n" +
+	"\traised_on\x18\x04 \x01(\tR\braisedOn\x12#\n" +
+	"\rtransition_id\x18\x05 \x01(\tR\ftransitionId\x12\x12\n" +
+	"\x04rule\x18\x06 \x01(\tR\x04rule\"q\n" +
+	"\x0fRuptureResolved\x12\x1d\n" +
+	"\n" +
+	"rupture_id\x18\x01 \x01(\tR\truptureId\x12\x1f\n" +
+	"\vresolved_on\x18\x02 \x01(\tR\n" +
+	"resolvedOn\x12\x1e\n" +
+	"\n" +
+	"resolution\x18\x03 \x01(\tR\n" +
+	"resolution*\xb8\x01\n" +
 	"\x0fPublicConcerned\x12 \n" +
 	"\x1cPUBLIC_CONCERNED_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bPUBLIC_CONCERNED_DISABILITY\x10\x01\x12!\n" +
@@ -839,7 +1372,16 @@ const file_maillage_events_v1_parcours_proto_rawDesc = "" +
 	" RUPTURE_KIND_PLAN_REVIEW_OVERDUE\x10\x05\x12\x1f\n" +
 	"\x1bRUPTURE_KIND_ACTION_OVERDUE\x10\x06\x12(\n" +
 	"$RUPTURE_KIND_SOLICITATION_UNANSWERED\x10\a\x12\x16\n" +
-	"\x12RUPTURE_KIND_OTHER\x10\bB@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
+	"\x12RUPTURE_KIND_OTHER\x10\b*\xb4\x02\n" +
+	"\x0fDischargeReason\x12 \n" +
+	"\x1cDISCHARGE_REASON_UNSPECIFIED\x10\x00\x12!\n" +
+	"\x1dDISCHARGE_REASON_DROIT_COMMUN\x10\x01\x12+\n" +
+	"'DISCHARGE_REASON_MOVED_OUT_OF_TERRITORY\x10\x02\x12-\n" +
+	")DISCHARGE_REASON_ESTABLISHMENT_TAKES_OVER\x10\x03\x12\x1a\n" +
+	"\x16DISCHARGE_REASON_DEATH\x10\x04\x12#\n" +
+	"\x1fDISCHARGE_REASON_PERSON_REFUSAL\x10\x05\x12#\n" +
+	"\x1fDISCHARGE_REASON_END_OF_SUPPORT\x10\x06\x12\x1a\n" +
+	"\x16DISCHARGE_REASON_OTHER\x10\aB@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_maillage_events_v1_parcours_proto_rawDescOnce sync.Once
@@ -853,30 +1395,39 @@ func file_maillage_events_v1_parcours_proto_rawDescGZIP() []byte {
 	return file_maillage_events_v1_parcours_proto_rawDescData
 }
 
-var file_maillage_events_v1_parcours_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_maillage_events_v1_parcours_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_maillage_events_v1_parcours_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_maillage_events_v1_parcours_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_maillage_events_v1_parcours_proto_goTypes = []any{
 	(PublicConcerned)(0),          // 0: maillage.events.v1.PublicConcerned
 	(LegalProtection)(0),          // 1: maillage.events.v1.LegalProtection
 	(TransitionKind)(0),           // 2: maillage.events.v1.TransitionKind
 	(RuptureKind)(0),              // 3: maillage.events.v1.RuptureKind
-	(*PersonEnrolled)(nil),        // 4: maillage.events.v1.PersonEnrolled
-	(*Domicile)(nil),              // 5: maillage.events.v1.Domicile
-	(*CoordinatorAssigned)(nil),   // 6: maillage.events.v1.CoordinatorAssigned
-	(*TransitionAnticipated)(nil), // 7: maillage.events.v1.TransitionAnticipated
-	(*RuptureDetected)(nil),       // 8: maillage.events.v1.RuptureDetected
+	(DischargeReason)(0),          // 4: maillage.events.v1.DischargeReason
+	(*PersonEnrolled)(nil),        // 5: maillage.events.v1.PersonEnrolled
+	(*Domicile)(nil),              // 6: maillage.events.v1.Domicile
+	(*CoordinatorAssigned)(nil),   // 7: maillage.events.v1.CoordinatorAssigned
+	(*TransitionAnticipated)(nil), // 8: maillage.events.v1.TransitionAnticipated
+	(*RuptureDetected)(nil),       // 9: maillage.events.v1.RuptureDetected
+	(*PersonDischarged)(nil),      // 10: maillage.events.v1.PersonDischarged
+	(*TransitionRescheduled)(nil), // 11: maillage.events.v1.TransitionRescheduled
+	(*TransitionCompleted)(nil),   // 12: maillage.events.v1.TransitionCompleted
+	(*TransitionCancelled)(nil),   // 13: maillage.events.v1.TransitionCancelled
+	(*RuptureRiskRaised)(nil),     // 14: maillage.events.v1.RuptureRiskRaised
+	(*RuptureResolved)(nil),       // 15: maillage.events.v1.RuptureResolved
 }
 var file_maillage_events_v1_parcours_proto_depIdxs = []int32{
-	5, // 0: maillage.events.v1.PersonEnrolled.domicile:type_name -> maillage.events.v1.Domicile
+	6, // 0: maillage.events.v1.PersonEnrolled.domicile:type_name -> maillage.events.v1.Domicile
 	0, // 1: maillage.events.v1.PersonEnrolled.public_concerned:type_name -> maillage.events.v1.PublicConcerned
 	1, // 2: maillage.events.v1.PersonEnrolled.legal_protection:type_name -> maillage.events.v1.LegalProtection
 	2, // 3: maillage.events.v1.TransitionAnticipated.kind:type_name -> maillage.events.v1.TransitionKind
 	3, // 4: maillage.events.v1.RuptureDetected.kind:type_name -> maillage.events.v1.RuptureKind
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	4, // 5: maillage.events.v1.PersonDischarged.reason:type_name -> maillage.events.v1.DischargeReason
+	3, // 6: maillage.events.v1.RuptureRiskRaised.kind:type_name -> maillage.events.v1.RuptureKind
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_maillage_events_v1_parcours_proto_init() }
@@ -891,8 +1442,8 @@ func file_maillage_events_v1_parcours_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_events_v1_parcours_proto_rawDesc), len(file_maillage_events_v1_parcours_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   5,
+			NumEnums:      5,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
