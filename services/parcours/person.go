@@ -56,6 +56,12 @@ type PersonState struct {
 	Transitions map[string]Transition
 	// OpenRuptures holds the ruptures not resolved yet, by rupture id.
 	OpenRuptures map[string]Rupture
+	// Life is what the decider knows of roles, entourage, projet de vie,
+	// rights, risks and discharge (life.go).
+	Life LifeState
+	// Plan is the projet personnalisé: needs, objectives, actions,
+	// validation, reviews, evaluations (plan.go).
+	Plan PlanState
 }
 
 func newPersonState() *PersonState {
@@ -81,6 +87,13 @@ func decide(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, e
 		return decideAnticipateTransition(s, c, at)
 	case ReportRupture:
 		return decideReportRupture(s, c, at)
+	}
+	// The rest of the file's commands, by area (life.go, plan.go).
+	if evs, ok, err := decideLife(s, cmd, at); ok {
+		return evs, err
+	}
+	if evs, ok, err := decidePlan(s, cmd, at); ok {
+		return evs, err
 	}
 	return nil, fmt.Errorf("parcours: unknown command %T (commands are passed by value)", cmd)
 }
@@ -109,6 +122,9 @@ func evolve(s *PersonState, ev decider.Event) *PersonState {
 			s.OpenRuptures = map[string]Rupture{}
 		}
 		s.OpenRuptures[e.GetRuptureId()] = ruptureOf(e)
+	default:
+		evolveLife(s, ev)
+		evolvePlan(s, ev)
 	}
 	return s
 }
