@@ -46,8 +46,8 @@ type PersonState struct {
 	PersonID string
 	Enrolled bool
 	// Discharged is true once the person has left the coordination (sortie
-	// du dispositif): the file takes no more commands. No event sets it
-	// yet; PersonDischarged will.
+	// du dispositif): the file takes no more commands. PersonDischarged
+	// sets it.
 	Discharged   bool
 	DischargedOn string // "YYYY-MM-DD", when known
 	// Coordinator is the coordinateur de parcours; nil while nobody is.
@@ -242,9 +242,11 @@ func decideEnroll(s *PersonState, c EnrollPerson, at decider.Context) ([]proto.M
 }
 
 // AssignCoordinator names the person's coordinator (coordinateur de
-// parcours), replacing any previous one. It records CoordinatorAssigned;
-// naming the professional and organisation already coordinating records
-// nothing, so that a retried or repeated assignment is harmless.
+// parcours), replacing any previous one. It records CoordinatorAssigned,
+// with handed_over_from set to the coordinator replaced (passation), empty
+// when the role was vacant; naming the professional and organisation
+// already coordinating records nothing, so that a retried or repeated
+// assignment is harmless.
 type AssignCoordinator struct {
 	PersonID       string
 	ProfessionalID string
@@ -258,12 +260,16 @@ func decideAssignCoordinator(s *PersonState, c AssignCoordinator) ([]proto.Messa
 	if err := checkFile(s, c.PersonID); err != nil {
 		return nil, err
 	}
-	if cur := s.Coordinator; cur != nil && cur.ProfessionalID == c.ProfessionalID && cur.OrganisationID == c.OrganisationID {
-		return nil, nil
-	}
-	return []proto.Message{&eventsv1.CoordinatorAssigned{
+	ev := &eventsv1.CoordinatorAssigned{
 		ProfessionalId: c.ProfessionalID,
 		OrganisationId: c.OrganisationID,
 		DisplayName:    c.DisplayName,
-	}}, nil
+	}
+	if cur := s.Coordinator; cur != nil {
+		if cur.ProfessionalID == c.ProfessionalID && cur.OrganisationID == c.OrganisationID {
+			return nil, nil
+		}
+		ev.HandedOverFrom = cur.ProfessionalID // passation
+	}
+	return []proto.Message{ev}, nil
 }

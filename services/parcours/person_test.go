@@ -108,12 +108,12 @@ func report() parcours.ReportRupture {
 	}
 }
 
-// discharged is the file of a person who has left the coordination. No
-// event records a discharge yet (PersonDischarged is still to come), so the
-// state is built by hand.
+// discharged is the file of a person who has left the coordination, with
+// a transition, a rupture and an entourage member, so that only the
+// discharge can refuse a command.
 func discharged() *parcours.PersonState {
-	return &parcours.PersonState{PersonID: personID, Enrolled: true, Discharged: true, DischargedOn: "2026-10-01",
-		Transitions: map[string]parcours.Transition{transitionID: {ID: transitionID}}}
+	return spec().Given(enrolled(), coordinatorAssigned(), evReferentAssigned(), transitionAnticipated(), ruptureDetected(),
+		evMemberAdded(), evDischarged()).State()
 }
 
 // refusedOn decides cmd on state and checks it is refused by rule, with a
@@ -224,6 +224,14 @@ func TestAssignCoordinator(t *testing.T) {
 		t.Parallel()
 		spec().Given(enrolled(), coordinatorAssigned()).When(assign()).Then(t)
 	})
+	t.Run("after a release, the role was vacant: no handover", func(t *testing.T) {
+		t.Parallel()
+		cmd := assign()
+		cmd.ProfessionalID = "rpps-20202020202"
+		spec().Given(enrolled(), coordinatorAssigned(), evCoordinatorReleased()).When(cmd).Then(t, &eventsv1.CoordinatorAssigned{
+			ProfessionalId: cmd.ProfessionalID, OrganisationId: cmd.OrganisationID, DisplayName: cmd.DisplayName,
+		})
+	})
 	for _, tc := range []struct {
 		name string
 		edit func(*parcours.AssignCoordinator)
@@ -237,6 +245,7 @@ func TestAssignCoordinator(t *testing.T) {
 			tc.edit(&cmd)
 			spec().Given(enrolled(), coordinatorAssigned()).When(cmd).Then(t, &eventsv1.CoordinatorAssigned{
 				ProfessionalId: cmd.ProfessionalID, OrganisationId: cmd.OrganisationID, DisplayName: cmd.DisplayName,
+				HandedOverFrom: "rpps-10101010101",
 			})
 		})
 	}
@@ -246,7 +255,10 @@ func TestAssignCoordinator(t *testing.T) {
 // that was never opened, and on a closed one.
 func TestCommandsNeedAnOpenFile(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []parcours.Command{assign(), anticipate(), report()} {
+	for _, cmd := range []parcours.Command{assign(), anticipate(), report(),
+		cmdDischarge(), cmdAssignReferent(), cmdReleaseCoordinator(), cmdSetLevel(),
+		cmdAddMember(), cmdUpdateMember(), cmdRemoveMember(), cmdExpressByRepresentative(), cmdNotifyRights(),
+		cmdReschedule(), cmdComplete(), cmdCancel(), cmdRaiseRisk(), cmdResolve()} {
 		t.Run(strings.TrimPrefix(fmt.Sprintf("%T", cmd), "parcours."), func(t *testing.T) {
 			t.Parallel()
 			t.Run("never enrolled", func(t *testing.T) {
@@ -385,8 +397,12 @@ func TestReportRuptureInvalid(t *testing.T) {
 // change the state it is given.
 func TestDecideLeavesStateAlone(t *testing.T) {
 	t.Parallel()
-	given := []proto.Message{enrolled(), coordinatorAssigned(), transitionAnticipated(), ruptureDetected()}
-	for _, cmd := range []parcours.Command{enroll(), assign(), anticipate(), report()} {
+	given := []proto.Message{enrolled(), coordinatorAssigned(), transitionAnticipated(), ruptureDetected(),
+		evReferentAssigned(), evMemberAdded(), evRiskRaised()}
+	for _, cmd := range []parcours.Command{enroll(), assign(), anticipate(), report(),
+		cmdDischarge(), cmdAssignReferent(), cmdReleaseCoordinator(), cmdSetLevel(),
+		cmdAddMember(), cmdUpdateMember(), cmdRemoveMember(), cmdExpressByRepresentative(), cmdNotifyRights(),
+		cmdReschedule(), cmdComplete(), cmdCancel(), cmdRaiseRisk(), cmdResolve()} {
 		c := spec().Given(given...)
 		_, _ = parcours.Person.Decide(c.State(), cmd, spec().Context())
 		if diff := cmp.Diff(spec().Given(given...).State(), c.State()); diff != "" {

@@ -1,6 +1,8 @@
 package parcours
 
 import (
+	"fmt"
+
 	"google.golang.org/protobuf/proto"
 
 	"github.com/maillage/maillage/internal/decider"
@@ -33,6 +35,9 @@ type Transition struct {
 	PlannedDate        string // "YYYY-MM-DD"
 	ReceivingPartnerID string
 	Status             TransitionStatus
+	// CompletedOn is the day it happened ("YYYY-MM-DD"); empty while
+	// anticipated, and for a cancelled one.
+	CompletedOn string
 }
 
 // TransitionStatus is where a transition stands.
@@ -40,9 +45,29 @@ type TransitionStatus uint8
 
 const (
 	// TransitionStatusAnticipated: foreseen, not happened yet (anticipée).
-	// TransitionCompleted and TransitionCancelled will add theirs.
 	TransitionStatusAnticipated TransitionStatus = iota + 1
+	// TransitionStatusCompleted: it happened (réalisée). Ended.
+	TransitionStatusCompleted
+	// TransitionStatusCancelled: it will not happen (annulée). Ended.
+	TransitionStatusCancelled
 )
+
+// Ended reports whether the transition is over: completed or cancelled.
+func (st TransitionStatus) Ended() bool {
+	return st == TransitionStatusCompleted || st == TransitionStatusCancelled
+}
+
+func (st TransitionStatus) String() string {
+	switch st {
+	case TransitionStatusAnticipated:
+		return "anticipated"
+	case TransitionStatusCompleted:
+		return "completed"
+	case TransitionStatusCancelled:
+		return "cancelled"
+	}
+	return fmt.Sprintf("TransitionStatus(%d)", uint8(st))
+}
 
 func transitionOf(e *eventsv1.TransitionAnticipated) Transition {
 	return Transition{
@@ -59,11 +84,7 @@ func decideAnticipateTransition(s *PersonState, c AnticipateTransition, at decid
 	if c.Kind == eventsv1.TransitionKind_TRANSITION_KIND_UNSPECIFIED {
 		bad.Add("kind", "the kind of transition is required")
 	}
-	if d, err := parseDate(c.PlannedDate); err != nil {
-		bad.Add("planned_date", "%q is not a calendar date YYYY-MM-DD", c.PlannedDate)
-	} else if t := today(at.Now); d.Before(t) {
-		bad.Add("planned_date", "%s is before today (%s, Europe/Paris): a transition is anticipated, not recorded after the fact", c.PlannedDate, t.Format(dateLayout))
-	}
+	checkDayAhead(bad, "planned_date", c.PlannedDate, at.Now, "a transition is anticipated, not recorded after the fact")
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}
@@ -82,4 +103,153 @@ func decideAnticipateTransition(s *PersonState, c AnticipateTransition, at decid
 		PlannedDate:        c.PlannedDate,
 		ReceivingPartnerId: c.ReceivingPartnerID,
 	}}, nil
+}
+
+// RescheduleTransition moves the planned date of a transition still
+// anticipated (report or avancement). It records TransitionRescheduled;
+// the date already planned records nothing. Rules "transition.unknown",
+// "transition.ended" (completed or cancelled).
+type RescheduleTransition struct {
+	PersonID     string
+	TransitionID string
+	// PlannedDate (nouvelle date prévue), "YYYY-MM-DD": today or later, in
+	// Europe/Paris.
+	PlannedDate string
+	Reason      string // why the date moved, in French
+}
+
+func (c RescheduleTransition) personID() string { return c.PersonID }
+
+func decideRescheduleTransition(s *PersonState, c RescheduleTransition, at decider.Context) ([]proto.Message, error) {
+	bad := &derrors.InvalidError{}
+	if c.TransitionID == "" {
+		bad.Add("transition_id", "the transition is required")
+	}
+	checkDayAhead(bad, "planned_date", c.PlannedDate, at.Now, "a transition is rescheduled to a coming day")
+	if c.Reason == "" {
+		bad.Add("reason", "why the date moved is required")
+	}
+	if err := bad.OrNil(); err != nil {
+		return nil, err
+	}
+	if err := checkFile(s, c.PersonID); err != nil {
+		return nil, err
+	}
+	tr, err := anticipatedTransition(s, c.TransitionID)
+	if err != nil {
+		return nil, err
+	}
+	if tr.PlannedDate == c.PlannedDate {
+		return nil, nil
+	}
+	return []proto.Message{&eventsv1.TransitionRescheduled{
+		TransitionId: c.TransitionID,
+		PlannedDate:  c.PlannedDate,
+		Reason:       c.Reason,
+	}}, nil
+}
+
+// CompleteTransition records that a transition happened (transition
+// réalisée). It records TransitionCompleted. Rules "transition.unknown",
+// "transition.ended".
+type CompleteTransition struct {
+	PersonID     string
+	TransitionID string
+	// CompletedOn (date de réalisation), "YYYY-MM-DD": today or earlier, in
+	// Europe/Paris.
+	CompletedOn string
+}
+
+func (c CompleteTransition) personID() string { return c.PersonID }
+
+func decideCompleteTransition(s *PersonState, c CompleteTransition, at decider.Context) ([]proto.Message, error) {
+	bad := &derrors.InvalidError{}
+	if c.TransitionID == "" {
+		bad.Add("transition_id", "the transition is required")
+	}
+	checkDayDone(bad, "completed_on", c.CompletedOn, at.Now, "a transition is completed once it happened")
+	if err := bad.OrNil(); err != nil {
+		return nil, err
+	}
+	if err := checkFile(s, c.PersonID); err != nil {
+		return nil, err
+	}
+	if _, err := anticipatedTransition(s, c.TransitionID); err != nil {
+		return nil, err
+	}
+	return []proto.Message{&eventsv1.TransitionCompleted{TransitionId: c.TransitionID, CompletedOn: c.CompletedOn}}, nil
+}
+
+// CancelTransition records that a transition will not happen (transition
+// annulée). It records TransitionCancelled. Rules "transition.unknown",
+// "transition.ended".
+type CancelTransition struct {
+	PersonID     string
+	TransitionID string
+	Reason       string // why, in French
+}
+
+func (c CancelTransition) personID() string { return c.PersonID }
+
+func decideCancelTransition(s *PersonState, c CancelTransition) ([]proto.Message, error) {
+	bad := &derrors.InvalidError{}
+	if c.TransitionID == "" {
+		bad.Add("transition_id", "the transition is required")
+	}
+	if c.Reason == "" {
+		bad.Add("reason", "why the transition will not happen is required")
+	}
+	if err := bad.OrNil(); err != nil {
+		return nil, err
+	}
+	if err := checkFile(s, c.PersonID); err != nil {
+		return nil, err
+	}
+	if _, err := anticipatedTransition(s, c.TransitionID); err != nil {
+		return nil, err
+	}
+	return []proto.Message{&eventsv1.TransitionCancelled{TransitionId: c.TransitionID, Reason: c.Reason}}, nil
+}
+
+// anticipatedTransition returns the person's transition id, still
+// anticipated, or the rule "transition.unknown" or "transition.ended".
+func anticipatedTransition(s *PersonState, id string) (Transition, error) {
+	tr, ok := s.Transitions[id]
+	if !ok {
+		return Transition{}, derrors.Rejected("transition.unknown", "transition/"+id,
+			"person %s has no transition %s", s.PersonID, id)
+	}
+	if tr.Status.Ended() {
+		return Transition{}, derrors.Rejected("transition.ended", "transition/"+id,
+			"transition %s of person %s is %s", id, s.PersonID, tr.Status)
+	}
+	return tr, nil
+}
+
+// evolveTransition folds TransitionRescheduled, TransitionCompleted and
+// TransitionCancelled. An event about a transition the state does not
+// hold changes nothing.
+func evolveTransition(s *PersonState, ev proto.Message) {
+	var id string
+	switch e := ev.(type) {
+	case *eventsv1.TransitionRescheduled:
+		id = e.GetTransitionId()
+	case *eventsv1.TransitionCompleted:
+		id = e.GetTransitionId()
+	case *eventsv1.TransitionCancelled:
+		id = e.GetTransitionId()
+	}
+	tr, ok := s.Transitions[id]
+	if !ok {
+		return
+	}
+	switch e := ev.(type) {
+	case *eventsv1.TransitionRescheduled:
+		tr.PlannedDate = e.GetPlannedDate()
+	case *eventsv1.TransitionCompleted:
+		tr.Status, tr.CompletedOn = TransitionStatusCompleted, e.GetCompletedOn()
+	case *eventsv1.TransitionCancelled:
+		tr.Status = TransitionStatusCancelled
+	}
+	s.Transitions[id] = tr
 }
