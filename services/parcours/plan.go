@@ -1,20 +1,215 @@
 package parcours
 
 import (
+	"time"
+
 	"google.golang.org/protobuf/proto"
 
 	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/derrors"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
 
+// The projet personnalisé: the needs identified with the person (besoins,
+// SERAFIN-PH), the objectives that answer them, the actions that serve the
+// objectives (who does what by when), the plan's validation by the person
+// or their legal representative, its reviews and the co-evaluation of its
+// objectives. Commands, by area: plan_needs.go (IdentifyNeed, CloseNeed),
+// plan_objectives.go (SetObjective, EvaluateObjective), plan_actions.go
+// (PlanAction, CompleteAction), plan_validation.go (ValidatePlan),
+// plan_reviews.go (SchedulePlanReview).
+//
+// Each command is checked as Person says: its own fields first (an
+// *InvalidError naming the API field), then the file (checkFile), then the
+// plan's rules (need.unknown, need.closed, objective.unknown,
+// objective.closed, action.unknown, action.completed, plan.empty,
+// plan.unchanged, review.unknown).
+
 // PlanState is the projet personnalisé as the decider knows it: needs,
-// objectives, actions, validation, reviews and evaluations.
-type PlanState struct{}
+// objectives, actions, validation, reviews and evaluations. Its maps are
+// nil until the first event of their kind.
+type PlanState struct {
+	// Needs holds every need identified, open or closed, by need id.
+	Needs map[string]PlanNeed
+	// Objectives holds every objective set, by objective id.
+	Objectives map[string]PlanObjective
+	// Actions holds every action planned, by action id.
+	Actions map[string]PlannedAction
+	// Reviews holds every review scheduled, by review id.
+	Reviews map[string]PlanReview
+	// PendingReviewID is the review scheduled and not held yet (at most
+	// one); empty when none.
+	PendingReviewID string
+	// Revision is the revision of the last validation: 0 before any.
+	Revision uint32
+	// Changed is true when an objective or an action was set since the
+	// last validation (or, before any, since the start): the plan as it
+	// stands awaits validation as revision Revision+1.
+	Changed bool
+}
+
+// PlanNeed is a need identified with the person (besoin).
+type PlanNeed struct {
+	ID     string
+	Code   SerafinCode
+	Closed bool
+}
+
+// SerafinCode is a SERAFIN-PH code with the nomenclature (system) and
+// version it was taken from.
+type SerafinCode struct {
+	System, Version, Code string
+}
+
+// PlanObjective is an objective of the projet personnalisé.
+type PlanObjective struct {
+	ID      string
+	NeedIDs []string
+	DueDate string // "YYYY-MM-DD"
+	// Outcome is the outcome of the last evaluation; UNSPECIFIED before any.
+	Outcome eventsv1.ObjectiveOutcome
+}
+
+// Closed reports whether the objective was achieved or abandoned: it takes
+// no more actions nor evaluations.
+func (o PlanObjective) Closed() bool { return objectiveClosedBy(o.Outcome) }
+
+func objectiveClosedBy(o eventsv1.ObjectiveOutcome) bool {
+	return o == eventsv1.ObjectiveOutcome_OBJECTIVE_OUTCOME_ACHIEVED || o == eventsv1.ObjectiveOutcome_OBJECTIVE_OUTCOME_ABANDONED
+}
+
+// PlannedAction is an action of the plan: who does what by when.
+type PlannedAction struct {
+	ID          string
+	ObjectiveID string
+	DueDate     string // "YYYY-MM-DD"
+	// CompletedOn is the date it was done, "YYYY-MM-DD"; empty until then.
+	CompletedOn string
+}
+
+// Completed reports whether the action was done.
+func (a PlannedAction) Completed() bool { return a.CompletedOn != "" }
+
+// PlanReview is a review of the projet personnalisé (révision / bilan).
+type PlanReview struct {
+	ID          string
+	ScheduledOn string // "YYYY-MM-DD"
+	// Held is true once an objective was evaluated at it.
+	Held bool
+	// Replaced is true when another review was scheduled while it was
+	// pending.
+	Replaced bool
+}
 
 // decidePlan decides the plan's commands; ok is false when cmd is not one
 // of them.
 func decidePlan(s *PersonState, cmd Command, at decider.Context) (events []proto.Message, ok bool, err error) {
-	return nil, false, nil
+	switch c := cmd.(type) {
+	case IdentifyNeed:
+		events, err = decideIdentifyNeed(s, c, at)
+	case CloseNeed:
+		events, err = decideCloseNeed(s, c)
+	case SetObjective:
+		events, err = decideSetObjective(s, c, at)
+	case PlanAction:
+		events, err = decidePlanAction(s, c, at)
+	case CompleteAction:
+		events, err = decideCompleteAction(s, c, at)
+	case ValidatePlan:
+		events, err = decideValidatePlan(s, c, at)
+	case SchedulePlanReview:
+		events, err = decideSchedulePlanReview(s, c, at)
+	case EvaluateObjective:
+		events, err = decideEvaluateObjective(s, c, at)
+	default:
+		return nil, false, nil
+	}
+	return events, true, err
 }
 
 // evolvePlan folds the plan's events; others change nothing.
-func evolvePlan(s *PersonState, ev decider.Event) {}
+func evolvePlan(s *PersonState, ev decider.Event) {
+	p := &s.Plan
+	switch e := ev.Payload.(type) {
+	case *eventsv1.NeedIdentified:
+		if p.Needs == nil {
+			p.Needs = map[string]PlanNeed{}
+		}
+		p.Needs[e.GetNeedId()] = PlanNeed{ID: e.GetNeedId(), Code: SerafinCode{
+			System: e.GetCode().GetSystem(), Version: e.GetCode().GetVersion(), Code: e.GetCode().GetCode(),
+		}}
+	case *eventsv1.NeedClosed:
+		if n, ok := p.Needs[e.GetNeedId()]; ok {
+			n.Closed = true
+			p.Needs[n.ID] = n
+		}
+	case *eventsv1.ObjectiveSet:
+		if p.Objectives == nil {
+			p.Objectives = map[string]PlanObjective{}
+		}
+		p.Objectives[e.GetObjectiveId()] = PlanObjective{
+			ID: e.GetObjectiveId(), NeedIDs: append([]string(nil), e.GetNeedIds()...), DueDate: e.GetDueDate(),
+		}
+		p.Changed = true
+	case *eventsv1.ActionPlanned:
+		if p.Actions == nil {
+			p.Actions = map[string]PlannedAction{}
+		}
+		p.Actions[e.GetActionId()] = PlannedAction{ID: e.GetActionId(), ObjectiveID: e.GetObjectiveId(), DueDate: e.GetDueDate()}
+		p.Changed = true
+	case *eventsv1.ActionCompleted:
+		if a, ok := p.Actions[e.GetActionId()]; ok {
+			a.CompletedOn = e.GetCompletedOn()
+			p.Actions[a.ID] = a
+		}
+	case *eventsv1.PlanValidated:
+		p.Revision, p.Changed = e.GetPlanRevision(), false
+	case *eventsv1.PlanReviewScheduled:
+		if p.Reviews == nil {
+			p.Reviews = map[string]PlanReview{}
+		}
+		if r, ok := p.Reviews[p.PendingReviewID]; ok {
+			r.Replaced = true
+			p.Reviews[r.ID] = r
+		}
+		p.Reviews[e.GetReviewId()] = PlanReview{ID: e.GetReviewId(), ScheduledOn: e.GetScheduledOn()}
+		p.PendingReviewID = e.GetReviewId()
+	case *eventsv1.ObjectiveEvaluated:
+		if o, ok := p.Objectives[e.GetObjectiveId()]; ok {
+			o.Outcome = e.GetOutcome()
+			p.Objectives[o.ID] = o
+		}
+		if r, ok := p.Reviews[e.GetReviewId()]; ok && e.GetReviewId() != "" {
+			r.Held = true
+			p.Reviews[r.ID] = r
+			if p.PendingReviewID == r.ID {
+				p.PendingReviewID = ""
+			}
+		}
+	}
+}
+
+// checkFactDate adds a violation on field unless value is a calendar day
+// no later than today (Europe/Paris): a fact is recorded once it happened.
+func checkFactDate(bad *derrors.InvalidError, field, value string, now time.Time, what string) {
+	if d, err := parseDate(value); err != nil {
+		bad.Add(field, "%q is not a calendar date YYYY-MM-DD", value)
+	} else if t := today(now); d.After(t) {
+		bad.Add(field, "%s is after today (%s, Europe/Paris): %s", value, t.Format(dateLayout), what)
+	}
+}
+
+// checkComingDate adds a violation on field unless value is a calendar day
+// no earlier than today (Europe/Paris): a plan looks ahead.
+func checkComingDate(bad *derrors.InvalidError, field, value string, now time.Time, what string) {
+	if d, err := parseDate(value); err != nil {
+		bad.Add(field, "%q is not a calendar date YYYY-MM-DD", value)
+	} else if t := today(now); d.Before(t) {
+		bad.Add(field, "%s is before today (%s, Europe/Paris): %s", value, t.Format(dateLayout), what)
+	}
+}
+
+// serafinCodeOf is a SERAFIN-PH code as an event stores it.
+func serafinCodeOf(system, version, code string) *eventsv1.SerafinCode {
+	return &eventsv1.SerafinCode{System: system, Version: version, Code: code}
+}
