@@ -22,6 +22,7 @@ import (
 	"github.com/maillage/maillage/internal/natsembed"
 	"github.com/maillage/maillage/internal/projection"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 	"github.com/maillage/maillage/services/parcours"
 )
 
@@ -274,4 +275,51 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
+
+// BenchmarkCaseload lists one coordinator's whole caseload (file active)
+// from the caught-up projection, the work ListCaseload does without the
+// network: the département generator gives each of its 150 coordinators
+// about 133 people. "one-page" asks for them in one page of 500;
+// "pages-of-50" reads every page of the default size. One op is the whole
+// list; the target is p99 < 10 ms.
+func BenchmarkCaseload(b *testing.B) {
+	d := loadDepartment(b)
+	now := time.Now()
+	for _, bc := range []struct {
+		name string
+		req  *parcoursv1.ListCaseloadRequest
+	}{
+		{"one-page", &parcoursv1.ListCaseloadRequest{PageSize: 500}},
+		{"pages-of-50", &parcoursv1.ListCaseloadRequest{}},
+		{"filtered-open-ruptures", &parcoursv1.ListCaseloadRequest{PageSize: 500, OnlyOpenRuptures: true, TransitionsWithinDays: 730}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			listed := 0
+			b.ResetTimer()
+			for i := range b.N {
+				coordinator := fmt.Sprintf("prof-%d", i%150)
+				req := proto.CloneOf(bc.req)
+				t0 := time.Now()
+				n := 0
+				for {
+					res, err := d.views.ListCaseload(req, coordinator, now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += len(res.GetEntries())
+					if res.GetNextPageToken() == "" {
+						break
+					}
+					req.PageToken = res.GetNextPageToken()
+				}
+				lat = append(lat, time.Since(t0))
+				listed += n
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(listed)/float64(b.N), "people/op")
+			reportLatency(b, lat)
+		})
+	}
 }

@@ -136,7 +136,9 @@ func (s *Service) GetCoordinatedView(ctx context.Context, req *parcoursv1.GetCoo
 			return nil, convertError(err)
 		}
 	}
-	view, ok := s.views.Get(req.GetPersonId())
+	// What depends on the day (overdue actions and reviews, next actions,
+	// rights' remaining days) is computed now, on the copy read.
+	view, ok := s.views.Read(req.GetPersonId(), s.cfg.Now())
 	if !ok {
 		return nil, status.Errorf(codes.NotFound, "no person %s is followed", req.GetPersonId())
 	}
@@ -159,6 +161,8 @@ func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedVi
 	if err != nil {
 		return nil, convertError(err)
 	}
+	// The view as it read that day: overdue and due counted on as_of's day.
+	present(view, today(asOf))
 	return &parcoursv1.GetCoordinatedViewResponse{View: view}, nil
 }
 

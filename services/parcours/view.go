@@ -31,6 +31,9 @@ type Views struct {
 
 	mu    sync.RWMutex
 	views map[string]*parcoursv1.CoordinatedView // by person id
+	// caseload indexes the views for ListCaseload; it changes with views,
+	// under mu.
+	caseload *caseloadIndex
 }
 
 var _ projection.Projection = (*Views)(nil)
@@ -38,7 +41,7 @@ var _ projection.Projection = (*Views)(nil)
 // NewViews returns an empty projection that decodes events with codec
 // (nil: a codec with no upcaster).
 func NewViews(codec *decider.Codec) *Views {
-	return &Views{codec: orDefault(codec), views: map[string]*parcoursv1.CoordinatedView{}}
+	return &Views{codec: orDefault(codec), views: map[string]*parcoursv1.CoordinatedView{}, caseload: newCaseloadIndex()}
 }
 
 func orDefault(codec *decider.Codec) *decider.Codec {
@@ -50,7 +53,7 @@ func orDefault(codec *decider.Codec) *decider.Codec {
 
 // Name is the projection's durable name; bump its version when the view's
 // shape changes, so that it is rebuilt from the start.
-func (v *Views) Name() string { return "parcours-view-v1" }
+func (v *Views) Name() string { return "parcours-view-v2" }
 
 // Filter selects the events of every person's file.
 func (v *Views) Filter() es.Filter { return es.Filter{Categories: []string{Category}} }
@@ -73,12 +76,16 @@ func (v *Views) Apply(ev es.RecordedEvent) error {
 	}
 	if view != nil {
 		v.views[personID] = view
+		v.caseload.update(view)
 	}
 	return nil
 }
 
-// Get returns a copy of the person's coordinated view, and false when the
-// person has none (never enrolled, or not projected yet).
+// Get returns a copy of the person's coordinated view as the projection
+// keeps it, and false when the person has none (never enrolled, or not
+// projected yet). What depends on the day of the read (overdue actions and
+// reviews, next actions, rights' remaining days, SERAFIN-PH labels) is not
+// in it: Read adds it.
 func (v *Views) Get(personID string) (*parcoursv1.CoordinatedView, bool) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
@@ -88,6 +95,17 @@ func (v *Views) Get(personID string) (*parcoursv1.CoordinatedView, bool) {
 	}
 	// A copy: the caller may read or change it while Apply folds.
 	return proto.CloneOf(view), true
+}
+
+// Read returns a copy of the person's coordinated view as it reads at now:
+// Get, then present on the day of now in Europe/Paris.
+func (v *Views) Read(personID string, now time.Time) (*parcoursv1.CoordinatedView, bool) {
+	view, ok := v.Get(personID)
+	if !ok {
+		return nil, false
+	}
+	present(view, today(now))
+	return view, true
 }
 
 // Len returns the number of people with a view.
@@ -163,10 +181,34 @@ func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.Recorded
 		payload = nil
 	}
 	when := occurredAt(ev)
-	entry := &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(when)}
+	target := orNewView(view, personID)
+	summary, shown := foldPayload(target, payload, when)
+	if !shown {
+		// An event the view does not show still moves the file's version:
+		// clients pass the view's version as expected_version.
+		if view != nil {
+			view.Version, view.Position = uint64(ev.Version), ev.Position.String()
+		}
+		return view, nil
+	}
+	view = target
+	view.Timeline = append(view.Timeline, &parcoursv1.TimelineEntry{
+		OccurredAt: timestamppb.New(when),
+		EventType:  string(payload.ProtoReflect().Descriptor().Name()),
+		Summary:    summary,
+	})
+	view.Version, view.Position = uint64(ev.Version), ev.Position.String()
+	return view, nil
+}
+
+// foldPayload folds one decoded event into view and returns its timeline
+// line; shown is false (and view unchanged) for an event the view does not
+// show. Each area of the file has its own fold, beside its read-time
+// presentation: view_roles.go, view_entourage.go, view_plan.go,
+// view_rights.go, view_transitions.go.
+func foldPayload(view *parcoursv1.CoordinatedView, payload proto.Message, when time.Time) (summary string, shown bool) {
 	switch e := payload.(type) {
 	case *eventsv1.PersonEnrolled:
-		view = orNewView(view, personID)
 		view.Enrolled = &parcoursv1.Enrollment{
 			Ins:             e.Ins,
 			BirthDate:       e.GetBirthDate(),
@@ -176,35 +218,88 @@ func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.Recorded
 			RequestOrigin:   e.GetRequestOrigin(),
 			EnrolledAt:      timestamppb.New(when),
 		}
-		entry.Summary = enrolledSummary(e)
+		return enrolledSummary(e), true
+	case *eventsv1.PersonDischarged:
+		foldDischarged(view, e)
+		return dischargedSummary(e), true
+
+	// Coordination roles.
 	case *eventsv1.CoordinatorAssigned:
-		view = orNewView(view, personID)
-		view.Coordinator = &parcoursv1.Coordinator{
-			ProfessionalId: e.GetProfessionalId(),
-			OrganisationId: e.GetOrganisationId(),
-			DisplayName:    e.GetDisplayName(),
-			Since:          timestamppb.New(when),
+		foldCoordinatorAssigned(view, e, when)
+		return coordinatorSummary(e), true
+	case *eventsv1.ReferentAssigned:
+		foldReferentAssigned(view, e, when)
+		return referentSummary(e), true
+	case *eventsv1.CoordinationRoleReleased:
+		foldRoleReleased(view, e)
+		return roleReleasedSummary(e), true
+	case *eventsv1.CoordinationLevelSet:
+		view.CoordinationLevel = e.GetLevel()
+		return levelSummary(e), true
+
+	// Entourage and projet de vie.
+	case *eventsv1.EntourageMemberAdded:
+		foldMemberAdded(view, e, when)
+		return memberAddedSummary(e), true
+	case *eventsv1.EntourageMemberUpdated:
+		foldMemberUpdated(view, e)
+		return memberUpdatedSummary(e), true
+	case *eventsv1.EntourageMemberRemoved:
+		summary := memberRemovedSummary(view, e) // names the member before removing them
+		foldMemberRemoved(view, e)
+		return summary, true
+	case *eventsv1.LifeProjectExpressed:
+		view.LifeProject = &parcoursv1.LifeProject{
+			Text: e.GetText(), ExpressedBy: e.GetExpressedBy(),
+			RepresentativeMemberId: e.GetRepresentativeMemberId(), ExpressedAt: timestamppb.New(when),
 		}
-		entry.Summary = coordinatorSummary(e)
+		return lifeProjectSummary(e), true
+
+	// Needs and the projet personnalisé.
+	case *eventsv1.NeedIdentified:
+		foldNeedIdentified(view, e, when)
+		return needIdentifiedSummary(e), true
+	case *eventsv1.NeedClosed:
+		foldNeedClosed(view, e, when)
+		return needClosedSummary(e), true
+	case *eventsv1.ObjectiveSet:
+		foldObjectiveSet(view, e)
+		return objectiveSetSummary(e), true
+	case *eventsv1.ActionPlanned:
+		foldActionPlanned(view, e)
+		return actionPlannedSummary(e), true
+	case *eventsv1.ActionCompleted:
+		foldActionCompleted(view, e)
+		return actionCompletedSummary(e), true
+	case *eventsv1.PlanValidated:
+		foldPlanValidated(view, e)
+		return planValidatedSummary(e), true
+	case *eventsv1.PlanReviewScheduled:
+		foldReviewScheduled(view, e)
+		return reviewScheduledSummary(e), true
+	case *eventsv1.ObjectiveEvaluated:
+		foldObjectiveEvaluated(view, e)
+		return objectiveEvaluatedSummary(e), true
+
+	// Rights.
+	case *eventsv1.RightsNotified:
+		foldRightsNotified(view, e)
+		return rightsSummary(e), true
+
+	// Transitions, ruptures and risks.
 	case *eventsv1.TransitionAnticipated:
-		view = orNewView(view, personID)
-		view.Transitions = append(view.Transitions, &parcoursv1.Transition{
-			TransitionId:       e.GetTransitionId(),
-			Kind:               e.GetKind(),
-			FromSetting:        e.GetFromSetting(),
-			ToSetting:          e.GetToSetting(),
-			PlannedDate:        e.GetPlannedDate(),
-			ReceivingPartnerId: e.GetReceivingPartnerId(),
-			State:              parcoursv1.TransitionState_TRANSITION_STATE_ANTICIPATED,
-		})
-		// The API promises planned-date order; "YYYY-MM-DD" sorts as text,
-		// and a stable sort keeps same-day transitions in recorded order.
-		slices.SortStableFunc(view.Transitions, func(a, b *parcoursv1.Transition) int {
-			return strings.Compare(a.GetPlannedDate(), b.GetPlannedDate())
-		})
-		entry.Summary = transitionSummary(e)
+		foldTransitionAnticipated(view, e)
+		return transitionSummary(e), true
+	case *eventsv1.TransitionRescheduled:
+		foldTransitionRescheduled(view, e)
+		return transitionRescheduledSummary(e), true
+	case *eventsv1.TransitionCompleted:
+		foldTransitionCompleted(view, e)
+		return transitionCompletedSummary(e), true
+	case *eventsv1.TransitionCancelled:
+		foldTransitionCancelled(view, e)
+		return transitionCancelledSummary(e), true
 	case *eventsv1.RuptureDetected:
-		view = orNewView(view, personID)
 		view.Ruptures = append(view.Ruptures, &parcoursv1.Rupture{
 			RuptureId:    e.GetRuptureId(),
 			Kind:         e.GetKind(),
@@ -213,19 +308,19 @@ func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.Recorded
 			TransitionId: e.GetTransitionId(),
 			State:        parcoursv1.RuptureState_RUPTURE_STATE_OPEN,
 		})
-		entry.Summary = ruptureSummary(e)
-	default:
-		// An event the view does not show still moves the file's version:
-		// clients pass the view's version as expected_version.
-		if view != nil {
-			view.Version, view.Position = uint64(ev.Version), ev.Position.String()
-		}
-		return view, nil
+		return ruptureSummary(e), true
+	case *eventsv1.RuptureRiskRaised:
+		view.Risks = append(view.Risks, &parcoursv1.RuptureRisk{
+			RiskId: e.GetRiskId(), Kind: e.GetKind(), Description: e.GetDescription(), RaisedOn: e.GetRaisedOn(),
+			TransitionId: e.GetTransitionId(), Rule: e.GetRule(), State: parcoursv1.RuptureState_RUPTURE_STATE_OPEN,
+		})
+		return riskSummary(e), true
+	case *eventsv1.RuptureResolved:
+		summary := resolvedSummary(view, e)
+		foldRuptureResolved(view, e)
+		return summary, true
 	}
-	entry.EventType = string(payload.ProtoReflect().Descriptor().Name())
-	view.Timeline = append(view.Timeline, entry)
-	view.Version, view.Position = uint64(ev.Version), ev.Position.String()
-	return view, nil
+	return "", false
 }
 
 func orNewView(view *parcoursv1.CoordinatedView, personID string) *parcoursv1.CoordinatedView {
@@ -319,6 +414,12 @@ func (v *Views) Restore(r io.Reader) error {
 	if len(v.views) != 0 {
 		return errors.New("restore parcours views: the projection is not empty")
 	}
-	v.views = views
+	// The caseload index is derived from the views: rebuilt, not stored,
+	// so that a snapshot cannot hold an index that disagrees with them.
+	index := newCaseloadIndex()
+	for _, view := range views {
+		index.update(view)
+	}
+	v.views, v.caseload = views, index
 	return nil
 }

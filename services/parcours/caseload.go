@@ -1,0 +1,306 @@
+package parcours
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/maillage/maillage/internal/derrors"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+)
+
+// The caseload (file active): an index of the views by coordinator, kept by
+// the Views projection as it folds, so that listing a coordinator's people
+// reads a hundred small entries instead of twenty thousand views. An entry
+// holds only what the day of the read does not change; the filters and
+// counts that depend on it (overdue actions and reviews, transitions
+// within N days) are computed at read.
+
+// defaultPageSize is ListCaseload's page size when the request says 0.
+const defaultPageSize = 50
+
+// caseEntry is one person of a caseload, derived from their view.
+type caseEntry struct {
+	personID       string
+	birthDate      string
+	commune        string
+	public         eventsv1.PublicConcerned
+	level          eventsv1.CoordinationLevel
+	coordinator    caseProfessional
+	referent       caseProfessional
+	key            string // the coordinator the person is listed under; "" for none
+	nextTransition *parcoursv1.TransitionSummary
+	openRuptures   uint32
+	openRisks      uint32
+	pendingDue     []string // due dates of the actions still to be done, sorted
+	nextReviewOn   string
+	lastEventAt    time.Time
+	version        uint64
+	discharged     bool
+	dischargedOn   string
+}
+
+type caseProfessional struct{ id, organisation, name string }
+
+func (p caseProfessional) summary() *parcoursv1.ProfessionalSummary {
+	if p.id == "" {
+		return nil
+	}
+	return &parcoursv1.ProfessionalSummary{ProfessionalId: p.id, OrganisationId: p.organisation, DisplayName: p.name}
+}
+
+// caseloadIndex is the caseload of every coordinator. Views guards it with
+// its own lock.
+type caseloadIndex struct {
+	entries map[string]*caseEntry // by person id
+	// byCoordinator holds each coordinator's person ids, sorted: the
+	// order ListCaseload pages in.
+	byCoordinator map[string][]string
+}
+
+func newCaseloadIndex() *caseloadIndex {
+	return &caseloadIndex{entries: map[string]*caseEntry{}, byCoordinator: map[string][]string{}}
+}
+
+// update derives the person's entry from their view, and moves them to
+// their coordinator's caseload when that changed.
+func (x *caseloadIndex) update(view *parcoursv1.CoordinatedView) {
+	old := x.entries[view.GetPersonId()]
+	e := entryOf(view, old)
+	x.entries[e.personID] = e
+	oldKey := ""
+	if old != nil {
+		oldKey = old.key
+	}
+	if oldKey == e.key {
+		return
+	}
+	if oldKey != "" {
+		ids := x.byCoordinator[oldKey]
+		if i, ok := slices.BinarySearch(ids, e.personID); ok {
+			ids = slices.Delete(ids, i, i+1)
+		}
+		if len(ids) == 0 {
+			delete(x.byCoordinator, oldKey)
+		} else {
+			x.byCoordinator[oldKey] = ids
+		}
+	}
+	if e.key != "" {
+		ids := x.byCoordinator[e.key]
+		if i, ok := slices.BinarySearch(ids, e.personID); !ok {
+			x.byCoordinator[e.key] = slices.Insert(ids, i, e.personID)
+		}
+	}
+}
+
+// entryOf is the caseload entry of view; old is the person's previous
+// entry, or nil.
+func entryOf(view *parcoursv1.CoordinatedView, old *caseEntry) *caseEntry {
+	e := &caseEntry{
+		personID:     view.GetPersonId(),
+		birthDate:    view.GetEnrolled().GetBirthDate(),
+		commune:      view.GetEnrolled().GetDomicile().GetCommuneInsee(),
+		public:       view.GetEnrolled().GetPublicConcerned(),
+		level:        view.GetCoordinationLevel(),
+		nextReviewOn: view.GetNextReviewOn(),
+		version:      view.GetVersion(),
+		discharged:   view.GetDischarged(),
+		dischargedOn: view.GetDischarge().GetDischargedOn(),
+	}
+	if c := view.GetCoordinator(); c != nil {
+		e.coordinator = caseProfessional{c.GetProfessionalId(), c.GetOrganisationId(), c.GetDisplayName()}
+	}
+	if r := view.GetReferent(); r != nil {
+		e.referent = caseProfessional{r.GetProfessionalId(), r.GetOrganisationId(), r.GetDisplayName()}
+	}
+	e.key = e.coordinator.id
+	if e.key == "" && e.discharged && old != nil {
+		// Discharged with the role vacant: still their last coordinator's.
+		e.key = old.key
+	}
+	for _, t := range view.GetTransitions() { // in planned-date order
+		if t.GetState() == parcoursv1.TransitionState_TRANSITION_STATE_ANTICIPATED {
+			e.nextTransition = &parcoursv1.TransitionSummary{TransitionId: t.GetTransitionId(), Kind: t.GetKind(), PlannedDate: t.GetPlannedDate()}
+			break
+		}
+	}
+	for _, r := range view.GetRuptures() {
+		if r.GetState() == parcoursv1.RuptureState_RUPTURE_STATE_OPEN {
+			e.openRuptures++
+		}
+	}
+	for _, r := range view.GetRisks() {
+		if r.GetState() == parcoursv1.RuptureState_RUPTURE_STATE_OPEN {
+			e.openRisks++
+		}
+	}
+	for _, p := range viewPendingActions(view.GetPlan()) {
+		e.pendingDue = append(e.pendingDue, p.action.GetDueDate())
+	}
+	if n := len(view.GetTimeline()); n > 0 {
+		e.lastEventAt = view.GetTimeline()[n-1].GetOccurredAt().AsTime()
+	}
+	return e
+}
+
+// overdueActions counts the actions due before d ("YYYY-MM-DD").
+func (e *caseEntry) overdueActions(d string) int { return sort.SearchStrings(e.pendingDue, d) }
+
+// caseloadFilters are a ListCaseload request's filters, with the
+// coordinator they apply to.
+type caseloadFilters struct {
+	coordinator           string
+	organisation          string
+	onlyOpenRuptures      bool
+	transitionsWithinDays uint32
+	onlyOverdueReviews    bool
+	onlyOverdueActions    bool
+	includeDischarged     bool
+}
+
+func filtersOf(req *parcoursv1.ListCaseloadRequest, coordinator string) caseloadFilters {
+	return caseloadFilters{
+		coordinator: coordinator, organisation: req.GetOrganisationId(),
+		onlyOpenRuptures: req.GetOnlyOpenRuptures(), transitionsWithinDays: req.GetTransitionsWithinDays(),
+		onlyOverdueReviews: req.GetOnlyOverdueReviews(), onlyOverdueActions: req.GetOnlyOverdueActions(),
+		includeDischarged: req.GetIncludeDischarged(),
+	}
+}
+
+// hash identifies the filters in a page token: a token is only valid with
+// the filters it was made for.
+func (f caseloadFilters) hash() string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%t|%d|%t|%t|%t", f.coordinator, f.organisation,
+		f.onlyOpenRuptures, f.transitionsWithinDays, f.onlyOverdueReviews, f.onlyOverdueActions, f.includeDischarged))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
+}
+
+// match reports whether e passes every filter on the day d
+// ("YYYY-MM-DD"); within is the last planned date that
+// transitions_within_days accepts.
+func (f caseloadFilters) match(e *caseEntry, d, within string) bool {
+	switch {
+	case e.discharged && !f.includeDischarged:
+		return false
+	case f.organisation != "" && e.coordinator.organisation != f.organisation:
+		return false
+	case f.onlyOpenRuptures && e.openRuptures == 0:
+		return false
+	case f.transitionsWithinDays > 0 && (e.nextTransition == nil || e.nextTransition.GetPlannedDate() > within):
+		return false
+	case f.onlyOverdueReviews && (e.nextReviewOn == "" || e.nextReviewOn >= d):
+		return false
+	case f.onlyOverdueActions && e.overdueActions(d) == 0:
+		return false
+	}
+	return true
+}
+
+// pageTokenVersion prefixes the page tokens this version writes.
+const pageTokenVersion = "c1"
+
+func pageToken(last string, f caseloadFilters) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(pageTokenVersion + "|" + f.hash() + "|" + last))
+}
+
+// parsePageToken returns the last person id of the previous page, or an
+// error when the token is not one of ours or was made for other filters.
+func parsePageToken(tok string, f caseloadFilters) (string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return "", derrors.Invalid("page_token", "is not a next_page_token of ListCaseload")
+	}
+	parts := strings.SplitN(string(raw), "|", 3)
+	if len(parts) != 3 || parts[0] != pageTokenVersion || parts[2] == "" {
+		return "", derrors.Invalid("page_token", "is not a next_page_token of ListCaseload")
+	}
+	if parts[1] != f.hash() {
+		return "", derrors.Invalid("page_token", "was returned for other filters: a token is only valid with the filters of its first page")
+	}
+	return parts[2], nil
+}
+
+// ListCaseload answers a page of coordinator's caseload as it reads at
+// now (days counted in Europe/Paris). The request's coordinator field is
+// not read: the caller resolves it (empty means the caller) and checks the
+// caller may see it. Errors are *derrors.InvalidError (page_token).
+func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator string, now time.Time) (*parcoursv1.ListCaseloadResponse, error) {
+	f := filtersOf(req, coordinator)
+	after := ""
+	if tok := req.GetPageToken(); tok != "" {
+		var err error
+		if after, err = parsePageToken(tok, f); err != nil {
+			return nil, err
+		}
+	}
+	size := int(req.GetPageSize())
+	if size <= 0 {
+		size = defaultPageSize
+	}
+	day := today(now)
+	d := day.Format(dateLayout)
+	within := day.AddDate(0, 0, int(f.transitionsWithinDays)).Format(dateLayout)
+
+	out := &parcoursv1.ListCaseloadResponse{}
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	ids := v.caseload.byCoordinator[coordinator]
+	start := 0
+	if after != "" {
+		start, _ = slices.BinarySearch(ids, after)
+		if start < len(ids) && ids[start] == after {
+			start++
+		}
+	}
+	for i := start; i < len(ids); i++ {
+		e := v.caseload.entries[ids[i]]
+		if !f.match(e, d, within) {
+			continue
+		}
+		if len(out.Entries) == size {
+			// One more matches: there is a next page.
+			out.NextPageToken = pageToken(out.Entries[size-1].GetPersonId(), f)
+			break
+		}
+		out.Entries = append(out.Entries, e.proto(d, f.includeDischarged))
+	}
+	return out, nil
+}
+
+// proto is the entry as ListCaseload answers it on day d.
+func (e *caseEntry) proto(d string, withDischarge bool) *parcoursv1.CaseloadEntry {
+	out := &parcoursv1.CaseloadEntry{
+		PersonId:          e.personID,
+		BirthDate:         e.birthDate,
+		CommuneInsee:      e.commune,
+		PublicConcerned:   e.public,
+		CoordinationLevel: e.level,
+		Coordinator:       e.coordinator.summary(),
+		Referent:          e.referent.summary(),
+		OpenRuptures:      e.openRuptures,
+		OpenRisks:         e.openRisks,
+		OverdueActions:    uint32(e.overdueActions(d)),
+		NextReviewOn:      e.nextReviewOn,
+		Version:           e.version,
+	}
+	if e.nextTransition != nil {
+		out.NextTransition = &parcoursv1.TransitionSummary{
+			TransitionId: e.nextTransition.GetTransitionId(), Kind: e.nextTransition.GetKind(), PlannedDate: e.nextTransition.GetPlannedDate(),
+		}
+	}
+	if !e.lastEventAt.IsZero() {
+		out.LastEventAt = timestamppb.New(e.lastEventAt)
+	}
+	if withDischarge {
+		out.DischargedOn = e.dischargedOn
+	}
+	return out
+}

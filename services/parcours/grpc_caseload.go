@@ -1,0 +1,67 @@
+package parcours
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/derrors"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/projection"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+)
+
+// ListCaseload returns a page of a coordinator's caseload (file active).
+//
+// Who may see whose: a professional sees their own caseload; a
+// coordinateur may see a colleague's, restricted to the files coordinated
+// for the caller's own organisation (a colleague covering an absence).
+// Anything else is PERMISSION_DENIED.
+func (s *Service) ListCaseload(ctx context.Context, req *parcoursv1.ListCaseloadRequest) (*parcoursv1.ListCaseloadResponse, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok || p.Subject == "" {
+		return nil, status.Error(codes.Unauthenticated, "the call names no professional")
+	}
+	coordinator := req.GetCoordinatorProfessionalId()
+	if coordinator == "" {
+		coordinator = p.Subject
+	}
+	if coordinator != p.Subject {
+		if p.Role != auth.RoleCoordinateur {
+			return nil, status.Errorf(codes.PermissionDenied, "the caseload of %s is not yours to see", coordinator)
+		}
+		if org := req.GetOrganisationId(); org != "" && org != p.Organisation {
+			return nil, status.Errorf(codes.PermissionDenied, "you may see a colleague's caseload only for your organisation %s", p.Organisation)
+		}
+		// Copied: the caller's request is not ours to change.
+		req = &parcoursv1.ListCaseloadRequest{
+			CoordinatorProfessionalId: req.GetCoordinatorProfessionalId(), OrganisationId: p.Organisation,
+			OnlyOpenRuptures: req.GetOnlyOpenRuptures(), TransitionsWithinDays: req.GetTransitionsWithinDays(),
+			OnlyOverdueReviews: req.GetOnlyOverdueReviews(), OnlyOverdueActions: req.GetOnlyOverdueActions(),
+			IncludeDischarged: req.GetIncludeDischarged(), PageSize: req.GetPageSize(), PageToken: req.GetPageToken(),
+		}
+	}
+	if tok := req.GetMinPosition(); tok != "" {
+		pos, err := es.ParsePosition(tok)
+		if err != nil {
+			return nil, derrors.ToStatus(derrors.Invalid("min_position", "%q is not a position returned by a command", tok))
+		}
+		wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
+		defer cancel()
+		if err := s.runner.WaitFor(wctx, pos); err != nil {
+			if errors.Is(err, projection.ErrBehind) {
+				// The API promises DEADLINE_EXCEEDED here.
+				return nil, status.Errorf(codes.DeadlineExceeded, "the caseload has not caught up with %s yet; retry: %v", tok, err)
+			}
+			return nil, convertError(err)
+		}
+	}
+	res, err := s.views.ListCaseload(req, coordinator, s.cfg.Now())
+	if err != nil {
+		return nil, derrors.ToStatus(err)
+	}
+	return res, nil
+}
