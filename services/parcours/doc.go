@@ -1,30 +1,39 @@
 // Package parcours owns each person's coordination file (dossier de
-// coordination): who the person is, who coordinates their parcours de vie,
-// which changes of setting are coming (transitions) and which breaks in
-// their support have been found (ruptures de parcours).
+// coordination): who the person is and who coordinates their parcours de
+// vie, their entourage, their projet de vie, their needs and the projet
+// personnalisé that answers them, their MDPH rights, the transitions coming
+// (changements de lieu de vie) and the risks and ruptures de parcours found.
 //
 // One event stream per person, named StreamOf(personID) ("parcours-<id>"),
-// holds the file. Its events, in package maillage.events.v1, are:
+// holds the file. Its events are in package maillage.events.v1, by area:
 //
-//	PersonEnrolled         entrée dans le dispositif; always the first event
-//	CoordinatorAssigned    a coordinateur de parcours is named
-//	TransitionAnticipated  a transition (changement de lieu de vie) is foreseen
-//	RuptureDetected        a rupture de parcours is found
+//	identity     PersonEnrolled (always first), PersonDischarged (sortie; the file then takes no command)
+//	roles        CoordinatorAssigned, ReferentAssigned (with passation), CoordinationRoleReleased, CoordinationLevelSet
+//	entourage    EntourageMemberAdded, EntourageMemberUpdated, EntourageMemberRemoved (a Sluzki network)
+//	projet       LifeProjectExpressed (projet de vie, in the person's words)
+//	plan         NeedIdentified, NeedClosed (SERAFIN-PH besoins), ObjectiveSet, ActionPlanned, ActionCompleted,
+//	             PlanValidated, PlanReviewScheduled, ObjectiveEvaluated (co-évaluation)
+//	rights       RightsNotified (notification MDPH with its dates)
+//	transitions  TransitionAnticipated, TransitionRescheduled, TransitionCompleted, TransitionCancelled
+//	ruptures     RuptureRiskRaised, RuptureDetected, RuptureResolved
 //
 // The package provides:
 //
 //   - Person, the aggregate as a decider (pure: commands and events in,
-//     events or a domain error out), with its commands EnrollPerson,
-//     AssignCoordinator, AnticipateTransition and ReportRupture;
-//   - Views, the projection "parcours-view-v1" that folds every person's
-//     events into their coordinated view (fiche de coordination), and
-//     FoldView, the same fold for a view as it was at a past instant.
+//     events or a domain error out). Its commands are named like the RPCs
+//     and decided by area: person.go (enrolment, coordinator, transitions,
+//     ruptures), life_*.go (roles, entourage, projet de vie, rights,
+//     transition lifecycle, risks, discharge), plan_*.go (the projet
+//     personnalisé).
+//   - Views, the projection "parcours-view-v2" that folds every person's
+//     events into their coordinated view (fiche de coordination) and keeps
+//     the caseload index (file active); FoldView, the same fold for a view
+//     as it was at a past instant. What depends on today (overdue actions,
+//     reviews, rights expiring) is worked out when a view is read.
+//   - Service, the gRPC port of maillage.parcours.v1.ParcoursService: one
+//     handler per command, GetCoordinatedView and ListCaseload.
 //
-// They back the RPCs of maillage.parcours.v1.ParcoursService: EnrollPerson,
-// AssignCoordinator, AnticipateTransition, ReportRupture (one command
-// each) and GetCoordinatedView (a read of Views, or FoldView for as_of).
-//
-// Dates of the domain (date de naissance, date prévue, date de constat) are
+// Dates of the domain (date de naissance, date prévue, date de constat…) are
 // calendar days, "YYYY-MM-DD", compared with today's date in Europe/Paris:
 // the users' day, not the server's.
 package parcours

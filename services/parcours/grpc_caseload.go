@@ -42,6 +42,7 @@ func (s *Service) ListCaseload(ctx context.Context, req *parcoursv1.ListCaseload
 			OnlyOpenRuptures: req.GetOnlyOpenRuptures(), TransitionsWithinDays: req.GetTransitionsWithinDays(),
 			OnlyOverdueReviews: req.GetOnlyOverdueReviews(), OnlyOverdueActions: req.GetOnlyOverdueActions(),
 			IncludeDischarged: req.GetIncludeDischarged(), PageSize: req.GetPageSize(), PageToken: req.GetPageToken(),
+			MinPosition: req.GetMinPosition(),
 		}
 	}
 	if tok := req.GetMinPosition(); tok != "" {
