@@ -14,9 +14,19 @@ import (
 
 var jsonUnmarshal = json.Unmarshal
 
+// pullBytes is how much an ordered consumer asks for at a time: large
+// pulls keep a replay streaming instead of waiting on round trips.
+const pullBytes = 8 << 20
+
 // Subscribe reads the store in order from after position from with an
 // ordered consumer: ephemeral, flow-controlled, recreated by the client
 // when a server is lost.
+//
+// A subject filter costs the server a match per message, which made a
+// filtered replay of a million events 2 to 3 times slower than an
+// unfiltered one. So when the events the filter selects are at least half
+// of what is left to read, the consumer reads everything and the filter is
+// applied here.
 func (s *Store) Subscribe(ctx context.Context, from es.Position, f es.Filter) (es.Subscription, error) {
 	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: s.filterSubjects(f),
@@ -31,38 +41,83 @@ func (s *Store) Subscribe(ctx context.Context, from es.Position, f es.Filter) (e
 	}
 	cctx, cancel := withTimeout(ctx, s.cfg.RequestTimeout)
 	defer cancel()
+	clientSide := false
+	if len(f.Categories) > 0 && s.mostlyMatches(cctx, cfg) {
+		cfg.FilterSubjects, clientSide = nil, true
+	}
 	cons, err := s.js.OrderedConsumer(cctx, s.cfg.Stream, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("natsjs: subscribe: %w", err)
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(1024))
+	it, err := cons.Messages(jetstream.PullMaxBytes(pullBytes))
 	if err != nil {
 		return nil, fmt.Errorf("natsjs: subscribe: %w", err)
 	}
-	return &subscription{store: s, it: it}, nil
+	sub := &subscription{store: s, it: it}
+	if clientSide {
+		sub.filter = &f
+	}
+	return sub, nil
+}
+
+// mostlyMatches reports whether the events cfg's filter selects are at
+// least half of the events cfg would read unfiltered. It asks the server
+// through a throwaway consumer (the server counts filtered pending messages
+// from its subject index) and answers false when it cannot tell.
+func (s *Store) mostlyMatches(ctx context.Context, cfg jetstream.OrderedConsumerConfig) bool {
+	probe := jetstream.ConsumerConfig{
+		FilterSubjects: cfg.FilterSubjects, DeliverPolicy: cfg.DeliverPolicy, OptStartSeq: cfg.OptStartSeq,
+		AckPolicy: jetstream.AckNonePolicy, InactiveThreshold: 5 * time.Second, MemoryStorage: true,
+	}
+	cons, err := s.js.CreateConsumer(ctx, s.cfg.Stream, probe)
+	if err != nil {
+		return false
+	}
+	info := cons.CachedInfo()
+	s.js.DeleteConsumer(ctx, s.cfg.Stream, info.Name)
+	st, err := s.js.Stream(ctx, s.cfg.Stream)
+	if err != nil {
+		return false
+	}
+	state := st.CachedInfo().State
+	start := max(cfg.OptStartSeq, state.FirstSeq)
+	if state.LastSeq < start {
+		return false // nothing to read yet: keep the server's filter
+	}
+	total := state.LastSeq - start + 1
+	return info.NumPending*2 >= total
 }
 
 type subscription struct {
-	store *Store
-	it    jetstream.MessagesContext
+	store  *Store
+	it     jetstream.MessagesContext
+	filter *es.Filter // applied here when the consumer reads unfiltered
 }
 
 func (sub *subscription) Next(ctx context.Context) (es.RecordedEvent, error) {
-	m, err := sub.it.Next(jetstream.NextContext(ctx))
-	if err != nil {
-		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-			return es.RecordedEvent{}, es.ErrClosed
+	for {
+		m, err := sub.it.Next(jetstream.NextContext(ctx))
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				return es.RecordedEvent{}, es.ErrClosed
+			}
+			if ctx.Err() != nil {
+				return es.RecordedEvent{}, ctx.Err()
+			}
+			return es.RecordedEvent{}, fmt.Errorf("natsjs: subscription: %w", err)
 		}
-		if ctx.Err() != nil {
-			return es.RecordedEvent{}, ctx.Err()
+		if sub.filter != nil {
+			stream, err := sub.store.streamOf(m.Subject())
+			if err != nil || !sub.filter.Matches(stream) {
+				continue
+			}
 		}
-		return es.RecordedEvent{}, fmt.Errorf("natsjs: subscription: %w", err)
+		md, err := m.Metadata()
+		if err != nil {
+			return es.RecordedEvent{}, fmt.Errorf("natsjs: subscription: %w", err)
+		}
+		return sub.store.decode(m.Subject(), md.Sequence.Stream, md.Timestamp, m.Headers(), m.Data())
 	}
-	md, err := m.Metadata()
-	if err != nil {
-		return es.RecordedEvent{}, fmt.Errorf("natsjs: subscription: %w", err)
-	}
-	return sub.store.decode(m.Subject(), md.Sequence.Stream, md.Timestamp, m.Headers(), m.Data())
 }
 
 func (sub *subscription) Close() error {
