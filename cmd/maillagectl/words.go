@@ -55,6 +55,82 @@ var ruptureWords = []word[eventsv1.RuptureKind]{
 	{"other", eventsv1.RuptureKind_RUPTURE_KIND_OTHER},
 }
 
+var dischargeWords = []word[eventsv1.DischargeReason]{
+	{"droit-commun", eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN},
+	{"demenagement", eventsv1.DischargeReason_DISCHARGE_REASON_MOVED_OUT_OF_TERRITORY},
+	{"relais-etablissement", eventsv1.DischargeReason_DISCHARGE_REASON_ESTABLISHMENT_TAKES_OVER},
+	{"deces", eventsv1.DischargeReason_DISCHARGE_REASON_DEATH},
+	{"refus-personne", eventsv1.DischargeReason_DISCHARGE_REASON_PERSON_REFUSAL},
+	{"fin-accompagnement", eventsv1.DischargeReason_DISCHARGE_REASON_END_OF_SUPPORT},
+	{"autre", eventsv1.DischargeReason_DISCHARGE_REASON_OTHER},
+}
+
+var coordinationRoleWords = []word[eventsv1.CoordinationRole]{
+	{"coordinateur", eventsv1.CoordinationRole_COORDINATION_ROLE_COORDINATOR},
+	{"referent", eventsv1.CoordinationRole_COORDINATION_ROLE_REFERENT},
+}
+
+var levelWords = []word[eventsv1.CoordinationLevel]{
+	{"information-orientation", eventsv1.CoordinationLevel_COORDINATION_LEVEL_INFORMATION_ORIENTATION},
+	{"simple", eventsv1.CoordinationLevel_COORDINATION_LEVEL_SIMPLE},
+	{"renforcee", eventsv1.CoordinationLevel_COORDINATION_LEVEL_RENFORCEE},
+}
+
+var quadrantWords = []word[eventsv1.SluzkiQuadrant]{
+	{"famille", eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_FAMILY},
+	{"amis", eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_FRIENDSHIPS},
+	{"travail-ecole", eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_WORK_SCHOOL},
+	{"communaute-services", eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_COMMUNITY_SERVICES},
+}
+
+var circleWords = []word[eventsv1.SluzkiCircle]{
+	{"intime", eventsv1.SluzkiCircle_SLUZKI_CIRCLE_INTIMATE},
+	{"personnel", eventsv1.SluzkiCircle_SLUZKI_CIRCLE_PERSONAL},
+	{"occasionnel", eventsv1.SluzkiCircle_SLUZKI_CIRCLE_OCCASIONAL},
+}
+
+var entourageRoleWords = []word[eventsv1.EntourageRole]{
+	{"aidant", eventsv1.EntourageRole_ENTOURAGE_ROLE_CAREGIVER},
+	{"personne-de-confiance", eventsv1.EntourageRole_ENTOURAGE_ROLE_TRUSTED_PERSON},
+	{"representant-legal", eventsv1.EntourageRole_ENTOURAGE_ROLE_LEGAL_REPRESENTATIVE},
+}
+
+var lifeProjectAuthorWords = []word[eventsv1.LifeProjectAuthor]{
+	{"personne", eventsv1.LifeProjectAuthor_LIFE_PROJECT_AUTHOR_PERSON},
+	{"personne-aidee", eventsv1.LifeProjectAuthor_LIFE_PROJECT_AUTHOR_PERSON_WITH_HELP},
+	{"representant-legal", eventsv1.LifeProjectAuthor_LIFE_PROJECT_AUTHOR_LEGAL_REPRESENTATIVE},
+}
+
+var needClosureWords = []word[eventsv1.NeedClosureReason]{
+	{"satisfait", eventsv1.NeedClosureReason_NEED_CLOSURE_REASON_MET},
+	{"sans-objet", eventsv1.NeedClosureReason_NEED_CLOSURE_REASON_NO_LONGER_RELEVANT},
+	{"autre", eventsv1.NeedClosureReason_NEED_CLOSURE_REASON_OTHER},
+}
+
+var validatorWords = []word[eventsv1.PlanValidator]{
+	{"personne", eventsv1.PlanValidator_PLAN_VALIDATOR_PERSON},
+	{"representant-legal", eventsv1.PlanValidator_PLAN_VALIDATOR_LEGAL_REPRESENTATIVE},
+}
+
+var outcomeWords = []word[eventsv1.ObjectiveOutcome]{
+	{"atteint", eventsv1.ObjectiveOutcome_OBJECTIVE_OUTCOME_ACHIEVED},
+	{"partiellement-atteint", eventsv1.ObjectiveOutcome_OBJECTIVE_OUTCOME_PARTIALLY_ACHIEVED},
+	{"non-atteint", eventsv1.ObjectiveOutcome_OBJECTIVE_OUTCOME_NOT_ACHIEVED},
+	{"abandonne", eventsv1.ObjectiveOutcome_OBJECTIVE_OUTCOME_ABANDONED},
+}
+
+var decisionWords = []word[eventsv1.MdphDecision]{
+	{"orientation-esms", eventsv1.MdphDecision_MDPH_DECISION_ORIENTATION_ESMS},
+	{"aeeh", eventsv1.MdphDecision_MDPH_DECISION_AEEH},
+	{"aah", eventsv1.MdphDecision_MDPH_DECISION_AAH},
+	{"pch", eventsv1.MdphDecision_MDPH_DECISION_PCH},
+	{"rqth", eventsv1.MdphDecision_MDPH_DECISION_RQTH},
+	{"cmi", eventsv1.MdphDecision_MDPH_DECISION_CARTE_MOBILITE_INCLUSION},
+	{"orientation-professionnelle", eventsv1.MdphDecision_MDPH_DECISION_ORIENTATION_PROFESSIONNELLE},
+	{"aesh", eventsv1.MdphDecision_MDPH_DECISION_AESH},
+	{"autre", eventsv1.MdphDecision_MDPH_DECISION_OTHER},
+}
+
 // enumFlag is a flag (a pflag.Value) whose value is one of its words; a
 // wrong word fails at parse time with the list of accepted ones.
 type enumFlag[E ~int32] struct {
@@ -85,3 +161,31 @@ func (f *enumFlag[E]) names() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// enumListFlag is a flag whose value is a list of words, comma-separated
+// and/or given again: --role aidant,personne-de-confiance --role
+// representant-legal. A word given twice is kept twice: the server refuses
+// duplicates, and says so.
+type enumListFlag[E ~int32] struct {
+	one    enumFlag[E]
+	values []E
+	texts  []string
+}
+
+func newEnumListFlag[E ~int32](words []word[E]) *enumListFlag[E] {
+	return &enumListFlag[E]{one: enumFlag[E]{words: words}}
+}
+
+func (f *enumListFlag[E]) Set(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		if err := f.one.Set(strings.TrimSpace(part)); err != nil {
+			return err
+		}
+		f.values, f.texts = append(f.values, f.one.value), append(f.texts, f.one.text)
+	}
+	return nil
+}
+
+func (f *enumListFlag[E]) String() string { return strings.Join(f.texts, ",") }
+func (f *enumListFlag[E]) Type() string   { return "words" }
+func (f *enumListFlag[E]) names() string  { return f.one.names() }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,6 +31,17 @@ func TestWordsCoverEnums(t *testing.T) {
 	check(eventsv1.LegalProtection(0).Descriptor(), numbers(protectionWords))
 	check(eventsv1.TransitionKind(0).Descriptor(), numbers(transitionWords))
 	check(eventsv1.RuptureKind(0).Descriptor(), numbers(ruptureWords))
+	check(eventsv1.DischargeReason(0).Descriptor(), numbers(dischargeWords))
+	check(eventsv1.CoordinationRole(0).Descriptor(), numbers(coordinationRoleWords))
+	check(eventsv1.CoordinationLevel(0).Descriptor(), numbers(levelWords))
+	check(eventsv1.SluzkiQuadrant(0).Descriptor(), numbers(quadrantWords))
+	check(eventsv1.SluzkiCircle(0).Descriptor(), numbers(circleWords))
+	check(eventsv1.EntourageRole(0).Descriptor(), numbers(entourageRoleWords))
+	check(eventsv1.LifeProjectAuthor(0).Descriptor(), numbers(lifeProjectAuthorWords))
+	check(eventsv1.NeedClosureReason(0).Descriptor(), numbers(needClosureWords))
+	check(eventsv1.PlanValidator(0).Descriptor(), numbers(validatorWords))
+	check(eventsv1.ObjectiveOutcome(0).Descriptor(), numbers(outcomeWords))
+	check(eventsv1.MdphDecision(0).Descriptor(), numbers(decisionWords))
 }
 
 func numbers[E ~int32](words []word[E]) []int32 {
@@ -49,5 +61,23 @@ func TestEnumFlag(t *testing.T) {
 	err := f.Set("SAUVEGARDE_DE_JUSTICE")
 	if err == nil || !strings.Contains(err.Error(), "none, tutelle, curatelle, sauvegarde, habilitation-familiale, mandat-protection-future") {
 		t.Errorf("Set(SAUVEGARDE_DE_JUSTICE) = %v, want an error listing the words", err)
+	}
+}
+
+func TestEnumListFlag(t *testing.T) {
+	t.Parallel()
+	f := newEnumListFlag(entourageRoleWords)
+	for _, s := range []string{"aidant,personne-de-confiance", "representant-legal"} {
+		if err := f.Set(s); err != nil {
+			t.Fatalf("Set(%q) = %v", s, err)
+		}
+	}
+	want := []eventsv1.EntourageRole{eventsv1.EntourageRole_ENTOURAGE_ROLE_CAREGIVER,
+		eventsv1.EntourageRole_ENTOURAGE_ROLE_TRUSTED_PERSON, eventsv1.EntourageRole_ENTOURAGE_ROLE_LEGAL_REPRESENTATIVE}
+	if !slices.Equal(f.values, want) || f.String() != "aidant,personne-de-confiance,representant-legal" {
+		t.Errorf("values %v (%q), want %v", f.values, f.String(), want)
+	}
+	if err := f.Set("aidant,tuteur"); err == nil || !strings.Contains(err.Error(), `"tuteur" is not one of: aidant, personne-de-confiance, representant-legal`) {
+		t.Errorf("Set(aidant,tuteur) = %v, want an error listing the words", err)
 	}
 }
