@@ -39,6 +39,9 @@ func decideDischargePerson(s *PersonState, c DischargePerson, at decider.Context
 	if err := checkFile(s, c.PersonID); err != nil {
 		return nil, err
 	}
+	if c.DischargedOn < s.EnrolledOn { // both "YYYY-MM-DD": they order as strings
+		return nil, derrors.Invalid("discharged_on", "%s is before the enrolment on %s", c.DischargedOn, s.EnrolledOn)
+	}
 	return []proto.Message{&eventsv1.PersonDischarged{
 		Reason:       c.Reason,
 		DischargedOn: c.DischargedOn,

@@ -32,7 +32,7 @@ func TestEvolveLife(t *testing.T) {
 		check func(t *testing.T, s *parcours.PersonState)
 	}{
 		{"PersonDischarged", []proto.Message{evDischarged()}, func(t *testing.T, s *parcours.PersonState) {
-			if !s.Discharged || s.DischargedOn != "2026-10-01" || s.Life.DischargeReason != eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN {
+			if !s.Discharged || s.DischargedOn != "2026-11-02" || s.Life.DischargeReason != eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN {
 				t.Errorf("discharge = %v %q %v", s.Discharged, s.DischargedOn, s.Life.DischargeReason)
 			}
 		}},

@@ -18,12 +18,12 @@ const (
 )
 
 func evDischarged() *eventsv1.PersonDischarged {
-	return &eventsv1.PersonDischarged{Reason: eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN, DischargedOn: "2026-10-01",
+	return &eventsv1.PersonDischarged{Reason: eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN, DischargedOn: "2026-11-02",
 		Note: "Suivi repris par le médecin traitant et le CCAS."}
 }
 
 func cmdDischarge() parcours.DischargePerson {
-	return parcours.DischargePerson{PersonID: personID, Reason: eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN, DischargedOn: "2026-10-01",
+	return parcours.DischargePerson{PersonID: personID, Reason: eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN, DischargedOn: "2026-11-02",
 		Note: "Suivi repris par le médecin traitant et le CCAS."}
 }
 

@@ -52,6 +52,7 @@ func TestDischargePersonInvalid(t *testing.T) {
 		{"no date", func(c *parcours.DischargePerson) { c.DischargedOn = "" }, "discharged_on"},
 		{"date not a day", func(c *parcours.DischargePerson) { c.DischargedOn = "2026-02-29" }, "discharged_on"},
 		{"tomorrow", func(c *parcours.DischargePerson) { c.DischargedOn = "2026-11-03" }, "discharged_on"},
+		{"before the enrolment", func(c *parcours.DischargePerson) { c.DischargedOn = "2026-11-01" }, "discharged_on"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -45,6 +45,8 @@ type Command interface {
 type PersonState struct {
 	PersonID string
 	Enrolled bool
+	// EnrolledOn is the day of the enrolment (Europe/Paris), "YYYY-MM-DD".
+	EnrolledOn string
 	// Discharged is true once the person has left the coordination (sortie
 	// du dispositif): the file takes no more commands. PersonDischarged
 	// sets it.
@@ -105,6 +107,7 @@ func evolve(s *PersonState, ev decider.Event) *PersonState {
 	switch e := ev.Payload.(type) {
 	case *eventsv1.PersonEnrolled:
 		s.PersonID, s.Enrolled = e.GetPersonId(), true
+		s.EnrolledOn = today(ev.OccurredAt).Format(dateLayout)
 	case *eventsv1.CoordinatorAssigned:
 		s.Coordinator = &Coordinator{
 			ProfessionalID: e.GetProfessionalId(),

@@ -267,7 +267,7 @@ func TestCommandsNeedAnOpenFile(t *testing.T) {
 			})
 			t.Run("discharged", func(t *testing.T) {
 				t.Parallel()
-				refusedOn(t, discharged(), cmd, "person.discharged", "person "+personID+" was discharged on 2026-10-01")
+				refusedOn(t, discharged(), cmd, "person.discharged", "person "+personID+" was discharged on 2026-11-02")
 			})
 			t.Run("decided on another person's file", func(t *testing.T) {
 				t.Parallel()
@@ -425,15 +425,15 @@ func TestEvolve(t *testing.T) {
 		want  *parcours.PersonState
 	}{
 		{"nothing", nil, &parcours.PersonState{Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
-		{"PersonEnrolled", []proto.Message{enrolled()}, &parcours.PersonState{PersonID: personID, Enrolled: true,
+		{"PersonEnrolled", []proto.Message{enrolled()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
 			Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
-		{"CoordinatorAssigned", []proto.Message{enrolled(), coordinatorAssigned()}, &parcours.PersonState{PersonID: personID, Enrolled: true,
+		{"CoordinatorAssigned", []proto.Message{enrolled(), coordinatorAssigned()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
 			Coordinator: withCoordinator, Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
-		{"TransitionAnticipated", []proto.Message{enrolled(), transitionAnticipated()}, &parcours.PersonState{PersonID: personID, Enrolled: true,
+		{"TransitionAnticipated", []proto.Message{enrolled(), transitionAnticipated()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
 			Transitions: map[string]parcours.Transition{transitionID: transition}, OpenRuptures: map[string]parcours.Rupture{}}},
-		{"RuptureDetected", []proto.Message{enrolled(), transitionAnticipated(), ruptureDetected()}, &parcours.PersonState{PersonID: personID, Enrolled: true,
+		{"RuptureDetected", []proto.Message{enrolled(), transitionAnticipated(), ruptureDetected()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
 			Transitions: map[string]parcours.Transition{transitionID: transition}, OpenRuptures: map[string]parcours.Rupture{ruptureID: rupture}}},
-		{"an event of a newer Maillage is ignored", []proto.Message{enrolled(), timestamppb.Now()}, &parcours.PersonState{PersonID: personID, Enrolled: true,
+		{"an event of a newer Maillage is ignored", []proto.Message{enrolled(), timestamppb.Now()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
 			Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -35,7 +35,7 @@ func TestPlanCommandsNeedAnOpenFile(t *testing.T) {
 			})
 			t.Run("discharged", func(t *testing.T) {
 				t.Parallel()
-				refusedOn(t, discharged(), cmd, "person.discharged", "person "+personID+" was discharged on 2026-10-01")
+				refusedOn(t, discharged(), cmd, "person.discharged", "person "+personID+" was discharged on 2026-11-02")
 			})
 			t.Run("decided on another person's file", func(t *testing.T) {
 				t.Parallel()
