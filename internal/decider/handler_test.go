@@ -8,15 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
-	"github.com/maillage/maillage/internal/es/natsjs"
-	"github.com/maillage/maillage/internal/natsembed"
+	"github.com/maillage/maillage/internal/es/natsjs/natsjstest"
 )
 
 // tally is a test aggregate: it counts words said to it and refuses "stop"
@@ -56,25 +54,6 @@ var tallyDecider = decider.Decider[*tally, say]{
 	},
 }
 
-func newStore(t *testing.T) es.Store {
-	t.Helper()
-	ns, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Sync: natsembed.SyncInterval})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	s, err := natsjs.Open(context.Background(), natsjs.Config{Conn: nc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func newHandler(t *testing.T, store es.Store, cacheSize int) *decider.Handler[*tally, say] {
 	t.Helper()
 	n := 0
@@ -94,7 +73,7 @@ func md(req string) decider.Options {
 }
 
 func TestHandlerDecidesAndAppends(t *testing.T) {
-	store := newStore(t)
+	store := natsjstest.NewStore(t)
 	h := newHandler(t, store, 100)
 	ctx := context.Background()
 	r1, err := h.Handle(ctx, "a", say{"hello"}, md("r1"))
@@ -116,7 +95,7 @@ func TestHandlerDecidesAndAppends(t *testing.T) {
 }
 
 func TestHandlerReplayAnswersAsTheFirstCall(t *testing.T) {
-	store := newStore(t)
+	store := natsjstest.NewStore(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -152,7 +131,7 @@ func TestHandlerReplayAnswersAsTheFirstCall(t *testing.T) {
 }
 
 func TestHandlerExpectedVersionAndRules(t *testing.T) {
-	store := newStore(t)
+	store := natsjstest.NewStore(t)
 	h := newHandler(t, store, 100)
 	ctx := context.Background()
 	if _, err := h.Handle(ctx, "b", say{"one"}, md("")); err != nil {
@@ -184,7 +163,7 @@ func TestHandlerExpectedVersionAndRules(t *testing.T) {
 // Two handlers on one store are two maillaged processes: their snapshots go
 // stale, and the store's version check must make them decide again.
 func TestHandlersInTwoProcessesDecideAgainOnConflict(t *testing.T) {
-	store := newStore(t)
+	store := natsjstest.NewStore(t)
 	h1, h2 := newHandler(t, store, 100), newHandler(t, store, 1)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -214,7 +193,7 @@ func TestHandlersInTwoProcessesDecideAgainOnConflict(t *testing.T) {
 // A snapshot cached by one process goes stale when another writes; neither
 // a refusal nor a no-op may rest on it.
 func TestHandlerDoesNotRefuseOnAStaleSnapshot(t *testing.T) {
-	store := newStore(t)
+	store := natsjstest.NewStore(t)
 	h1, h2 := newHandler(t, store, 100), newHandler(t, store, 100)
 	ctx := context.Background()
 	if _, err := h1.Handle(ctx, "d", say{"nothing"}, md("")); err != nil {

@@ -12,11 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/maillage/maillage/internal/es"
-	"github.com/maillage/maillage/internal/es/natsjs"
-	"github.com/maillage/maillage/internal/natsembed"
+	"github.com/maillage/maillage/internal/es/natsjs/natsjstest"
 	"github.com/maillage/maillage/internal/projection"
 )
 
@@ -70,25 +67,6 @@ func (c *counter) total() (events, applies int) {
 	return events, c.applies
 }
 
-func newStore(t *testing.T) es.Store {
-	t.Helper()
-	ns, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Sync: natsembed.SyncInterval})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	s, err := natsjs.Open(context.Background(), natsjs.Config{Conn: nc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func write(t *testing.T, s es.Store, stream string, n int) es.Position {
 	t.Helper()
 	var last es.Position
@@ -130,7 +108,7 @@ func waitFor(t *testing.T, r *projection.Runner, p es.Position) {
 }
 
 func TestRunnerResumesFromCheckpointWithoutReplay(t *testing.T) {
-	store, dir := newStore(t), t.TempDir()
+	store, dir := natsjstest.NewStore(t), t.TempDir()
 	write(t, store, "person-a", 5)
 	p := write(t, store, "person-b", 3)
 
@@ -160,7 +138,7 @@ func TestRunnerResumesFromCheckpointWithoutReplay(t *testing.T) {
 }
 
 func TestRunnerRebuildsFromACorruptCheckpoint(t *testing.T) {
-	store, dir := newStore(t), t.TempDir()
+	store, dir := natsjstest.NewStore(t), t.TempDir()
 	p := write(t, store, "person-a", 4)
 	r1, stop1 := start(t, projection.Config{Store: store, Projection: newCounter(), Dir: dir})
 	waitFor(t, r1, p)
@@ -185,7 +163,7 @@ func TestRunnerRebuildsFromACorruptCheckpoint(t *testing.T) {
 }
 
 func TestWaitFor(t *testing.T) {
-	store := newStore(t)
+	store := natsjstest.NewStore(t)
 	p := write(t, store, "person-a", 3)
 	r, stop := start(t, projection.Config{Store: store, Projection: newCounter()})
 	waitFor(t, r, p)
@@ -205,7 +183,7 @@ func TestWaitFor(t *testing.T) {
 }
 
 func TestRunnerStopsOnAnEventItCannotApply(t *testing.T) {
-	store := newStore(t)
+	store := natsjstest.NewStore(t)
 	write(t, store, "person-a", 2)
 	if _, err := store.Append(context.Background(), "person-a", es.Any, es.AppendRequest{Events: []es.EventData{{Type: "test.Event", Data: []byte("poison")}}}); err != nil {
 		t.Fatal(err)

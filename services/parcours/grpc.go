@@ -125,16 +125,8 @@ func (s *Service) GetCoordinatedView(ctx context.Context, req *parcoursv1.GetCoo
 	if req.GetAsOf() != nil {
 		return s.viewAsOf(ctx, req)
 	}
-	if tok := req.GetMinPosition(); tok != "" {
-		pos, err := es.ParsePosition(tok)
-		if err != nil {
-			return nil, derrors.ToStatus(derrors.Invalid("min_position", "%q is not a position returned by a command", tok))
-		}
-		wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
-		defer cancel()
-		if err := s.runner.WaitFor(wctx, pos); err != nil {
-			return nil, convertError(err)
-		}
+	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
+		return nil, err
 	}
 	// What depends on the day (overdue actions and reviews, next actions,
 	// rights' remaining days) is computed now, on the copy read.
@@ -164,6 +156,26 @@ func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedVi
 	// The view as it read that day: overdue and due counted on as_of's day.
 	present(view, today(asOf))
 	return &parcoursv1.GetCoordinatedViewResponse{View: view}, nil
+}
+
+// waitForViews waits, within Config.ViewWait, until the views include the
+// position token a command returned (read your writes); "" waits for
+// nothing. The error is a gRPC status: INVALID_ARGUMENT for a token no
+// command returned, UNAVAILABLE (retry) when the views lag.
+func (s *Service) waitForViews(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	pos, err := es.ParsePosition(token)
+	if err != nil {
+		return derrors.ToStatus(derrors.Invalid("min_position", "%q is not a position returned by a command", token))
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
+	defer cancel()
+	if err := s.runner.WaitFor(wctx, pos); err != nil {
+		return convertError(err)
+	}
+	return nil
 }
 
 // convertError is where the service's errors become gRPC statuses.

@@ -2,15 +2,12 @@ package parcours
 
 import (
 	"context"
-	"errors"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/derrors"
-	"github.com/maillage/maillage/internal/es"
-	"github.com/maillage/maillage/internal/projection"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
@@ -45,20 +42,8 @@ func (s *Service) ListCaseload(ctx context.Context, req *parcoursv1.ListCaseload
 			MinPosition: req.GetMinPosition(),
 		}
 	}
-	if tok := req.GetMinPosition(); tok != "" {
-		pos, err := es.ParsePosition(tok)
-		if err != nil {
-			return nil, derrors.ToStatus(derrors.Invalid("min_position", "%q is not a position returned by a command", tok))
-		}
-		wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
-		defer cancel()
-		if err := s.runner.WaitFor(wctx, pos); err != nil {
-			if errors.Is(err, projection.ErrBehind) {
-				// The API promises DEADLINE_EXCEEDED here.
-				return nil, status.Errorf(codes.DeadlineExceeded, "the caseload has not caught up with %s yet; retry: %v", tok, err)
-			}
-			return nil, convertError(err)
-		}
+	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
+		return nil, err
 	}
 	res, err := s.views.ListCaseload(req, coordinator, s.cfg.Now())
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/es/natsjs/natsjstest"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 	"github.com/maillage/maillage/services/parcours"
@@ -22,7 +23,7 @@ func planService(t *testing.T, ids ...string) *parcours.Service {
 	t.Helper()
 	n := 0
 	svc, err := parcours.New(parcours.Config{
-		Store: embeddedStore(t),
+		Store: natsjstest.NewStore(t),
 		Now:   func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) },
 		NewID: func() string {
 			n++

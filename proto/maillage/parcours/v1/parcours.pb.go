@@ -868,7 +868,7 @@ type GetCoordinatedViewRequest struct {
 	PersonId string `protobuf:"bytes,1,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
 	// Read your writes: the position returned by an earlier command. The
 	// server waits, within a bound, until the view includes that position,
-	// and fails with DEADLINE_EXCEEDED rather than answer with an older view.
+	// and fails with UNAVAILABLE (retry) rather than answer with an older view.
 	// Leave empty to read the view as it is.
 	MinPosition string `protobuf:"bytes,2,opt,name=min_position,json=minPosition,proto3" json:"min_position,omitempty"`
 	// The view as it was at this instant (à date), folded from the events

@@ -69,7 +69,7 @@ type ListCaseloadRequest struct {
 	PageToken string `protobuf:"bytes,9,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Read your writes: the position returned by an earlier command. The
 	// server waits, within a bound, until the caseload includes that
-	// position, and fails with DEADLINE_EXCEEDED rather than answer with an
+	// position, and fails with UNAVAILABLE (retry) rather than answer with an
 	// older one. Leave empty to read the caseload as it is.
 	MinPosition   string `protobuf:"bytes,10,opt,name=min_position,json=minPosition,proto3" json:"min_position,omitempty"`
 	unknownFields protoimpl.UnknownFields

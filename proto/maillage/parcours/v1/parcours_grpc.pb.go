@@ -228,7 +228,7 @@ type ParcoursServiceClient interface {
 	// the people they coordinate, with counts of what needs attention,
 	// ordered by person_id. Errors: INVALID_ARGUMENT (bad filters, or a
 	// page_token used with other filters); PERMISSION_DENIED (another
-	// professional's caseload the caller may not see); DEADLINE_EXCEEDED
+	// professional's caseload the caller may not see); UNAVAILABLE
 	// (min_position not reached in time). Like every read, each person
 	// listed is a disclosure written to their audit trail.
 	ListCaseload(ctx context.Context, in *ListCaseloadRequest, opts ...grpc.CallOption) (*ListCaseloadResponse, error)
@@ -670,7 +670,7 @@ type ParcoursServiceServer interface {
 	// the people they coordinate, with counts of what needs attention,
 	// ordered by person_id. Errors: INVALID_ARGUMENT (bad filters, or a
 	// page_token used with other filters); PERMISSION_DENIED (another
-	// professional's caseload the caller may not see); DEADLINE_EXCEEDED
+	// professional's caseload the caller may not see); UNAVAILABLE
 	// (min_position not reached in time). Like every read, each person
 	// listed is a disclosure written to their audit trail.
 	ListCaseload(context.Context, *ListCaseloadRequest) (*ListCaseloadResponse, error)

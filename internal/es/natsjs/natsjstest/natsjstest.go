@@ -1,4 +1,7 @@
-package parcours_test
+// Package natsjstest gives tests a real event store: the JetStream backend
+// on an embedded NATS server in a temporary directory, torn down with the
+// test. No fake: the store tests run against is the one maillaged runs.
+package natsjstest
 
 import (
 	"context"
@@ -6,14 +9,13 @@ import (
 
 	"github.com/nats-io/nats.go"
 
-	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/es/natsjs"
 	"github.com/maillage/maillage/internal/natsembed"
 )
 
-// embeddedStore is the real event store on an embedded JetStream server in
-// a temporary directory, for tests that run commands through the service.
-func embeddedStore(t *testing.T) es.Store {
+// NewStore starts an embedded server (fsync by interval: tests do not
+// measure durability) and opens the store on it.
+func NewStore(t testing.TB) *natsjs.Store {
 	t.Helper()
 	ns, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Sync: natsembed.SyncInterval, NoListen: true})
 	if err != nil {
@@ -29,5 +31,6 @@ func embeddedStore(t *testing.T) es.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
 	return s
 }
