@@ -13,21 +13,8 @@ import (
 // The leader paths are what a replica lagging behind falls back on; on one
 // node they must read exactly what the direct paths read.
 func TestLeaderReadsMatchDirectReads(t *testing.T) {
-	ns, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Sync: natsembed.SyncInterval})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
 	ctx := context.Background()
-	s, err := Open(ctx, Config{Conn: nc})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestStore(t)
 	if h, err := s.lastOf(ctx, "person-a", true); err != nil || h != (streamHead{}) {
 		t.Fatalf("leader head of an empty stream = %+v, %v; want none", h, err)
 	}
@@ -72,4 +59,25 @@ func TestLeaderReadsMatchDirectReads(t *testing.T) {
 			t.Fatalf("Read(from %d after %v) = %d events, %v; want %d from version %d", tc.from, after, len(tail), err, tc.want, tc.from)
 		}
 	}
+}
+
+// newTestStore opens the store on an embedded server for this package's
+// own tests (natsjstest cannot serve them: it imports this package).
+func newTestStore(t *testing.T) *Store {
+	t.Helper()
+	ns, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Sync: natsembed.SyncInterval, NoListen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ns.Shutdown)
+	nc, err := nats.Connect("", nats.InProcessServer(ns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	s, err := Open(context.Background(), Config{Conn: nc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -5,32 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/maillage/maillage/internal/es"
-	"github.com/maillage/maillage/internal/natsembed"
 )
 
 // When a filter selects most of the store, the consumer reads everything
 // and the filter is applied in the client: the events delivered must be the
 // same as with the server's filter.
 func TestSubscribeFiltersInTheClientWhenTheFilterSelectsMost(t *testing.T) {
-	ns, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Sync: natsembed.SyncInterval})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	s, err := Open(ctx, Config{Conn: nc})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestStore(t)
 	var want []es.Position
 	for i := range 12 {
 		stream := "person-a"
