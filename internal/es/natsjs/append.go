@@ -47,20 +47,27 @@ func (s *Store) Append(ctx context.Context, stream string, expected es.ExpectedV
 	}
 	for attempt := 0; ; attempt++ {
 		head, cached := s.heads.get(stream)
+		fromLeader := false
 		if !cached || attempt > 0 {
+			fromLeader = attempt > 1
 			var err error
-			if head, err = s.lastOf(ctx, stream, attempt > 1); err != nil {
+			if head, err = s.lastOf(ctx, stream, fromLeader); err != nil {
 				return es.AppendResult{}, err
 			}
 		}
 		if want, ok := expected.Version(); ok && head.version != want {
-			if cached && attempt == 0 {
-				continue // the hint may be stale: look again before saying no
+			if !fromLeader {
+				// The cache or a replica may lag: only the leader's head
+				// decides a conflict, and the version it reports.
+				var err error
+				if head, err = s.lastOf(ctx, stream, true); err != nil {
+					return es.AppendResult{}, err
+				}
+				s.heads.put(stream, head) // so that reads after it see as far
 			}
-			if want > head.version && attempt < 2 {
-				continue // a replica may lag what the caller saw: ask the leader
+			if head.version != want {
+				return s.conflictOrDuplicate(ctx, stream, expected, req, head)
 			}
-			return s.conflictOrDuplicate(ctx, stream, expected, req, head)
 		}
 		res, err := s.publish(ctx, stream, head, req)
 		if err == nil {
