@@ -115,5 +115,5 @@ bench: ## Benchmark the event store beside raw JetStream, and commands end to en
 	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=$(COUNT) -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
 	cd cmd && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='ViewRead|Caseload' -benchtime=$(VIEW_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
-	cd services/parcours && go test -run='^$$' -bench='Rebuild' -benchtime=2x -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
+	cd services/parcours && go test -run='^$$' -bench='Rebuild|Restore' -benchtime=2x -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	@cd internal && go run ./es/natsjs/benchreport < $(CURDIR)/bench.out

@@ -374,7 +374,8 @@ func (v *Views) Snapshot(w io.Writer) error {
 // truncated or corrupt snapshot, and then restores nothing.
 func (v *Views) Restore(r io.Reader) error {
 	views := map[string]*parcoursv1.CoordinatedView{}
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, 1<<20)
+	var data []byte // reused: Unmarshal copies what it keeps
 	for n := 1; ; n++ {
 		size, err := binary.ReadUvarint(br)
 		if err == io.EOF {
@@ -387,14 +388,11 @@ func (v *Views) Restore(r io.Reader) error {
 		if size > maxViewSize {
 			return fmt.Errorf("restore parcours views: view %d has %d bytes, more than %d: corrupt snapshot", n, size, maxViewSize)
 		}
-		// ReadAll grows with what is really there, so a truncated
-		// snapshot costs no more than its own size.
-		data, err := io.ReadAll(io.LimitReader(br, int64(size)))
-		if err != nil {
-			return fmt.Errorf("restore parcours views: view %d: %w", n, err)
-		}
-		if uint64(len(data)) != size {
-			return fmt.Errorf("restore parcours views: view %d has %d of its %d bytes: %w", n, len(data), size, io.ErrUnexpectedEOF)
+		// The buffer grows to the largest view read so far, at most
+		// maxViewSize, whatever a corrupt length claims.
+		data = slices.Grow(data[:0], int(size))[:size]
+		if got, err := io.ReadFull(br, data); err != nil {
+			return fmt.Errorf("restore parcours views: view %d has %d of its %d bytes: %w", n, got, size, io.ErrUnexpectedEOF)
 		}
 		view := &parcoursv1.CoordinatedView{}
 		if err := proto.Unmarshal(data, view); err != nil {
