@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -275,6 +276,12 @@ func BenchmarkViewRead(b *testing.B) {
 	}
 	b.StopTimer()
 	reportLatency(b, lat)
+	// What the views of the whole département hold in memory (target:
+	// maillaged's resident memory < 1 GiB).
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
 }
 
 // BenchmarkRebuild replays every event into a fresh coordinated-view

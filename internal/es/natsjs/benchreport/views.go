@@ -22,6 +22,15 @@ func reportViews(w io.Writer, results map[string]result) {
 			verdict = "MISSES"
 		}
 		fmt.Fprintf(w, "  view read: p50 %.1f µs, p99 %.1f µs (target p99 < 1 ms: %s)\n", read["p50-µs"], read["p99-µs"], verdict)
+		if heap, ok := read["heap-MiB"]; ok {
+			// Live heap, before the collector's headroom (GOGC=100 lets the
+			// process grow to about twice it): compare half the target.
+			verdict := "meets"
+			if heap >= 512 {
+				verdict = "AT RISK"
+			}
+			fmt.Fprintf(w, "  live heap with every view in memory: %.0f MiB (target resident memory < 1 GiB: %s)\n", heap, verdict)
+		}
 	}
 	if cl, ok := results["BenchmarkCaseload/one-page"]; ok {
 		verdict := "meets"
