@@ -34,7 +34,6 @@ type Runner struct {
 	advanced chan struct{} // closed and replaced whenever pos moves
 	ready    chan struct{} // closed once restored and caught up with the store
 	readyOne sync.Once
-	applied  uint64
 }
 
 // NewRunner checks cfg and returns a runner that has not started.
@@ -125,7 +124,6 @@ func (r *Runner) Run(ctx context.Context) error {
 func (r *Runner) advance(p es.Position) {
 	r.mu.Lock()
 	r.pos = p
-	r.applied++
 	close(r.advanced)
 	r.advanced = make(chan struct{})
 	r.mu.Unlock()

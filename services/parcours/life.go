@@ -1,12 +1,9 @@
 package parcours
 
 import (
-	"time"
-
 	"google.golang.org/protobuf/proto"
 
 	"github.com/maillage/maillage/internal/decider"
-	"github.com/maillage/maillage/internal/derrors"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
 
@@ -126,25 +123,4 @@ func evolveLife(s *PersonState, ev decider.Event) {
 func (l LifeState) EntourageMember(id string) (m EntourageMember, ok bool) {
 	m, ok = l.Entourage[id]
 	return m, ok
-}
-
-// checkDayDone adds a violation on field unless date is a calendar day
-// today or earlier (Europe/Paris): the day something happened. why ends
-// the description of a later day.
-func checkDayDone(bad *derrors.InvalidError, field, date string, now time.Time, why string) {
-	if d, err := parseDate(date); err != nil {
-		bad.Add(field, "%q is not a calendar date YYYY-MM-DD", date)
-	} else if t := today(now); d.After(t) {
-		bad.Add(field, "%s is after today (%s, Europe/Paris): %s", date, t.Format(dateLayout), why)
-	}
-}
-
-// checkDayAhead adds a violation on field unless date is a calendar day
-// today or later (Europe/Paris): the day something is planned for.
-func checkDayAhead(bad *derrors.InvalidError, field, date string, now time.Time, why string) {
-	if d, err := parseDate(date); err != nil {
-		bad.Add(field, "%q is not a calendar date YYYY-MM-DD", date)
-	} else if t := today(now); d.Before(t) {
-		bad.Add(field, "%s is before today (%s, Europe/Paris): %s", date, t.Format(dateLayout), why)
-	}
 }

@@ -62,9 +62,8 @@ func decideRaiseRuptureRisk(s *PersonState, c RaiseRuptureRisk, at decider.Conte
 		return nil, err
 	}
 	if c.TransitionID != "" {
-		if _, ok := s.Transitions[c.TransitionID]; !ok {
-			return nil, derrors.Rejected("transition.unknown", "transition/"+c.TransitionID,
-				"person %s has no transition %s", s.PersonID, c.TransitionID)
+		if _, err := knownTransition(s, c.TransitionID); err != nil {
+			return nil, err
 		}
 	}
 	id, err := newID(at)

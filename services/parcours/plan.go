@@ -1,12 +1,10 @@
 package parcours
 
 import (
-	"time"
-
 	"google.golang.org/protobuf/proto"
 
 	"github.com/maillage/maillage/internal/decider"
-	"github.com/maillage/maillage/internal/derrors"
+	"github.com/maillage/maillage/internal/serafin"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
 
@@ -189,27 +187,8 @@ func evolvePlan(s *PersonState, ev decider.Event) {
 	}
 }
 
-// checkFactDate adds a violation on field unless value is a calendar day
-// no later than today (Europe/Paris): a fact is recorded once it happened.
-func checkFactDate(bad *derrors.InvalidError, field, value string, now time.Time, what string) {
-	if d, err := parseDate(value); err != nil {
-		bad.Add(field, "%q is not a calendar date YYYY-MM-DD", value)
-	} else if t := today(now); d.After(t) {
-		bad.Add(field, "%s is after today (%s, Europe/Paris): %s", value, t.Format(dateLayout), what)
-	}
-}
-
-// checkComingDate adds a violation on field unless value is a calendar day
-// no earlier than today (Europe/Paris): a plan looks ahead.
-func checkComingDate(bad *derrors.InvalidError, field, value string, now time.Time, what string) {
-	if d, err := parseDate(value); err != nil {
-		bad.Add(field, "%q is not a calendar date YYYY-MM-DD", value)
-	} else if t := today(now); d.Before(t) {
-		bad.Add(field, "%s is before today (%s, Europe/Paris): %s", value, t.Format(dateLayout), what)
-	}
-}
-
-// serafinCodeOf is a SERAFIN-PH code as an event stores it.
-func serafinCodeOf(system, version, code string) *eventsv1.SerafinCode {
-	return &eventsv1.SerafinCode{System: system, Version: version, Code: code}
+// serafinCode is a SERAFIN-PH code as an event stores it: with the code
+// system and the version of the nomenclature it was checked against.
+func serafinCode(code string) *eventsv1.SerafinCode {
+	return &eventsv1.SerafinCode{System: serafin.System, Version: serafin.Version, Code: code}
 }

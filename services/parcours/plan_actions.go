@@ -92,7 +92,7 @@ func decidePlanAction(s *PersonState, c PlanAction, at decider.Context) ([]proto
 		bad.Add("description", "what is to be done is required")
 	}
 	responsible := responsibleOf(bad, c.Responsible)
-	checkComingDate(bad, "due_date", c.DueDate, at.Now, "an action is planned ahead")
+	checkDayAhead(bad, "due_date", c.DueDate, at.Now, "an action is planned ahead")
 	var prestation *eventsv1.SerafinCode
 	if c.PrestationCode != "" {
 		if _, err := serafin.Default().Prestation(c.PrestationCode); errors.Is(err, serafin.ErrNotAPrestation) {
@@ -100,7 +100,7 @@ func decidePlanAction(s *PersonState, c PlanAction, at decider.Context) ([]proto
 		} else if err != nil {
 			bad.Add("prestation_code", "%q is not a code of SERAFIN-PH %s", c.PrestationCode, serafin.Version)
 		} else {
-			prestation = serafinCodeOf(serafin.System, serafin.Version, c.PrestationCode)
+			prestation = serafinCode(c.PrestationCode)
 		}
 	}
 	if err := bad.OrNil(); err != nil {
@@ -145,7 +145,7 @@ func (c CompleteAction) personID() string { return c.PersonID }
 
 func decideCompleteAction(s *PersonState, c CompleteAction, at decider.Context) ([]proto.Message, error) {
 	bad := &derrors.InvalidError{}
-	checkFactDate(bad, "completed_on", c.CompletedOn, at.Now, "an action is recorded as done once done")
+	checkDayDone(bad, "completed_on", c.CompletedOn, at.Now, "an action is recorded as done once done")
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}

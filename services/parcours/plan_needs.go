@@ -42,7 +42,7 @@ func decideIdentifyNeed(s *PersonState, c IdentifyNeed, at decider.Context) ([]p
 	}
 	return []proto.Message{&eventsv1.NeedIdentified{
 		NeedId:      id,
-		Code:        serafinCodeOf(serafin.System, serafin.Version, c.NeedCode),
+		Code:        serafinCode(c.NeedCode),
 		Description: c.Description,
 	}}, nil
 }

@@ -49,7 +49,7 @@ func decideSetObjective(s *PersonState, c SetObjective, at decider.Context) ([]p
 	if c.Indicator == "" {
 		bad.Add("indicator", "how the objective is measured is required")
 	}
-	checkComingDate(bad, "due_date", c.DueDate, at.Now, "an objective is set ahead")
+	checkDayAhead(bad, "due_date", c.DueDate, at.Now, "an objective is set ahead")
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func decideEvaluateObjective(s *PersonState, c EvaluateObjective, at decider.Con
 	if c.Outcome == eventsv1.ObjectiveOutcome_OBJECTIVE_OUTCOME_UNSPECIFIED {
 		bad.Add("outcome", "the outcome of the evaluation is required")
 	}
-	checkFactDate(bad, "evaluated_on", c.EvaluatedOn, at.Now, "an evaluation is recorded once made")
+	checkDayDone(bad, "evaluated_on", c.EvaluatedOn, at.Now, "an evaluation is recorded once made")
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}

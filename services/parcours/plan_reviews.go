@@ -21,7 +21,7 @@ func (c SchedulePlanReview) personID() string { return c.PersonID }
 
 func decideSchedulePlanReview(s *PersonState, c SchedulePlanReview, at decider.Context) ([]proto.Message, error) {
 	bad := &derrors.InvalidError{}
-	checkComingDate(bad, "scheduled_on", c.ScheduledOn, at.Now, "a review is scheduled ahead")
+	checkDayAhead(bad, "scheduled_on", c.ScheduledOn, at.Now, "a review is scheduled ahead")
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func decideValidatePlan(s *PersonState, c ValidatePlan, at decider.Context) ([]p
 			bad.Add("representative_member_id", "is set only when the legal representative validated")
 		}
 	}
-	checkFactDate(bad, "validated_on", c.ValidatedOn, at.Now, "a validation is recorded once given")
+	checkDayDone(bad, "validated_on", c.ValidatedOn, at.Now, "a validation is recorded once given")
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}

@@ -47,11 +47,7 @@ func decideReportRupture(s *PersonState, c ReportRupture, at decider.Context) ([
 	if c.Kind == eventsv1.RuptureKind_RUPTURE_KIND_UNSPECIFIED {
 		bad.Add("kind", "the kind of rupture is required")
 	}
-	if d, err := parseDate(c.DetectedOn); err != nil {
-		bad.Add("detected_on", "%q is not a calendar date YYYY-MM-DD", c.DetectedOn)
-	} else if t := today(at.Now); d.After(t) {
-		bad.Add("detected_on", "%s is after today (%s, Europe/Paris): a rupture is reported once found", c.DetectedOn, t.Format(dateLayout))
-	}
+	checkDayDone(bad, "detected_on", c.DetectedOn, at.Now, "a rupture is reported once found")
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}
@@ -59,9 +55,8 @@ func decideReportRupture(s *PersonState, c ReportRupture, at decider.Context) ([
 		return nil, err
 	}
 	if c.TransitionID != "" {
-		if _, ok := s.Transitions[c.TransitionID]; !ok {
-			return nil, derrors.Rejected("transition.unknown", "transition/"+c.TransitionID,
-				"person %s has no transition %s", s.PersonID, c.TransitionID)
+		if _, err := knownTransition(s, c.TransitionID); err != nil {
+			return nil, err
 		}
 	}
 	id, err := newID(at)

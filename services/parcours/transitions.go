@@ -214,14 +214,24 @@ func decideCancelTransition(s *PersonState, c CancelTransition) ([]proto.Message
 // anticipatedTransition returns the person's transition id, still
 // anticipated, or the rule "transition.unknown" or "transition.ended".
 func anticipatedTransition(s *PersonState, id string) (Transition, error) {
-	tr, ok := s.Transitions[id]
-	if !ok {
-		return Transition{}, derrors.Rejected("transition.unknown", "transition/"+id,
-			"person %s has no transition %s", s.PersonID, id)
+	tr, err := knownTransition(s, id)
+	if err != nil {
+		return Transition{}, err
 	}
 	if tr.Status.Ended() {
 		return Transition{}, derrors.Rejected("transition.ended", "transition/"+id,
 			"transition %s of person %s is %s", id, s.PersonID, tr.Status)
+	}
+	return tr, nil
+}
+
+// knownTransition returns the person's transition id, or the rule
+// "transition.unknown".
+func knownTransition(s *PersonState, id string) (Transition, error) {
+	tr, ok := s.Transitions[id]
+	if !ok {
+		return Transition{}, derrors.Rejected("transition.unknown", "transition/"+id,
+			"person %s has no transition %s", s.PersonID, id)
 	}
 	return tr, nil
 }
