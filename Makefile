@@ -117,3 +117,16 @@ bench: ## Benchmark the event store beside raw JetStream, and commands end to en
 	cd services/parcours && go test -run='^$$' -bench='ViewRead|Caseload' -benchtime=$(VIEW_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='Rebuild|Restore' -benchtime=2x -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	@cd internal && go run ./es/natsjs/benchreport < $(CURDIR)/bench.out
+
+# Every fuzz test of the decoders and validators, FUZZTIME each.
+FUZZTIME ?= 20s
+FUZZ_TARGETS := internal:./es:FuzzParsePosition internal:./es:FuzzValidateStream \
+	internal:./serafin:FuzzParse services/parcours:.:FuzzRestore services/parcours:.:FuzzParsePageToken
+
+.PHONY: fuzz
+fuzz: ## Fuzz the decoders and validators (FUZZTIME each, default 20s).
+	@for t in $(FUZZ_TARGETS); do \
+	  IFS=: read -r mod pkg name <<< "$$t"; \
+	  echo "fuzz $$name ($$mod/$$pkg)"; \
+	  (cd $$mod && go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg) || exit 1; \
+	done
