@@ -42,10 +42,36 @@ type Store interface {
 	// the zero Position when there is none.
 	Head(ctx context.Context, filter Filter) (Position, error)
 
+	// Last returns the last event of stream, and false when the stream was
+	// never written. It reads one event whatever the stream's length.
+	Last(ctx context.Context, stream string) (RecordedEvent, bool, error)
+
 	// Close releases the store's connections. It does not stop an embedded
 	// server the store did not start.
 	Close() error
 }
+
+// BatchAppender is a Store that appends to several streams in one round
+// trip, all or nothing: an append group commit (one fsync for the batch
+// where the engine fsyncs each write). It is optional: callers fall back
+// on one Append a stream. A batch carries no request ids: the process that
+// writes it knows what it wrote (the audit trail), and a conflict on any
+// stream fails the whole batch with an error wrapping ErrConflict whose
+// stream is unknown.
+type BatchAppender interface {
+	AppendBatch(ctx context.Context, batch []StreamAppend) ([]AppendResult, error)
+}
+
+// StreamAppend is one stream's part of a batch.
+type StreamAppend struct {
+	Stream   string
+	Expected ExpectedVersion
+	Events   []EventData
+	Metadata Metadata
+}
+
+// MaxBatchEvents bounds the events of one AppendBatch.
+const MaxBatchEvents = 900
 
 // Subscription is a running, ordered read of the store.
 // Next and Close may be called from different goroutines.
@@ -119,9 +145,13 @@ type EventData struct {
 
 // Metadata travels with every event of one append.
 type Metadata struct {
-	Actor         string    // the professional (token subject) who acted
-	Organisation  string    // FINESS or SIRET the actor acted for
-	RequestID     string    // the caller's idempotency key
+	Actor        string // the professional (token subject) who acted
+	Organisation string // FINESS or SIRET the actor acted for
+	RequestID    string // the caller's idempotency key
+	// RequestHash fingerprints the request that RequestID names (its
+	// method and body), so that the same key sent with another request is
+	// told apart from a retry; empty when the writer gave none.
+	RequestHash   string
 	CorrelationID string    // the conversation this belongs to
 	CausationID   string    // the event or request that caused it
 	OccurredAt    time.Time // when the fact happened, by the deciding clock
@@ -227,6 +257,9 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
+	if e.Stream == "" {
+		return "es: a stream of the batch moved since its version was read"
+	}
 	return fmt.Sprintf("es: stream %s is at version %d, append expected %s", e.Stream, e.Actual, e.Expected)
 }
 

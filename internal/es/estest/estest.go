@@ -42,6 +42,8 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentWriters(t, h.New(t)) })
 	t.Run("Subscribe", func(t *testing.T) { testSubscribe(t, h.New(t)) })
 	t.Run("Head", func(t *testing.T) { testHead(t, h.New(t)) })
+	t.Run("Last", func(t *testing.T) { testLast(t, h.New(t)) })
+	t.Run("AppendBatch", func(t *testing.T) { testAppendBatch(t, h.New(t)) })
 	t.Run("InvalidInput", func(t *testing.T) { testInvalidInput(t, h.New(t)) })
 	if h.Disrupt != nil {
 		t.Run("SurvivesDisruption", func(t *testing.T) { testSurvivesDisruption(t, h.New(t), h.Disrupt) })

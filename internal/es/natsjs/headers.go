@@ -22,6 +22,7 @@ const (
 	hdrCorrelation = "Maillage-Correlation-Id"
 	hdrCausation   = "Maillage-Causation-Id"
 	hdrOccurredAt  = "Maillage-Occurred-At"
+	hdrRequestHash = "Maillage-Request-Hash"
 
 	// JetStream's own.
 	hdrMsgID          = "Nats-Msg-Id"
@@ -37,7 +38,7 @@ const (
 )
 
 func eventHeader(ev es.EventData, v es.Version, md es.Metadata) nats.Header {
-	h := make(nats.Header, 14) // sized for every header, so filling it never grows it
+	h := make(nats.Header, 15) // sized for every header, so filling it never grows it
 	h.Set(hdrEventID, ev.ID)
 	h.Set(hdrEventType, ev.Type)
 	h.Set(hdrVersion, strconv.FormatUint(uint64(v), 10))
@@ -49,6 +50,7 @@ func eventHeader(ev es.EventData, v es.Version, md es.Metadata) nats.Header {
 	set(hdrActor, md.Actor)
 	set(hdrOrg, md.Organisation)
 	set(hdrRequestID, md.RequestID)
+	set(hdrRequestHash, md.RequestHash)
 	set(hdrCorrelation, md.CorrelationID)
 	set(hdrCausation, md.CausationID)
 	if !md.OccurredAt.IsZero() {
@@ -78,6 +80,7 @@ func (s *Store) decode(subject string, seq uint64, recorded time.Time, h nats.He
 			Actor:         h.Get(hdrActor),
 			Organisation:  h.Get(hdrOrg),
 			RequestID:     h.Get(hdrRequestID),
+			RequestHash:   h.Get(hdrRequestHash),
 			CorrelationID: h.Get(hdrCorrelation),
 			CausationID:   h.Get(hdrCausation),
 		},

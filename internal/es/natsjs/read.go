@@ -223,3 +223,37 @@ func (s *Store) Head(ctx context.Context, f es.Filter) (es.Position, error) {
 	}
 	return es.PositionAt(head), nil
 }
+
+// Last returns the stream's last event: one direct get of the subject's
+// last message, or one leader get when a replica answered with less than
+// this process knows was written.
+func (s *Store) Last(ctx context.Context, stream string) (es.RecordedEvent, bool, error) {
+	if err := es.ValidateStream(stream); err != nil {
+		return es.RecordedEvent{}, false, err
+	}
+	ctx, cancel := withTimeout(ctx, s.cfg.RequestTimeout)
+	defer cancel()
+	req := directRequest{LastFor: s.subject(stream)}
+	msgs, _, err := s.directBatch(ctx, req)
+	if err != nil {
+		return es.RecordedEvent{}, false, err
+	}
+	var last es.RecordedEvent
+	if len(msgs) > 0 {
+		if last, err = s.decodeDirect(msgs[0]); err != nil {
+			return es.RecordedEvent{}, false, err
+		}
+	}
+	if known, ok := s.heads.get(stream); ok && last.Version < known.version {
+		ev, found, err := s.leaderGet(ctx, req)
+		if err != nil || !found {
+			return es.RecordedEvent{}, false, err
+		}
+		last = ev
+	}
+	if last.Version == 0 {
+		return es.RecordedEvent{}, false, nil
+	}
+	s.heads.put(stream, streamHead{version: last.Version, seq: last.Position.Commit})
+	return last, true, nil
+}
