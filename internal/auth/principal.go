@@ -26,6 +26,10 @@ type Principal struct {
 	// Name is how the professional is shown to others; it may be empty
 	// (claim "name").
 	Name string
+	// HealthProfessional is true when the issuer attests a professionnel de
+	// santé (claim "health_professional"): santé is shown to them by their
+	// mission, to others only under the person's consent.
+	HealthProfessional bool
 }
 
 // Validate reports every missing or malformed field of p as a

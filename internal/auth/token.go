@@ -30,6 +30,8 @@ type claims struct {
 	Organisation string `json:"org"`
 	Role         Role   `json:"role"`
 	Name         string `json:"name,omitempty"`
+	// HealthProfessional: the issuer attests a professionnel de santé (RPPS).
+	HealthProfessional bool `json:"health_professional,omitempty"`
 }
 
 // IssuerConfig configures an Issuer.
@@ -95,9 +97,10 @@ func (is *Issuer) Issue(p Principal) (string, error) {
 			IssuedAt:  jwt.NewNumericDate(now),
 			ID:        base64.RawURLEncoding.EncodeToString(id[:]),
 		},
-		Organisation: p.Organisation,
-		Role:         p.Role,
-		Name:         p.Name,
+		Organisation:       p.Organisation,
+		Role:               p.Role,
+		Name:               p.Name,
+		HealthProfessional: p.HealthProfessional,
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 	t.Header["kid"] = is.kid
@@ -235,7 +238,7 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (Principal, 
 	if err != nil {
 		return Principal{}, fmt.Errorf("%w: %s", derrors.ErrUnauthenticated, v.reason(err, t, &c))
 	}
-	p := Principal{Subject: c.Subject, Organisation: c.Organisation, Role: c.Role, Name: c.Name}
+	p := Principal{Subject: c.Subject, Organisation: c.Organisation, Role: c.Role, Name: c.Name, HealthProfessional: c.HealthProfessional}
 	if err := p.Validate(); err != nil {
 		var inv *derrors.InvalidError
 		if errors.As(err, &inv) {

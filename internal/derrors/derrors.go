@@ -88,3 +88,21 @@ func (e *RuleError) Error() string { return e.Reason }
 
 // Is makes errors.Is(err, ErrRejected) hold.
 func (e *RuleError) Is(target error) bool { return target == ErrRejected }
+
+// DeniedError says that the caller may not do what they asked, by which
+// rule (e.g. "access.not_in_coordination"). It is errors.Is ErrPermission
+// and becomes PERMISSION_DENIED with an ErrorInfo naming the rule.
+type DeniedError struct {
+	Rule   string
+	Reason string
+}
+
+// Denied returns a *DeniedError.
+func Denied(rule, format string, args ...any) *DeniedError {
+	return &DeniedError{Rule: rule, Reason: fmt.Sprintf(format, args...)}
+}
+
+func (e *DeniedError) Error() string { return e.Reason }
+
+// Is makes errors.Is(err, ErrPermission) hold.
+func (e *DeniedError) Is(target error) bool { return target == ErrPermission }

@@ -3,6 +3,7 @@ package derrors
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -43,6 +44,15 @@ func ToStatus(err error) error {
 			Description: re.Reason,
 		}}}
 		return withDetails(codes.FailedPrecondition, re.Reason, pf)
+	}
+	var de *DeniedError
+	if errors.As(err, &de) {
+		info := &errdetails.ErrorInfo{
+			Reason:   strings.ToUpper(strings.ReplaceAll(de.Rule, ".", "_")),
+			Domain:   "maillage",
+			Metadata: map[string]string{"rule": de.Rule},
+		}
+		return withDetails(codes.PermissionDenied, de.Reason, info)
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
