@@ -106,7 +106,7 @@ func TestReadFileGrants(t *testing.T) {
 			who: caller(ssiad, auth.RoleProfessionnel), rule: "access.not_in_coordination"},
 		{name: "plateforme without delegation sees nothing", team: file(), who: caller(plat, auth.RoleCoordinateur), rule: "access.not_in_coordination"},
 		{name: "plateforme sees what the delegating member sees", team: file(),
-			who: access.Caller{Subject: "p", Organisation: plat, Role: auth.RoleProfessionnel, ActingFor: []string{other, saad}},
+			who:  access.Caller{Subject: "p", Organisation: plat, Role: auth.RoleProfessionnel, ActingFor: []string{other, saad}},
 			want: access.Of(access.Identite), part: access.PartPartner},
 		{name: "new coordinator's organisation holds the file", team: file(&eventsv1.CoordinatorAssigned{ProfessionalId: "lea", OrganisationId: other}),
 			who: caller(other, auth.RoleProfessionnel), want: access.All.Without(access.Of(access.Sante)), part: access.PartCoordination},

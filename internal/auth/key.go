@@ -26,11 +26,23 @@ func SigningKeyPath(dataDir string) string {
 // atomically and is never replaced: when two processes start together, both
 // end up with the key that was written first.
 func LoadOrCreateSigningKey(dataDir string) (ed25519.PrivateKey, error) {
-	key, err := LoadSigningKey(dataDir)
+	return LoadOrCreateKey(SigningKeyPath(dataDir))
+}
+
+// AuditKeyPath is where the key that seals audit trails lives under a data
+// directory: apart from the token key, so that either can be rotated or
+// kept in another vault.
+func AuditKeyPath(dataDir string) string {
+	return filepath.Join(dataDir, "keys", "audit-signing-key.pem")
+}
+
+// LoadOrCreateKey returns the Ed25519 key at path, creating it as
+// LoadOrCreateSigningKey does.
+func LoadOrCreateKey(path string) (ed25519.PrivateKey, error) {
+	key, err := LoadKey(path)
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return key, err
 	}
-	path := SigningKeyPath(dataDir)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create signing key: %w", err)
 	}
@@ -48,7 +60,7 @@ func LoadOrCreateSigningKey(dataDir string) (ed25519.PrivateKey, error) {
 		return nil, fmt.Errorf("create signing key: %w", err)
 	}
 	if !created {
-		return LoadSigningKey(dataDir) // another process won the race
+		return LoadKey(path) // another process won the race
 	}
 	return key, nil
 }
@@ -56,7 +68,12 @@ func LoadOrCreateSigningKey(dataDir string) (ed25519.PrivateKey, error) {
 // LoadSigningKey reads the local token-signing key of dataDir and never
 // creates it; the error wraps fs.ErrNotExist when there is none.
 func LoadSigningKey(dataDir string) (ed25519.PrivateKey, error) {
-	path := SigningKeyPath(dataDir)
+	return LoadKey(SigningKeyPath(dataDir))
+}
+
+// LoadKey reads the Ed25519 key (PKCS #8 in PEM) at path and never creates
+// it; the error wraps fs.ErrNotExist when there is none.
+func LoadKey(path string) (ed25519.PrivateKey, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load signing key: %w", err)

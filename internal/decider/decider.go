@@ -10,6 +10,8 @@ package decider
 import (
 	"time"
 
+	"github.com/maillage/maillage/internal/access"
+
 	"google.golang.org/protobuf/proto"
 )
 
@@ -34,6 +36,8 @@ type Context struct {
 	Now          time.Time
 	Actor        string
 	Organisation string
+	// Caller is who asks, for the decider's access rules.
+	Caller access.Caller
 	// NewID returns a fresh identifier (a ULID) for what the command
 	// creates. Deciders call it rather than a global generator, so that
 	// tests can fix the ids.

@@ -11,6 +11,8 @@ import (
 	"github.com/oklog/ulid/v2"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
 )
 
@@ -89,6 +91,8 @@ type Options struct {
 	// Metadata travels with the events; RequestID makes the command
 	// idempotent: sent again, it answers as the first time, writing nothing.
 	Metadata es.Metadata
+	// Caller is who asks; the decider's Context carries it.
+	Caller access.Caller
 }
 
 // Result of a command.
@@ -119,6 +123,9 @@ func (h *Handler[S, C]) Handle(ctx context.Context, id string, cmd C, opts Optio
 			return Result{}, err
 		}
 		if applied, ok := snap.applied(opts.Metadata.RequestID); ok {
+			if err := sameRequest(applied.hash, opts.Metadata.RequestHash); err != nil {
+				return Result{}, err
+			}
 			return h.replay(ctx, stream, applied)
 		}
 		if opts.Expected != nil && *opts.Expected != snap.version {
@@ -127,7 +134,7 @@ func (h *Handler[S, C]) Handle(ctx context.Context, id string, cmd C, opts Optio
 			}
 			return Result{}, &es.ConflictError{Stream: stream, Expected: es.Exactly(*opts.Expected), Actual: snap.version}
 		}
-		dctx := Context{Now: h.now(), Actor: opts.Metadata.Actor, Organisation: opts.Metadata.Organisation, NewID: h.newID}
+		dctx := Context{Now: h.now(), Actor: opts.Metadata.Actor, Organisation: opts.Metadata.Organisation, Caller: opts.Caller, NewID: h.newID}
 		events, err := h.decider.Decide(snap.state, cmd, dctx)
 		if (err != nil || len(events) == 0) && !fresh {
 			continue // a refusal or a no-op must not rest on a stale snapshot
@@ -164,12 +171,12 @@ func (h *Handler[S, C]) append(ctx context.Context, stream string, snap *snapsho
 	if res.Duplicate {
 		// The store knew the request though our snapshot did not (another
 		// process handled it): answer from the stored events.
-		return h.replay(ctx, stream, appliedRequest{id: md.RequestID, first: res.FirstVersion, last: res.LastVersion, position: res.Position})
+		return h.replay(ctx, stream, appliedRequest{id: md.RequestID, hash: md.RequestHash, first: res.FirstVersion, last: res.LastVersion, position: res.Position})
 	}
 	for i, ev := range events {
 		snap.state = h.decider.Evolve(snap.state, Event{Payload: ev, Version: uint64(res.FirstVersion) + uint64(i), OccurredAt: now, Actor: md.Actor, Organisation: md.Organisation})
 	}
-	snap.advance(res.LastVersion, res.Position, md.RequestID, res.FirstVersion)
+	snap.advance(res.LastVersion, res.Position, md.RequestID, md.RequestHash, res.FirstVersion)
 	return Result{Version: res.LastVersion, Position: res.Position, Events: events}, nil
 }
 
@@ -194,7 +201,7 @@ func (h *Handler[S, C]) load(ctx context.Context, stream string, fresh bool) (*s
 			return nil, false, fmt.Errorf("load %s: %w", stream, err)
 		}
 		snap.state = h.decider.Evolve(snap.state, EventOf(rec, payload))
-		snap.advance(rec.Version, rec.Position, rec.Metadata.RequestID, rec.Version)
+		snap.advance(rec.Version, rec.Position, rec.Metadata.RequestID, rec.Metadata.RequestHash, rec.Version)
 	}
 	h.cache.put(stream, snap)
 	return snap, true, nil
@@ -210,6 +217,9 @@ func (h *Handler[S, C]) replay(ctx context.Context, stream string, a appliedRequ
 	for _, rec := range recs {
 		if rec.Version > a.last {
 			break
+		}
+		if err := sameRequest(rec.Metadata.RequestHash, a.hash); err != nil {
+			return Result{}, err
 		}
 		payload, err := h.codec.Decode(rec)
 		if err != nil {
@@ -227,4 +237,14 @@ func EventOf(rec es.RecordedEvent, payload proto.Message) Event {
 		at = rec.RecordedAt
 	}
 	return Event{Payload: payload, Version: uint64(rec.Version), OccurredAt: at, Actor: rec.Metadata.Actor, Organisation: rec.Metadata.Organisation}
+}
+
+// sameRequest refuses a request id used again for another command or body:
+// answering it as the first would silently drop the second. A fingerprint
+// missing on either side (events written before fingerprints) is trusted.
+func sameRequest(stored, asked string) error {
+	if stored == "" || asked == "" || stored == asked {
+		return nil
+	}
+	return derrors.Invalid("request_id", "was already used for another command or another body on this file; send a new request id for a new command")
 }

@@ -207,3 +207,32 @@ func TestHandlerDoesNotRefuseOnAStaleSnapshot(t *testing.T) {
 		t.Fatalf("command allowed by another process's write = %+v, %v; want it decided on the fresh state (version 2)", res, err)
 	}
 }
+
+// A request id sent again with another fingerprint (another command or
+// body) is refused, from the cached snapshot and from a cold one alike;
+// nothing is written.
+func TestHandlerRefusesRequestIDReusedForAnotherBody(t *testing.T) {
+	store := natsjstest.NewStore(t)
+	ctx := context.Background()
+	first := decider.Options{Metadata: es.Metadata{RequestID: "r1", RequestHash: "h-hello"}}
+	if _, err := newHandler(t, store, 100).Handle(ctx, "a", say{"hello"}, first); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"warm", "cold"} {
+		h := newHandler(t, store, 100)
+		if name == "warm" {
+			if _, err := h.Handle(ctx, "a", say{"hello"}, first); err != nil {
+				t.Fatalf("same request again: %v", err)
+			}
+		}
+		other := decider.Options{Metadata: es.Metadata{RequestID: "r1", RequestHash: "h-bye"}}
+		_, err := h.Handle(ctx, "a", say{"bye"}, other)
+		if !errors.Is(err, derrors.ErrInvalid) {
+			t.Errorf("%s: reused request id = %v; want invalid argument", name, err)
+		}
+	}
+	recs, err := store.Read(ctx, "tally-a", 1)
+	if err != nil || len(recs) != 1 {
+		t.Errorf("stream holds %d events (%v); want the first only", len(recs), err)
+	}
+}

@@ -23,13 +23,14 @@ type snapshot[S any] struct {
 // appliedRequest is where a request's events landed.
 type appliedRequest struct {
 	id          string
+	hash        string // the request's fingerprint, when its caller gave one
 	first, last es.Version
 	position    es.Position
 }
 
 // advance records that the aggregate reached version v at position p by
-// request id, whose first event has version first.
-func (s *snapshot[S]) advance(v es.Version, p es.Position, id string, first es.Version) {
+// request id (fingerprint hash), whose first event has version first.
+func (s *snapshot[S]) advance(v es.Version, p es.Position, id, hash string, first es.Version) {
 	s.version, s.position = v, p
 	if id == "" {
 		return
@@ -39,7 +40,7 @@ func (s *snapshot[S]) advance(v es.Version, p es.Position, id string, first es.V
 		r.last, r.position = v, p // one more event of the same request
 		return
 	}
-	s.requests[s.next] = appliedRequest{id: id, first: first, last: v, position: p}
+	s.requests[s.next] = appliedRequest{id: id, hash: hash, first: first, last: v, position: p}
 	s.next = (s.next + 1) % recentRequests
 }
 

@@ -235,7 +235,7 @@ type AuditChainLink struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The record's place in the trail, from 1: its stream version.
 	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
-	// SHA-256 of "maillage-audit-v1", a NUL byte, the stored type and the
+	// SHA-256 of "maillage-audit-v1", NUL, the stored type, NUL and the
 	// stored bytes of the record at sequence - 1; empty for the first record.
 	PreviousHash  []byte `protobuf:"bytes,2,opt,name=previous_hash,json=previousHash,proto3" json:"previous_hash,omitempty"`
 	unknownFields protoimpl.UnknownFields

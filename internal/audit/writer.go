@@ -1,0 +1,335 @@
+package audit
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/es"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+)
+
+// ErrClosed is returned by Record once the writer has stopped.
+var ErrClosed = errors.New("audit: the writer has stopped")
+
+// Config of a Writer. Store and Key are required.
+type Config struct {
+	Store es.Store
+	// Key signs the seals (the audit key, auth.AuditKeyPath).
+	Key ed25519.PrivateKey
+	// SealEvery seals a trail after that many records; default 32.
+	SealEvery int
+	// SealAfter seals a trail whose last record is older, unsealed;
+	// default one minute.
+	SealAfter time.Duration
+	// MaxBatch bounds the records of one group commit; default 256.
+	MaxBatch int
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+// Writer appends records to people's audit trails. Run must be running
+// for Record to return.
+type Writer struct {
+	cfg     Config
+	batch   es.BatchAppender // nil: one Append a trail
+	keyID   string
+	queue   chan *pending
+	done    chan struct{} // closed when Run's context ends
+	stopped chan struct{} // closed once Run has written what was queued
+	heads   *heads
+}
+
+type pending struct {
+	person string
+	record proto.Message
+	err    chan error
+}
+
+// NewWriter returns a writer, or what is missing in cfg.
+func NewWriter(cfg Config) (*Writer, error) {
+	if cfg.Store == nil || len(cfg.Key) != ed25519.PrivateKeySize {
+		return nil, errors.New("audit: a Store and an Ed25519 Key are required")
+	}
+	if cfg.SealEvery <= 0 {
+		cfg.SealEvery = 32
+	}
+	if cfg.SealAfter <= 0 {
+		cfg.SealAfter = time.Minute
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 256
+	}
+	// Each record may bring a seal: a batch stays within what one atomic
+	// batch of the store takes.
+	cfg.MaxBatch = min(cfg.MaxBatch, es.MaxBatchEvents/2)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	w := &Writer{cfg: cfg, keyID: auth.KeyID(cfg.Key.Public().(ed25519.PublicKey)),
+		queue: make(chan *pending, 4*cfg.MaxBatch), done: make(chan struct{}), stopped: make(chan struct{}), heads: newHeads(100_000)}
+	if b, ok := cfg.Store.(es.BatchAppender); ok {
+		w.batch = b
+	}
+	return w, nil
+}
+
+// KeyID names the key that signs the seals (RFC 7638 thumbprint).
+func (w *Writer) KeyID() string { return w.keyID }
+
+// PublicKey is the key that verifies the seals.
+func (w *Writer) PublicKey() ed25519.PublicKey { return w.cfg.Key.Public().(ed25519.PublicKey) }
+
+// Record appends record (an InformationDisclosed or AccessDenied, its
+// chain left unset) to the person's trail and returns once it is stored:
+// a disclosure is answered only once audited.
+func (w *Writer) Record(ctx context.Context, personID string, record proto.Message) error {
+	if _, ok := chainOf(record); !ok {
+		return fmt.Errorf("audit: %T is not an audit record", record)
+	}
+	p := &pending{person: personID, record: record, err: make(chan error, 1)}
+	select {
+	case w.queue <- p:
+	case <-w.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-p.err:
+		return err
+	case <-w.stopped:
+		select {
+		case err := <-p.err:
+			return err
+		default:
+			return ErrClosed
+		}
+	case <-ctx.Done():
+		// The record may still land: the writer goes on without us.
+		return ctx.Err()
+	}
+}
+
+// Run writes what Record queues, in group commits, and seals trails left
+// unsealed, until ctx ends; it then writes what is queued and seals every
+// trail it wrote to.
+func (w *Writer) Run(ctx context.Context) error {
+	tick := time.NewTicker(max(w.cfg.SealAfter/4, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case p := <-w.queue:
+			w.commit(ctx, w.drain(p))
+		case <-tick.C:
+			w.sealStale(ctx, w.cfg.Now().Add(-w.cfg.SealAfter))
+		case <-ctx.Done():
+			close(w.done)
+			w.shutdown()
+			return nil
+		}
+	}
+}
+
+func (w *Writer) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for len(w.queue) > 0 {
+		w.commit(ctx, w.drain(<-w.queue))
+	}
+	w.sealStale(ctx, w.cfg.Now().Add(time.Hour))
+	close(w.stopped)
+}
+
+// drain returns first and what else is queued, up to MaxBatch.
+func (w *Writer) drain(first *pending) []*pending {
+	batch := []*pending{first}
+	for len(batch) < w.cfg.MaxBatch {
+		select {
+		case p := <-w.queue:
+			batch = append(batch, p)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit appends the batch's records, one atomic batch for every trail
+// when the store can, and tells each caller how it went.
+func (w *Writer) commit(ctx context.Context, batch []*pending) {
+	byPerson := map[string][]*pending{}
+	var order []string
+	for _, p := range batch {
+		if _, ok := byPerson[p.person]; !ok {
+			order = append(order, p.person)
+		}
+		byPerson[p.person] = append(byPerson[p.person], p)
+	}
+	if w.batch != nil && len(order) > 1 {
+		if err := w.appendAll(ctx, order, byPerson); err == nil {
+			return
+		}
+		// A trail moved under us (another replica wrote) or the batch
+		// failed: each trail on its own, from its stored head.
+		for _, person := range order {
+			w.heads.forget(person)
+		}
+	}
+	for _, person := range order {
+		w.appendOne(ctx, person, byPerson[person])
+	}
+}
+
+func (w *Writer) appendAll(ctx context.Context, order []string, byPerson map[string][]*pending) error {
+	appends := make([]es.StreamAppend, 0, len(order))
+	nexts := make([]head, 0, len(order))
+	for _, person := range order {
+		h, err := w.heads.load(ctx, w.cfg.Store, person)
+		if err != nil {
+			return err
+		}
+		events, next, err := w.chain(person, h, records(byPerson[person]))
+		if err != nil {
+			return err
+		}
+		appends = append(appends, es.StreamAppend{Stream: StreamOf(person), Expected: es.Exactly(es.Version(h.sequence)), Events: events})
+		nexts = append(nexts, next)
+	}
+	if _, err := w.batch.AppendBatch(ctx, appends); err != nil {
+		return err
+	}
+	for i, person := range order {
+		w.heads.put(person, nexts[i])
+		tell(byPerson[person], nil)
+	}
+	return nil
+}
+
+// appendOne appends one trail's records, reading its head again after a
+// conflict (another replica wrote to the trail).
+func (w *Writer) appendOne(ctx context.Context, person string, ps []*pending) {
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		var h head
+		if h, err = w.heads.load(ctx, w.cfg.Store, person); err != nil {
+			break
+		}
+		var events []es.EventData
+		var next head
+		if events, next, err = w.chain(person, h, records(ps)); err != nil {
+			break
+		}
+		_, err = w.cfg.Store.Append(ctx, StreamOf(person), es.Exactly(es.Version(h.sequence)), es.AppendRequest{Events: events})
+		if err == nil {
+			w.heads.put(person, next)
+			break
+		}
+		w.heads.forget(person)
+		if !errors.Is(err, es.ErrConflict) {
+			break
+		}
+	}
+	if err != nil {
+		w.cfg.Logger.Error("audit records not stored", "person", person, "records", len(ps), "err", err)
+		err = fmt.Errorf("audit: the disclosure could not be recorded: %w", err)
+	}
+	tell(ps, err)
+}
+
+func records(ps []*pending) []proto.Message {
+	out := make([]proto.Message, len(ps))
+	for i, p := range ps {
+		out[i] = p.record
+	}
+	return out
+}
+
+func tell(ps []*pending, err error) {
+	for _, p := range ps {
+		p.err <- err
+	}
+}
+
+// chain links records after h, adding a seal each SealEvery records, and
+// returns them encoded with the trail's next head.
+func (w *Writer) chain(person string, h head, recs []proto.Message) ([]es.EventData, head, error) {
+	var out []es.EventData
+	add := func(rec proto.Message) error {
+		// A clone: the caller's record is not changed, and a retry
+		// chains it afresh.
+		rec = proto.Clone(rec)
+		setChain(rec, &eventsv1.AuditChainLink{Sequence: h.sequence + 1, PreviousHash: h.hash})
+		data, err := decider.Encode(rec)
+		if err != nil {
+			return err
+		}
+		out = append(out, data)
+		h.sequence++
+		h.hash = Hash(data.Type, data.Data)
+		h.unsealed++
+		h.lastWrite = w.cfg.Now()
+		return nil
+	}
+	for _, rec := range recs {
+		if err := add(rec); err != nil {
+			return nil, h, err
+		}
+		if h.unsealed >= w.cfg.SealEvery {
+			if err := add(w.seal(person, h)); err != nil {
+				return nil, h, err
+			}
+			h.unsealed = 0
+		}
+	}
+	return out, h, nil
+}
+
+// seal returns a seal of the record h ends with.
+func (w *Writer) seal(person string, h head) *eventsv1.AuditTrailSealed {
+	at := w.cfg.Now()
+	return &eventsv1.AuditTrailSealed{
+		SealedSequence: h.sequence,
+		SealedHash:     h.hash,
+		SealedAt:       timestamppb.New(at),
+		KeyId:          w.keyID,
+		Signature:      Sign(w.cfg.Key, StreamOf(person), h.sequence, h.hash, at),
+	}
+}
+
+// sealStale seals the trails whose last record, unsealed, was written
+// before cutoff.
+func (w *Writer) sealStale(ctx context.Context, cutoff time.Time) {
+	for _, person := range w.heads.unsealedBefore(cutoff) {
+		h, err := w.heads.load(ctx, w.cfg.Store, person)
+		if err != nil || h.unsealed == 0 {
+			continue
+		}
+		data, err := decider.Encode(withChain(w.seal(person, h), h))
+		if err != nil {
+			continue
+		}
+		if _, err := w.cfg.Store.Append(ctx, StreamOf(person), es.Exactly(es.Version(h.sequence)), es.AppendRequest{Events: []es.EventData{data}}); err != nil {
+			w.heads.forget(person)
+			w.cfg.Logger.Warn("audit trail not sealed", "person", person, "err", err)
+			continue
+		}
+		w.heads.put(person, head{sequence: h.sequence + 1, hash: Hash(data.Type, data.Data)})
+	}
+}
+
+func withChain(s *eventsv1.AuditTrailSealed, h head) *eventsv1.AuditTrailSealed {
+	s.Chain = &eventsv1.AuditChainLink{Sequence: h.sequence + 1, PreviousHash: h.hash}
+	return s
+}
