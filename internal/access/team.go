@@ -118,3 +118,9 @@ func (t Team) Clone() Team {
 	out.Oppositions = maps.Clone(t.Oppositions)
 	return out
 }
+
+// Teams reads the current team of a person's coordination: false when no
+// file of that person is known (yet).
+type Teams interface {
+	TeamOf(personID string) (Team, bool)
+}

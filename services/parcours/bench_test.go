@@ -20,6 +20,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/es/natsjs"
@@ -380,7 +382,8 @@ func BenchmarkCaseload(b *testing.B) {
 				t0 := time.Now()
 				n := 0
 				for {
-					res, err := d.views.ListCaseload(req, coordinator, now)
+					reader := access.Caller{Subject: coordinator, Organisation: "750000001", Role: auth.RoleCoordinateur}
+					res, _, err := d.views.ListCaseload(req, "750000001/"+coordinator, reader, now)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/derrors"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
@@ -45,6 +46,7 @@ type caseEntry struct {
 	version        uint64
 	discharged     bool
 	dischargedOn   string
+	team           access.Team // who may see the entry, and what of it
 }
 
 type caseProfessional struct{ id, organisation, name string }
@@ -121,8 +123,9 @@ func entryOf(view *parcoursv1.CoordinatedView, old *caseEntry) *caseEntry {
 	if r := view.GetReferent(); r != nil {
 		e.referent = caseProfessional{r.GetProfessionalId(), r.GetOrganisationId(), r.GetDisplayName()}
 	}
-	e.key = e.coordinator.id
-	if e.key == "" && e.discharged && old != nil {
+	e.team = teamOf(view)
+	e.key = caseloadKey(e.coordinator.organisation, e.coordinator.id)
+	if e.coordinator.id == "" && e.discharged && old != nil {
 		// Discharged with the role vacant: still their last coordinator's.
 		e.key = old.key
 	}
@@ -149,6 +152,16 @@ func entryOf(view *parcoursv1.CoordinatedView, old *caseEntry) *caseEntry {
 		e.lastEventAt = view.GetTimeline()[n-1].GetOccurredAt().AsTime()
 	}
 	return e
+}
+
+// caseloadKey names a coordinator's caseload: the professional within
+// their organisation, so that the same subject in another organisation
+// lists nothing of it.
+func caseloadKey(organisation, professional string) string {
+	if professional == "" {
+		return ""
+	}
+	return organisation + "/" + professional
 }
 
 // overdueActions counts the actions due before d ("YYYY-MM-DD").
@@ -186,8 +199,14 @@ func (f caseloadFilters) hash() string {
 // match reports whether e passes every filter on the day d
 // ("YYYY-MM-DD"); within is the last planned date that
 // transitions_within_days accepts.
-func (f caseloadFilters) match(e *caseEntry, d, within string) bool {
+func (f caseloadFilters) match(e *caseEntry, g access.Grant, d, within string) bool {
+	projet := g.Categories.Has(access.Projet)
+	// A filter on what the reader may not see matches nothing: a person
+	// must not be told apart by what is hidden of them.
+	projetFilter := f.onlyOpenRuptures || f.transitionsWithinDays > 0 || f.onlyOverdueReviews || f.onlyOverdueActions
 	switch {
+	case projetFilter && !projet:
+		return false
 	case e.discharged && !f.includeDischarged:
 		return false
 	case f.organisation != "" && e.coordinator.organisation != f.organisation:
@@ -228,17 +247,25 @@ func parsePageToken(tok string, f caseloadFilters) (string, error) {
 	return parts[2], nil
 }
 
-// ListCaseload answers a page of coordinator's caseload as it reads at
-// now (days counted in Europe/Paris). The request's coordinator field is
-// not read: the caller resolves it (empty means the caller) and checks the
-// caller may see it. Errors are *derrors.InvalidError (page_token).
-func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator string, now time.Time) (*parcoursv1.ListCaseloadResponse, error) {
+// CaseloadDisclosure is what a caseload page disclosed of one person.
+type CaseloadDisclosure struct {
+	PersonID string
+	Grant    access.Grant
+	Shown    access.Categories
+}
+
+// ListCaseload answers a page of a coordinator's caseload (caseloadKey)
+// as reader may see it at now (days counted in Europe/Paris), with what
+// each entry disclosed. The request's coordinator field is not read: the
+// caller resolves it (empty means the caller) and checks the caller may
+// see it. Errors are *derrors.InvalidError (page_token).
+func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator string, reader access.Caller, now time.Time) (*parcoursv1.ListCaseloadResponse, []CaseloadDisclosure, error) {
 	f := filtersOf(req, coordinator)
 	after := ""
 	if tok := req.GetPageToken(); tok != "" {
 		var err error
 		if after, err = parsePageToken(tok, f); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	size := int(req.GetPageSize())
@@ -250,6 +277,7 @@ func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator st
 	within := day.AddDate(0, 0, int(f.transitionsWithinDays)).Format(dateLayout)
 
 	out := &parcoursv1.ListCaseloadResponse{}
+	var disclosed []CaseloadDisclosure
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	ids := v.caseload.byCoordinator[coordinator]
@@ -262,7 +290,8 @@ func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator st
 	}
 	for i := start; i < len(ids); i++ {
 		e := v.caseload.entries[ids[i]]
-		if !f.match(e, d, within) {
+		g, err := e.team.ReadFile(reader, d)
+		if err != nil || !f.match(e, g, d, within) {
 			continue
 		}
 		if len(out.Entries) == size {
@@ -270,13 +299,32 @@ func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator st
 			out.NextPageToken = pageToken(out.Entries[size-1].GetPersonId(), f)
 			break
 		}
-		out.Entries = append(out.Entries, e.proto(d, f.includeDischarged))
+		entry, shown := e.proto(d, f.includeDischarged, g)
+		out.Entries = append(out.Entries, entry)
+		disclosed = append(disclosed, CaseloadDisclosure{PersonID: e.personID, Grant: g, Shown: shown})
 	}
-	return out, nil
+	return out, disclosed, nil
 }
 
-// proto is the entry as ListCaseload answers it on day d.
-func (e *caseEntry) proto(d string, withDischarge bool) *parcoursv1.CaseloadEntry {
+// proto is the entry as ListCaseload answers it on day d to a reader
+// granted g, with the categories it shows.
+func (e *caseEntry) proto(d string, withDischarge bool, g access.Grant) (*parcoursv1.CaseloadEntry, access.Categories) {
+	out, shown := e.fullProto(d, withDischarge), access.Categories(0)
+	if g.Categories.Has(access.Identite) {
+		shown |= access.Of(access.Identite)
+	} else {
+		out.BirthDate, out.CommuneInsee, out.PublicConcerned = "", "", 0
+	}
+	if g.Categories.Has(access.Projet) {
+		shown |= access.Of(access.Projet)
+	} else {
+		out.NextTransition, out.OpenRuptures, out.OpenRisks, out.OverdueActions, out.NextReviewOn = nil, 0, 0, 0, ""
+		out.DischargedOn = ""
+	}
+	return out, shown
+}
+
+func (e *caseEntry) fullProto(d string, withDischarge bool) *parcoursv1.CaseloadEntry {
 	out := &parcoursv1.CaseloadEntry{
 		PersonId:          e.personID,
 		BirthDate:         e.birthDate,

@@ -12,6 +12,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/derrors"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
@@ -55,11 +57,19 @@ func caseloadViews(t testing.TB) *parcours.Views {
 	return v
 }
 
+// listCaseload lists who's caseload as a coordinateur of FINESS 750000001
+// (the organisation of coordinatorAssigned) reads it.
+func listCaseload(v *parcours.Views, req *parcoursv1.ListCaseloadRequest, who string, now time.Time) (*parcoursv1.ListCaseloadResponse, error) {
+	reader := access.Caller{Subject: who, Organisation: "750000001", Role: auth.RoleCoordinateur}
+	res, _, err := v.ListCaseload(req, "750000001/"+who, reader, now)
+	return res, err
+}
+
 func listed(t *testing.T, v *parcours.Views, req *parcoursv1.ListCaseloadRequest, now time.Time) []string {
 	t.Helper()
 	var ids []string
 	for pages := 0; ; pages++ {
-		res, err := v.ListCaseload(req, coordinator, now)
+		res, err := listCaseload(v, req, coordinator, now)
 		if err != nil {
 			t.Fatalf("ListCaseload(%v) = %v", req, err)
 		}
@@ -133,7 +143,7 @@ func cmpIDs(want, got []string) string {
 func TestListCaseloadEntry(t *testing.T) {
 	t.Parallel()
 	v := caseloadViews(t)
-	res, err := v.ListCaseload(&parcoursv1.ListCaseloadRequest{PageSize: 1, IncludeDischarged: true, OnlyOpenRuptures: true, OnlyOverdueActions: true},
+	res, err := listCaseload(v, &parcoursv1.ListCaseloadRequest{PageSize: 1, IncludeDischarged: true, OnlyOpenRuptures: true, OnlyOverdueActions: true},
 		coordinator, time.Date(2026, 12, 11, 10, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatalf("ListCaseload = %v", err)
@@ -143,7 +153,7 @@ func TestListCaseloadEntry(t *testing.T) {
 		e.GetCoordinator().GetProfessionalId() != coordinator || e.GetCommuneInsee() != "35238" || e.GetVersion() != 6 || e.GetLastEventAt() == nil {
 		t.Errorf("entry = %v", e)
 	}
-	res, _ = v.ListCaseload(&parcoursv1.ListCaseloadRequest{IncludeDischarged: true}, coordinator, time.Date(2026, 12, 11, 10, 0, 0, 0, time.UTC))
+	res, _ = listCaseload(v, &parcoursv1.ListCaseloadRequest{IncludeDischarged: true}, coordinator, time.Date(2026, 12, 11, 10, 0, 0, 0, time.UTC))
 	for _, e := range res.GetEntries() {
 		if (e.GetPersonId() == caseloadPerson(4)) != (e.GetDischargedOn() == "2026-11-20") {
 			t.Errorf("entry %s discharged_on %q", e.GetPersonId(), e.GetDischargedOn())
@@ -155,7 +165,7 @@ func TestListCaseloadPageTokens(t *testing.T) {
 	t.Parallel()
 	v := caseloadViews(t)
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	first, err := v.ListCaseload(&parcoursv1.ListCaseloadRequest{PageSize: 2}, coordinator, now)
+	first, err := listCaseload(v, &parcoursv1.ListCaseloadRequest{PageSize: 2}, coordinator, now)
 	if err != nil || first.GetNextPageToken() == "" {
 		t.Fatalf("first page = %v, %v; want a next page", first, err)
 	}
@@ -169,14 +179,14 @@ func TestListCaseloadPageTokens(t *testing.T) {
 		{"not base64", &parcoursv1.ListCaseloadRequest{PageToken: "%%%"}, coordinator},
 		{"not ours", &parcoursv1.ListCaseloadRequest{PageToken: "aGVsbG8"}, coordinator},
 	} {
-		_, err := v.ListCaseload(tc.req, tc.who, now)
+		_, err := listCaseload(v, tc.req, tc.who, now)
 		var inv *derrors.InvalidError
 		if !errors.As(err, &inv) || status.Code(derrors.ToStatus(err)) != codes.InvalidArgument {
 			t.Errorf("%s: ListCaseload = %v, want InvalidArgument", tc.name, err)
 		}
 	}
 	// The page size may change between pages.
-	second, err := v.ListCaseload(&parcoursv1.ListCaseloadRequest{PageSize: 5, PageToken: first.GetNextPageToken()}, coordinator, now)
+	second, err := listCaseload(v, &parcoursv1.ListCaseloadRequest{PageSize: 5, PageToken: first.GetNextPageToken()}, coordinator, now)
 	if err != nil || len(second.GetEntries()) != 5 || second.GetEntries()[0].GetPersonId() != caseloadPerson(2) {
 		t.Errorf("second page = %v, %v", second, err)
 	}
@@ -193,7 +203,7 @@ func TestListCaseloadFollowsTheCoordinator(t *testing.T) {
 	if diff := cmpIDs(people(1, 3, 5, 6, 7, 8, 9, 10, 11), listed(t, v, &parcoursv1.ListCaseloadRequest{}, now)); diff != "" {
 		t.Error(diff)
 	}
-	res, _ := v.ListCaseload(&parcoursv1.ListCaseloadRequest{}, "rpps-other", now)
+	res, _ := listCaseload(v, &parcoursv1.ListCaseloadRequest{}, "rpps-other", now)
 	if len(res.GetEntries()) != 3 || res.GetEntries()[0].GetPersonId() != caseloadPerson(0) {
 		t.Errorf("the new coordinator's caseload = %v", res.GetEntries())
 	}
@@ -208,8 +218,8 @@ func TestSnapshotRestoreKeepsTheCaseload(t *testing.T) {
 	}
 	now := time.Date(2026, 12, 11, 10, 0, 0, 0, time.UTC)
 	req := &parcoursv1.ListCaseloadRequest{IncludeDischarged: true}
-	want, _ := v.ListCaseload(req, coordinator, now)
-	got, _ := restored.ListCaseload(req, coordinator, now)
+	want, _ := listCaseload(v, req, coordinator, now)
+	got, _ := listCaseload(restored, req, coordinator, now)
 	diffProto(t, "caseload after Restore", want, got)
 	if len(got.GetEntries()) != 12 {
 		t.Errorf("caseload after Restore has %d people, want 12", len(got.GetEntries()))

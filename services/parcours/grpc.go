@@ -2,19 +2,18 @@ package parcours
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
-	"fmt"
+	"time"
 
-	"github.com/oklog/ulid/v2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
-	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/kit"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
@@ -28,7 +27,7 @@ func (s *Service) EnrollPerson(ctx context.Context, req *parcoursv1.EnrollPerson
 	p, _ := auth.PrincipalFrom(ctx)
 	personID := req.GetPersonId()
 	if personID == "" {
-		personID = personIDFor(p.Organisation, req.GetRequestId())
+		personID = s.kit.PersonIDFor(p.Organisation, req.GetRequestId())
 	}
 	cmd := EnrollPerson{
 		PersonID: personID, INS: req.Ins, BirthDate: req.GetBirthDate(),
@@ -36,22 +35,11 @@ func (s *Service) EnrollPerson(ctx context.Context, req *parcoursv1.EnrollPerson
 		PublicConcerned: req.GetPublicConcerned(), LegalProtection: req.GetLegalProtection(),
 		RequestOrigin: req.GetRequestOrigin(),
 	}
-	res, err := s.handle(ctx, personID, cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, personID, cmd, req)
 	if err != nil {
 		return nil, err
 	}
 	return &parcoursv1.EnrollPersonResponse{Position: res.Position.String(), Version: uint64(res.Version), PersonId: personID}, nil
-}
-
-// personIDFor derives a new person's id from the caller's request id, so
-// that a retried enrolment (same organisation, same request id) reaches
-// the same file and is answered as the first one, instead of enrolling the
-// person twice.
-func personIDFor(organisation, requestID string) string {
-	sum := sha256.Sum256([]byte(organisation + "/" + requestID))
-	var id ulid.ULID
-	copy(id[:], sum[:16])
-	return id.String()
 }
 
 func domicileOf(d *parcoursv1.Domicile) Domicile {
@@ -65,7 +53,7 @@ func domicileOf(d *parcoursv1.Domicile) Domicile {
 // AssignCoordinator names the person's coordinateur de parcours.
 func (s *Service) AssignCoordinator(ctx context.Context, req *parcoursv1.AssignCoordinatorRequest) (*parcoursv1.AssignCoordinatorResponse, error) {
 	cmd := AssignCoordinator{PersonID: req.GetPersonId(), ProfessionalID: req.GetProfessionalId(), OrganisationID: req.GetOrganisationId(), DisplayName: req.GetDisplayName()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +64,7 @@ func (s *Service) AssignCoordinator(ctx context.Context, req *parcoursv1.AssignC
 func (s *Service) AnticipateTransition(ctx context.Context, req *parcoursv1.AnticipateTransitionRequest) (*parcoursv1.AnticipateTransitionResponse, error) {
 	cmd := AnticipateTransition{PersonID: req.GetPersonId(), Kind: req.GetKind(), FromSetting: req.GetFromSetting(), ToSetting: req.GetToSetting(),
 		PlannedDate: req.GetPlannedDate(), ReceivingPartnerID: req.GetReceivingPartnerId()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +80,7 @@ func (s *Service) AnticipateTransition(ctx context.Context, req *parcoursv1.Anti
 // ReportRupture records a break in the person's support.
 func (s *Service) ReportRupture(ctx context.Context, req *parcoursv1.ReportRuptureRequest) (*parcoursv1.ReportRuptureResponse, error) {
 	cmd := ReportRupture{PersonID: req.GetPersonId(), Kind: req.GetKind(), Description: req.GetDescription(), DetectedOn: req.GetDetectedOn(), TransitionID: req.GetTransitionId()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -105,45 +93,62 @@ func (s *Service) ReportRupture(ctx context.Context, req *parcoursv1.ReportRuptu
 	return out, nil
 }
 
-func (s *Service) handle(ctx context.Context, personID string, cmd Command, requestID string, expected *uint64) (decider.Result, error) {
-	p, _ := auth.PrincipalFrom(ctx)
-	opts := decider.Options{Metadata: es.Metadata{Actor: p.Subject, Organisation: p.Organisation, RequestID: requestID, CorrelationID: requestID}}
-	if expected != nil {
-		v := es.Version(*expected)
-		opts.Expected = &v
+// handle runs cmd on the person's file through the kit's command port:
+// the caller, its scoped request id and the request's fingerprint go with
+// it; a refusal by the access rules is audited before it is answered.
+func (s *Service) handle(ctx context.Context, personID string, cmd Command, req proto.Message) (decider.Result, error) {
+	opts, err := s.kit.CommandOptions(ctx, req)
+	if err != nil {
+		return decider.Result{}, kit.Status(err)
 	}
 	res, err := s.persons.Handle(ctx, personID, cmd, opts)
 	if err != nil {
-		return res, convertError(err)
+		return res, kit.Status(s.kit.Refused(ctx, personID, err))
 	}
 	return res, nil
 }
 
 // GetCoordinatedView returns the person's fiche de coordination: now (after
-// min_position when given), or as it was at as_of.
+// min_position when given), or as it was at as_of; in either case only
+// what the caller may see now, and only once the disclosure is audited.
 func (s *Service) GetCoordinatedView(ctx context.Context, req *parcoursv1.GetCoordinatedViewRequest) (*parcoursv1.GetCoordinatedViewResponse, error) {
-	if req.GetAsOf() != nil {
-		return s.viewAsOf(ctx, req)
+	caller, err := s.kit.Caller(ctx)
+	if err != nil {
+		return nil, kit.Status(err)
 	}
 	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
 	}
 	// What depends on the day (overdue actions and reviews, next actions,
 	// rights' remaining days) is computed now, on the copy read.
-	view, ok := s.views.Read(req.GetPersonId(), s.cfg.Now())
+	current, ok := s.views.Read(req.GetPersonId(), s.cfg.Now())
 	if !ok {
 		return nil, status.Errorf(codes.NotFound, "no person %s is followed", req.GetPersonId())
+	}
+	team := teamOf(current)
+	grant, err := team.ReadFile(caller, s.kit.Today())
+	if err != nil {
+		return nil, kit.Status(s.kit.Refused(ctx, req.GetPersonId(), err))
+	}
+	view, kind, detail := current, eventsv1.DisclosureKind_DISCLOSURE_KIND_VIEW, ""
+	if req.GetAsOf() != nil {
+		if view, err = s.viewAsOf(ctx, req); err != nil {
+			return nil, err
+		}
+		kind, detail = eventsv1.DisclosureKind_DISCLOSURE_KIND_VIEW_AS_OF, "as of "+req.GetAsOf().AsTime().Format(time.RFC3339)
+	}
+	shown := redact(view, grant)
+	if err := s.kit.Disclosed(ctx, kit.Disclosure{PersonID: req.GetPersonId(), Grant: grant, Categories: shown, Kind: kind, Detail: detail}); err != nil {
+		return nil, kit.Status(err)
 	}
 	return &parcoursv1.GetCoordinatedViewResponse{View: view}, nil
 }
 
-func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedViewRequest) (*parcoursv1.GetCoordinatedViewResponse, error) {
+// viewAsOf folds the person's file as it was at as_of.
+func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedViewRequest) (*parcoursv1.CoordinatedView, error) {
 	events, err := s.cfg.Store.Read(ctx, StreamOf(req.GetPersonId()), 1)
 	if err != nil {
-		return nil, convertError(err)
-	}
-	if len(events) == 0 {
-		return nil, status.Errorf(codes.NotFound, "no person %s is followed", req.GetPersonId())
+		return nil, kit.Status(err)
 	}
 	asOf := req.GetAsOf().AsTime()
 	view, err := FoldView(req.GetPersonId(), EventsAsOf(events, asOf), s.cfg.Codec)
@@ -151,11 +156,11 @@ func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedVi
 		return nil, status.Errorf(codes.NotFound, "person %s was not enrolled yet at %s", req.GetPersonId(), asOf.Format("2006-01-02T15:04:05Z07:00"))
 	}
 	if err != nil {
-		return nil, convertError(err)
+		return nil, kit.Status(err)
 	}
 	// The view as it read that day: overdue and due counted on as_of's day.
 	present(view, today(asOf))
-	return &parcoursv1.GetCoordinatedViewResponse{View: view}, nil
+	return view, nil
 }
 
 // waitForViews waits, within Config.ViewWait, until the views include the
@@ -173,23 +178,7 @@ func (s *Service) waitForViews(ctx context.Context, token string) error {
 	wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
 	defer cancel()
 	if err := s.runner.WaitFor(wctx, pos); err != nil {
-		return convertError(err)
+		return kit.Status(err)
 	}
 	return nil
-}
-
-// convertError is where the service's errors become gRPC statuses.
-func convertError(err error) error {
-	var rule *derrors.RuleError
-	switch {
-	case errors.As(err, &rule) && rule.Rule == "person.already_enrolled":
-		// The API promises ALREADY_EXISTS here: the integrator's record
-		// and ours are the same person; there is nothing to retry.
-		return status.Error(codes.AlreadyExists, rule.Reason)
-	case errors.Is(err, projection.ErrBehind):
-		return status.Error(codes.Unavailable, fmt.Sprintf("the view has not caught up yet; retry: %v", err))
-	case errors.Is(err, es.ErrInvalidStream):
-		return derrors.ToStatus(derrors.Invalid("person_id", "is not a valid person id"))
-	}
-	return derrors.ToStatus(err)
 }

@@ -3,51 +3,56 @@ package parcours
 import (
 	"context"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/derrors"
+	"github.com/maillage/maillage/internal/kit"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
 // ListCaseload returns a page of a coordinator's caseload (file active).
 //
-// Who may see whose: a professional sees their own caseload; a
-// coordinateur may see a colleague's, restricted to the files coordinated
-// for the caller's own organisation (a colleague covering an absence).
-// Anything else is PERMISSION_DENIED.
+// Who may see whose: a professional sees their own caseload, the files
+// they coordinate for the organisation of their token; a coordinateur may
+// see a colleague's of the same organisation (a colleague covering an
+// absence). Each entry shows only what the caller may see of that person,
+// and is audited. A dpo or an administrateur sees no caseload; anything
+// else is PERMISSION_DENIED.
 func (s *Service) ListCaseload(ctx context.Context, req *parcoursv1.ListCaseloadRequest) (*parcoursv1.ListCaseloadResponse, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok || p.Subject == "" {
-		return nil, status.Error(codes.Unauthenticated, "the call names no professional")
+	caller, err := s.kit.Caller(ctx)
+	if err != nil {
+		return nil, kit.Status(err)
+	}
+	switch caller.Role {
+	case auth.RoleCoordinateur, auth.RoleReferent, auth.RoleProfessionnel:
+	default:
+		return nil, kit.Status(derrors.Denied("access.role_reads_no_file", "the role %q sees no caseload", caller.Role))
 	}
 	coordinator := req.GetCoordinatorProfessionalId()
 	if coordinator == "" {
-		coordinator = p.Subject
+		coordinator = caller.Subject
 	}
-	if coordinator != p.Subject {
-		if p.Role != auth.RoleCoordinateur {
-			return nil, status.Errorf(codes.PermissionDenied, "the caseload of %s is not yours to see", coordinator)
-		}
-		if org := req.GetOrganisationId(); org != "" && org != p.Organisation {
-			return nil, status.Errorf(codes.PermissionDenied, "you may see a colleague's caseload only for your organisation %s", p.Organisation)
-		}
-		// Copied: the caller's request is not ours to change.
-		req = &parcoursv1.ListCaseloadRequest{
-			CoordinatorProfessionalId: req.GetCoordinatorProfessionalId(), OrganisationId: p.Organisation,
-			OnlyOpenRuptures: req.GetOnlyOpenRuptures(), TransitionsWithinDays: req.GetTransitionsWithinDays(),
-			OnlyOverdueReviews: req.GetOnlyOverdueReviews(), OnlyOverdueActions: req.GetOnlyOverdueActions(),
-			IncludeDischarged: req.GetIncludeDischarged(), PageSize: req.GetPageSize(), PageToken: req.GetPageToken(),
-			MinPosition: req.GetMinPosition(),
-		}
+	if coordinator != caller.Subject && caller.Role != auth.RoleCoordinateur {
+		return nil, kit.Status(derrors.Denied("caseload.not_yours", "the caseload of %s is not yours to see", coordinator))
+	}
+	if org := req.GetOrganisationId(); org != "" && org != caller.Organisation {
+		return nil, kit.Status(derrors.Denied("caseload.other_organisation",
+			"a caseload is seen for the organisation of the token only (%s)", caller.Organisation))
 	}
 	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
 	}
-	res, err := s.views.ListCaseload(req, coordinator, s.cfg.Now())
+	res, disclosed, err := s.views.ListCaseload(req, caseloadKey(caller.Organisation, coordinator), caller, s.cfg.Now())
 	if err != nil {
-		return nil, derrors.ToStatus(err)
+		return nil, kit.Status(err)
+	}
+	ds := make([]kit.Disclosure, len(disclosed))
+	for i, d := range disclosed {
+		ds[i] = kit.Disclosure{PersonID: d.PersonID, Grant: d.Grant, Categories: d.Shown,
+			Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_CASELOAD_ENTRY, Detail: "caseload of " + coordinator}
+	}
+	if err := s.kit.DisclosedAll(ctx, ds); err != nil {
+		return nil, kit.Status(err)
 	}
 	return res, nil
 }

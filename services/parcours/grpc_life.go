@@ -15,7 +15,7 @@ import (
 // DischargePerson closes the person's file (sortie du dispositif).
 func (s *Service) DischargePerson(ctx context.Context, req *parcoursv1.DischargePersonRequest) (*parcoursv1.DischargePersonResponse, error) {
 	cmd := DischargePerson{PersonID: req.GetPersonId(), Reason: req.GetReason(), DischargedOn: req.GetDischargedOn(), Note: req.GetNote()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (s *Service) DischargePerson(ctx context.Context, req *parcoursv1.Discharge
 // AssignReferent names the person's référent de parcours.
 func (s *Service) AssignReferent(ctx context.Context, req *parcoursv1.AssignReferentRequest) (*parcoursv1.AssignReferentResponse, error) {
 	cmd := AssignReferent{PersonID: req.GetPersonId(), ProfessionalID: req.GetProfessionalId(), OrganisationID: req.GetOrganisationId(), DisplayName: req.GetDisplayName()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (s *Service) AssignReferent(ctx context.Context, req *parcoursv1.AssignRefe
 // coordination role (fin de mission).
 func (s *Service) ReleaseCoordinationRole(ctx context.Context, req *parcoursv1.ReleaseCoordinationRoleRequest) (*parcoursv1.ReleaseCoordinationRoleResponse, error) {
 	cmd := ReleaseCoordinationRole{PersonID: req.GetPersonId(), Role: req.GetRole(), ProfessionalID: req.GetProfessionalId(), Reason: req.GetReason()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (s *Service) ReleaseCoordinationRole(ctx context.Context, req *parcoursv1.R
 // SetCoordinationLevel sets the niveau de coordination.
 func (s *Service) SetCoordinationLevel(ctx context.Context, req *parcoursv1.SetCoordinationLevelRequest) (*parcoursv1.SetCoordinationLevelResponse, error) {
 	cmd := SetCoordinationLevel{PersonID: req.GetPersonId(), Level: req.GetLevel(), Reason: req.GetReason()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (s *Service) AddEntourageMember(ctx context.Context, req *parcoursv1.AddEnt
 		DisplayName: req.GetDisplayName(), Relationship: req.GetRelationship(), Quadrant: req.GetQuadrant(), Circle: req.GetCircle(),
 		Roles: req.GetRoles(), Contact: req.GetContact(),
 	}}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func (s *Service) UpdateEntourageMember(ctx context.Context, req *parcoursv1.Upd
 		DisplayName: req.GetDisplayName(), Relationship: req.GetRelationship(), Quadrant: req.GetQuadrant(), Circle: req.GetCircle(),
 		Roles: req.GetRoles(), Contact: req.GetContact(),
 	}}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (s *Service) UpdateEntourageMember(ctx context.Context, req *parcoursv1.Upd
 // RemoveEntourageMember takes someone off the map of the person's network.
 func (s *Service) RemoveEntourageMember(ctx context.Context, req *parcoursv1.RemoveEntourageMemberRequest) (*parcoursv1.RemoveEntourageMemberResponse, error) {
 	cmd := RemoveEntourageMember{PersonID: req.GetPersonId(), MemberID: req.GetMemberId(), Reason: req.GetReason()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Service) RemoveEntourageMember(ctx context.Context, req *parcoursv1.Rem
 // ExpressLifeProject records the person's projet de vie in their words.
 func (s *Service) ExpressLifeProject(ctx context.Context, req *parcoursv1.ExpressLifeProjectRequest) (*parcoursv1.ExpressLifeProjectResponse, error) {
 	cmd := ExpressLifeProject{PersonID: req.GetPersonId(), Text: req.GetText(), ExpressedBy: req.GetExpressedBy(), RepresentativeMemberID: req.GetRepresentativeMemberId()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *Service) ExpressLifeProject(ctx context.Context, req *parcoursv1.Expres
 func (s *Service) NotifyRights(ctx context.Context, req *parcoursv1.NotifyRightsRequest) (*parcoursv1.NotifyRightsResponse, error) {
 	cmd := NotifyRights{PersonID: req.GetPersonId(), Decision: req.GetDecision(), Detail: req.GetDetail(),
 		StartDate: req.GetStartDate(), EndDate: req.GetEndDate(), MDPHReference: req.GetMdphReference()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (s *Service) NotifyRights(ctx context.Context, req *parcoursv1.NotifyRights
 // RescheduleTransition moves the planned date of a transition.
 func (s *Service) RescheduleTransition(ctx context.Context, req *parcoursv1.RescheduleTransitionRequest) (*parcoursv1.RescheduleTransitionResponse, error) {
 	cmd := RescheduleTransition{PersonID: req.GetPersonId(), TransitionID: req.GetTransitionId(), PlannedDate: req.GetPlannedDate(), Reason: req.GetReason()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (s *Service) RescheduleTransition(ctx context.Context, req *parcoursv1.Resc
 // CompleteTransition records that a transition happened.
 func (s *Service) CompleteTransition(ctx context.Context, req *parcoursv1.CompleteTransitionRequest) (*parcoursv1.CompleteTransitionResponse, error) {
 	cmd := CompleteTransition{PersonID: req.GetPersonId(), TransitionID: req.GetTransitionId(), CompletedOn: req.GetCompletedOn()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Service) CompleteTransition(ctx context.Context, req *parcoursv1.Comple
 // CancelTransition records that a transition will not happen.
 func (s *Service) CancelTransition(ctx context.Context, req *parcoursv1.CancelTransitionRequest) (*parcoursv1.CancelTransitionResponse, error) {
 	cmd := CancelTransition{PersonID: req.GetPersonId(), TransitionID: req.GetTransitionId(), Reason: req.GetReason()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func (s *Service) CancelTransition(ctx context.Context, req *parcoursv1.CancelTr
 func (s *Service) RaiseRuptureRisk(ctx context.Context, req *parcoursv1.RaiseRuptureRiskRequest) (*parcoursv1.RaiseRuptureRiskResponse, error) {
 	cmd := RaiseRuptureRisk{PersonID: req.GetPersonId(), Kind: req.GetKind(), Description: req.GetDescription(),
 		RaisedOn: req.GetRaisedOn(), TransitionID: req.GetTransitionId()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (s *Service) RaiseRuptureRisk(ctx context.Context, req *parcoursv1.RaiseRup
 // ResolveRupture records that a rupture, or a risk of rupture, is resolved.
 func (s *Service) ResolveRupture(ctx context.Context, req *parcoursv1.ResolveRuptureRequest) (*parcoursv1.ResolveRuptureResponse, error) {
 	cmd := ResolveRupture{PersonID: req.GetPersonId(), RuptureID: req.GetRuptureId(), ResolvedOn: req.GetResolvedOn(), Resolution: req.GetResolution()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}

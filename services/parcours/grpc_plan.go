@@ -15,7 +15,7 @@ import (
 // IdentifyNeed records a need identified with the person (besoin).
 func (s *Service) IdentifyNeed(ctx context.Context, req *parcoursv1.IdentifyNeedRequest) (*parcoursv1.IdentifyNeedResponse, error) {
 	cmd := IdentifyNeed{PersonID: req.GetPersonId(), NeedCode: req.GetNeedCode(), Description: req.GetDescription()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +31,7 @@ func (s *Service) IdentifyNeed(ctx context.Context, req *parcoursv1.IdentifyNeed
 // CloseNeed stops following a need (besoin clos).
 func (s *Service) CloseNeed(ctx context.Context, req *parcoursv1.CloseNeedRequest) (*parcoursv1.CloseNeedResponse, error) {
 	cmd := CloseNeed{PersonID: req.GetPersonId(), NeedID: req.GetNeedId(), Reason: req.GetReason(), Note: req.GetNote()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (s *Service) CloseNeed(ctx context.Context, req *parcoursv1.CloseNeedReques
 func (s *Service) SetObjective(ctx context.Context, req *parcoursv1.SetObjectiveRequest) (*parcoursv1.SetObjectiveResponse, error) {
 	cmd := SetObjective{PersonID: req.GetPersonId(), NeedIDs: req.GetNeedIds(), Statement: req.GetStatement(),
 		Indicator: req.GetIndicator(), DueDate: req.GetDueDate()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (s *Service) SetObjective(ctx context.Context, req *parcoursv1.SetObjective
 func (s *Service) PlanAction(ctx context.Context, req *parcoursv1.PlanActionRequest) (*parcoursv1.PlanActionResponse, error) {
 	cmd := PlanAction{PersonID: req.GetPersonId(), ObjectiveID: req.GetObjectiveId(), Description: req.GetDescription(),
 		Responsible: responsibleFrom(req.GetResponsible()), DueDate: req.GetDueDate(), PrestationCode: req.GetPrestationCode()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func responsibleFrom(r *parcoursv1.Responsible) Responsible {
 // CompleteAction records that an action of the plan was done.
 func (s *Service) CompleteAction(ctx context.Context, req *parcoursv1.CompleteActionRequest) (*parcoursv1.CompleteActionResponse, error) {
 	cmd := CompleteAction{PersonID: req.GetPersonId(), ActionID: req.GetActionId(), CompletedOn: req.GetCompletedOn(), Note: req.GetNote()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) CompleteAction(ctx context.Context, req *parcoursv1.CompleteAc
 func (s *Service) ValidatePlan(ctx context.Context, req *parcoursv1.ValidatePlanRequest) (*parcoursv1.ValidatePlanResponse, error) {
 	cmd := ValidatePlan{PersonID: req.GetPersonId(), ValidatedBy: req.GetValidatedBy(),
 		RepresentativeMemberID: req.GetRepresentativeMemberId(), ValidatedOn: req.GetValidatedOn()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (s *Service) ValidatePlan(ctx context.Context, req *parcoursv1.ValidatePlan
 // SchedulePlanReview schedules a review of the projet personnalisé.
 func (s *Service) SchedulePlanReview(ctx context.Context, req *parcoursv1.SchedulePlanReviewRequest) (*parcoursv1.SchedulePlanReviewResponse, error) {
 	cmd := SchedulePlanReview{PersonID: req.GetPersonId(), ScheduledOn: req.GetScheduledOn()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (s *Service) EvaluateObjective(ctx context.Context, req *parcoursv1.Evaluat
 	cmd := EvaluateObjective{PersonID: req.GetPersonId(), ObjectiveID: req.GetObjectiveId(), Outcome: req.GetOutcome(),
 		EvaluatedOn: req.GetEvaluatedOn(), PersonWords: req.GetPersonWords(), ProfessionalNotes: req.GetProfessionalNotes(),
 		ReviewID: req.GetReviewId()}
-	res, err := s.handle(ctx, req.GetPersonId(), cmd, req.GetRequestId(), req.ExpectedVersion)
+	res, err := s.handle(ctx, req.GetPersonId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}

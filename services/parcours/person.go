@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
@@ -64,6 +65,9 @@ type PersonState struct {
 	// Plan is the projet personnalisé: needs, objectives, actions,
 	// validation, reviews, evaluations (plan.go).
 	Plan PlanState
+	// Team is who takes part in the coordination and what the person
+	// allows to be shared: what access decides on (access.go, sharing.go).
+	Team access.Team
 }
 
 func newPersonState() *PersonState {
@@ -80,6 +84,9 @@ type Coordinator struct {
 }
 
 func decide(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, error) {
+	if err := authorize(s, cmd, at); err != nil {
+		return nil, err
+	}
 	switch c := cmd.(type) {
 	case EnrollPerson:
 		return decideEnroll(s, c, at)
@@ -97,6 +104,9 @@ func decide(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, e
 	if evs, ok, err := decidePlan(s, cmd, at); ok {
 		return evs, err
 	}
+	if evs, ok, err := decideSharing(s, cmd, at); ok {
+		return evs, err
+	}
 	return nil, fmt.Errorf("parcours: unknown command %T (commands are passed by value)", cmd)
 }
 
@@ -104,6 +114,7 @@ func decide(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, e
 // by a newer Maillage) change nothing: the decisions of this version do
 // not depend on them.
 func evolve(s *PersonState, ev decider.Event) *PersonState {
+	s.Team.Evolve(ev.Payload, ev.Organisation)
 	switch e := ev.Payload.(type) {
 	case *eventsv1.PersonEnrolled:
 		s.PersonID, s.Enrolled = e.GetPersonId(), true

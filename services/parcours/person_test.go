@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/decider/decidertest"
 	"github.com/maillage/maillage/internal/derrors"
@@ -417,6 +418,9 @@ func TestEvolve(t *testing.T) {
 	withCoordinator := &parcours.Coordinator{ProfessionalID: "rpps-10101010101", OrganisationID: "750000001", DisplayName: "Claire Martin, PCPE du Val", Since: now}
 	transition := parcours.Transition{ID: transitionID, Kind: eventsv1.TransitionKind_TRANSITION_KIND_RETOUR_DOMICILE,
 		PlannedDate: "2026-12-01", ReceivingPartnerID: partnerID, Status: parcours.TransitionStatusAnticipated}
+	// The team: the enrolling organisation (the spec's) holds the file.
+	enrolledTeam := access.Team{Holder: "750000001"}
+	coordinatedTeam := access.Team{Holder: "750000001", Coordinator: &access.Professional{Subject: "rpps-10101010101", Organisation: "750000001"}}
 	rupture := parcours.Rupture{ID: ruptureID, Kind: eventsv1.RuptureKind_RUPTURE_KIND_TRANSITION_UNSECURED, DetectedOn: "2026-11-02", TransitionID: transitionID}
 
 	for _, tc := range []struct {
@@ -425,15 +429,15 @@ func TestEvolve(t *testing.T) {
 		want  *parcours.PersonState
 	}{
 		{"nothing", nil, &parcours.PersonState{Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
-		{"PersonEnrolled", []proto.Message{enrolled()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
+		{"PersonEnrolled", []proto.Message{enrolled()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02", Team: enrolledTeam,
 			Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
 		{"CoordinatorAssigned", []proto.Message{enrolled(), coordinatorAssigned()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
-			Coordinator: withCoordinator, Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
-		{"TransitionAnticipated", []proto.Message{enrolled(), transitionAnticipated()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
+			Coordinator: withCoordinator, Team: coordinatedTeam, Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
+		{"TransitionAnticipated", []proto.Message{enrolled(), transitionAnticipated()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02", Team: enrolledTeam,
 			Transitions: map[string]parcours.Transition{transitionID: transition}, OpenRuptures: map[string]parcours.Rupture{}}},
-		{"RuptureDetected", []proto.Message{enrolled(), transitionAnticipated(), ruptureDetected()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
+		{"RuptureDetected", []proto.Message{enrolled(), transitionAnticipated(), ruptureDetected()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02", Team: enrolledTeam,
 			Transitions: map[string]parcours.Transition{transitionID: transition}, OpenRuptures: map[string]parcours.Rupture{ruptureID: rupture}}},
-		{"an event of a newer Maillage is ignored", []proto.Message{enrolled(), timestamppb.Now()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02",
+		{"an event of a newer Maillage is ignored", []proto.Message{enrolled(), timestamppb.Now()}, &parcours.PersonState{PersonID: personID, Enrolled: true, EnrolledOn: "2026-11-02", Team: enrolledTeam,
 			Transitions: map[string]parcours.Transition{}, OpenRuptures: map[string]parcours.Rupture{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

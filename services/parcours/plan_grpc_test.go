@@ -11,7 +11,9 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/es/natsjs/natsjstest"
+	"github.com/maillage/maillage/internal/kit"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 	"github.com/maillage/maillage/services/parcours"
@@ -22,9 +24,15 @@ import (
 func planService(t *testing.T, ids ...string) *parcours.Service {
 	t.Helper()
 	n := 0
+	// No audit writer: these tests are about the port's translation; the
+	// audit is tested through maillaged (cmd/internal/app).
+	k, err := kit.New(kit.Config{Secret: []byte("plan-grpc-test-secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc, err := parcours.New(parcours.Config{
-		Store: natsjstest.NewStore(t),
-		Now:   func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) },
+		Store: natsjstest.NewStore(t), Kit: k,
+		Now: func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) },
 		NewID: func() string {
 			n++
 			if n <= len(ids) {
@@ -39,9 +47,15 @@ func planService(t *testing.T, ids ...string) *parcours.Service {
 	return svc
 }
 
+// asCoordinator is ctx as a coordinateur (and health professional) of
+// FINESS 750000001 calls.
+func asCoordinator(ctx context.Context) context.Context {
+	return auth.WithPrincipal(ctx, auth.Principal{Subject: "rpps-1", Organisation: "750000001", Role: auth.RoleCoordinateur, HealthProfessional: true})
+}
+
 func TestPlanGRPC(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := asCoordinator(context.Background())
 	svc := planService(t, planNeedID, planObjectiveID, planActionID, planReviewID)
 	mustOK := func(what string, err error) {
 		t.Helper()

@@ -8,8 +8,10 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/kit"
 	"github.com/maillage/maillage/internal/projection"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
@@ -17,6 +19,7 @@ import (
 // Config of the parcours service.
 type Config struct {
 	Store es.Store       // required
+	Kit   *kit.Kit       // required: access, audit, the command port
 	Codec *decider.Codec // default: no upcaster
 	// CheckpointDir keeps the view's checkpoint; "" rebuilds at each start.
 	CheckpointDir string
@@ -32,6 +35,7 @@ type Config struct {
 type Service struct {
 	parcoursv1.UnimplementedParcoursServiceServer
 	cfg     Config
+	kit     *kit.Kit
 	persons *decider.Handler[*PersonState, Command]
 	views   *Views
 	runner  *projection.Runner
@@ -39,8 +43,8 @@ type Service struct {
 
 // New returns the service; Run must run for views to fill.
 func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("parcours: Store is required")
+	if cfg.Store == nil || cfg.Kit == nil {
+		return nil, errors.New("parcours: Store and Kit are required")
 	}
 	if cfg.Codec == nil {
 		cfg.Codec = decider.NewCodec(nil)
@@ -65,7 +69,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, persons: persons, views: views, runner: runner}, nil
+	return &Service{cfg: cfg, kit: cfg.Kit, persons: persons, views: views, runner: runner}, nil
 }
 
 // Name is the gRPC service name.
@@ -82,3 +86,19 @@ func (s *Service) Ready() <-chan struct{} { return s.runner.Ready() }
 
 // Views returns the coordinated views, for benchmarks and tests.
 func (s *Service) Views() *Views { return s.views }
+
+// Teams reads the team of each person's file from the views, for the
+// services that show a person's information (audit, meetings, the feed).
+func (s *Service) Teams() access.Teams { return teamsOfViews{s.views} }
+
+type teamsOfViews struct{ v *Views }
+
+func (t teamsOfViews) TeamOf(personID string) (access.Team, bool) {
+	t.v.mu.RLock()
+	defer t.v.mu.RUnlock()
+	view, ok := t.v.views[personID]
+	if !ok {
+		return access.Team{}, false
+	}
+	return teamOf(view), true
+}

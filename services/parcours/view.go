@@ -53,7 +53,7 @@ func orDefault(codec *decider.Codec) *decider.Codec {
 
 // Name is the projection's durable name; bump its version when the view's
 // shape changes, so that it is rebuilt from the start.
-func (v *Views) Name() string { return "parcours-view-v2" }
+func (v *Views) Name() string { return "parcours-view-v3" }
 
 // Filter selects the events of every person's file.
 func (v *Views) Filter() es.Filter { return es.Filter{Categories: []string{Category}} }
@@ -183,6 +183,9 @@ func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.Recorded
 	when := occurredAt(ev)
 	target := orNewView(view, personID)
 	summary, shown := foldPayload(target, payload, when)
+	if shown {
+		foldHolder(target, payload, ev.Metadata.Organisation)
+	}
 	if !shown {
 		// An event the view does not show still moves the file's version:
 		// clients pass the view's version as expected_version.
@@ -196,6 +199,7 @@ func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.Recorded
 		OccurredAt: timestamppb.New(when),
 		EventType:  string(payload.ProtoReflect().Descriptor().Name()),
 		Summary:    summary,
+		Category:   timelineCategory(view, payload),
 	})
 	view.Version, view.Position = uint64(ev.Version), ev.Position.String()
 	return view, nil
@@ -320,7 +324,7 @@ func foldPayload(view *parcoursv1.CoordinatedView, payload proto.Message, when t
 		foldRuptureResolved(view, e)
 		return summary, true
 	}
-	return "", false
+	return foldSharing(view, payload, when)
 }
 
 func orNewView(view *parcoursv1.CoordinatedView, personID string) *parcoursv1.CoordinatedView {

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/serafin"
@@ -47,9 +48,37 @@ func lastLine(view *parcoursv1.CoordinatedView) *parcoursv1.TimelineEntry {
 	return view.GetTimeline()[len(view.GetTimeline())-1]
 }
 
+// lineCategory is the category of each fact in the timeline (the need of
+// these tests, 1.1.1, is of santé): what decides who reads the line.
+var lineCategory = map[string]eventsv1.InformationCategory{
+	"PersonEnrolled":           access.Identite,
+	"CoordinationLevelSet":     0, // the frame of the file
+	"ReferentAssigned":         0,
+	"CoordinatorAssigned":      0,
+	"CoordinationRoleReleased": 0,
+	"EntourageMemberAdded":     access.VieSociale,
+	"EntourageMemberUpdated":   access.VieSociale,
+	"EntourageMemberRemoved":   access.VieSociale,
+	"RightsNotified":           access.Administratif,
+	"NeedIdentified":           access.Sante,
+	"NeedClosed":               access.Sante,
+	"ObjectiveEvaluated":       access.Evaluations,
+	"LifeProjectExpressed":     access.Projet,
+	"ActionCompleted":          access.Projet,
+	"PlanValidated":            access.Projet,
+	"PlanReviewScheduled":      access.Projet,
+	"PersonDischarged":         access.Projet,
+	"RuptureResolved":          access.Projet,
+	"RuptureRiskRaised":        access.Projet,
+	"TransitionCancelled":      access.Projet,
+	"TransitionCompleted":      access.Projet,
+	"TransitionRescheduled":    access.Projet,
+}
+
 func checkLast(t *testing.T, view *parcoursv1.CoordinatedView, eventType, summary string) {
 	t.Helper()
-	want := &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(day(len(view.GetTimeline()) - 1)), EventType: eventType, Summary: summary}
+	want := &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(day(len(view.GetTimeline()) - 1)), EventType: eventType, Summary: summary,
+		Category: lineCategory[eventType]}
 	if diff := cmp.Diff(want, lastLine(view), protocmp.Transform()); diff != "" {
 		t.Errorf("last timeline entry (-want +got):\n%s", diff)
 	}

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
@@ -68,9 +69,10 @@ func apply(t testing.TB, v *parcours.Views, evs ...es.RecordedEvent) {
 
 func viewAfter(n int) *parcoursv1.CoordinatedView {
 	v := &parcoursv1.CoordinatedView{
-		PersonId: personID,
-		Version:  uint64(n),
-		Position: fmt.Sprint(100 + n),
+		PersonId:             personID,
+		HolderOrganisationId: "750000001",
+		Version:              uint64(n),
+		Position:             fmt.Sprint(100 + n),
 		Enrolled: &parcoursv1.Enrollment{
 			Ins:             proto.String("180127512312345"),
 			BirthDate:       "1980-01-27",
@@ -81,7 +83,7 @@ func viewAfter(n int) *parcoursv1.CoordinatedView {
 			EnrolledAt:      timestamppb.New(day(0)),
 		},
 		Timeline: []*parcoursv1.TimelineEntry{{
-			OccurredAt: timestamppb.New(day(0)), EventType: "PersonEnrolled",
+			OccurredAt: timestamppb.New(day(0)), EventType: "PersonEnrolled", Category: access.Identite,
 			Summary: "Entrée dans le dispositif de coordination (personne en situation de handicap)",
 		}},
 	}
@@ -97,7 +99,7 @@ func viewAfter(n int) *parcoursv1.CoordinatedView {
 			FromSetting: "MAS Les Tilleuls", ToSetting: "domicile familial", PlannedDate: "2026-12-01",
 			ReceivingPartnerId: partnerID, State: parcoursv1.TransitionState_TRANSITION_STATE_ANTICIPATED,
 		}}
-		v.Timeline = append(v.Timeline, &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(day(2)), EventType: "TransitionAnticipated",
+		v.Timeline = append(v.Timeline, &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(day(2)), EventType: "TransitionAnticipated", Category: access.Projet,
 			Summary: "Transition anticipée : retour à domicile le 2026-12-01"})
 	}
 	if n >= 4 {
@@ -106,7 +108,7 @@ func viewAfter(n int) *parcoursv1.CoordinatedView {
 			Description: "Aucun SSIAD n'a confirmé la reprise des soins au retour.", DetectedOn: "2026-11-02",
 			TransitionId: transitionID, State: parcoursv1.RuptureState_RUPTURE_STATE_OPEN,
 		}}
-		v.Timeline = append(v.Timeline, &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(day(3)), EventType: "RuptureDetected",
+		v.Timeline = append(v.Timeline, &parcoursv1.TimelineEntry{OccurredAt: timestamppb.New(day(3)), EventType: "RuptureDetected", Category: access.Projet,
 			Summary: "Rupture de parcours constatée le 2026-11-02 : transition non sécurisée"})
 	}
 	return v
@@ -126,7 +128,7 @@ func checkView(t *testing.T, v *parcours.Views, want *parcoursv1.CoordinatedView
 func TestViewsProjection(t *testing.T) {
 	t.Parallel()
 	v := parcours.NewViews(nil)
-	if got, want := v.Name(), "parcours-view-v2"; got != want {
+	if got, want := v.Name(), "parcours-view-v3"; got != want {
 		t.Errorf("Name() = %q, want %q", got, want)
 	}
 	if diff := cmp.Diff(es.Filter{Categories: []string{"parcours"}}, v.Filter()); diff != "" {

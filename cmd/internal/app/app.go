@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,9 +21,12 @@ import (
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/maillage/maillage/internal/audit"
 	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/es/natsjs"
+	"github.com/maillage/maillage/internal/kit"
 	"github.com/maillage/maillage/internal/natsembed"
 	mserver "github.com/maillage/maillage/internal/server"
 )
@@ -44,6 +48,7 @@ type App struct {
 	store    es.Store
 	srv      *mserver.Server
 	services []Service
+	audit    *audit.Writer
 	addr     net.Addr
 	caFile   string
 }
@@ -78,7 +83,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.services, err = a.buildServices(); err != nil {
+	deps, err := a.deps()
+	if err != nil {
+		return nil, err
+	}
+	if a.services, err = a.buildServices(deps); err != nil {
 		return nil, err
 	}
 	for _, s := range a.services {
@@ -112,6 +121,11 @@ func (a *App) NATS() *nats.Conn { return a.nc }
 // services (projections save their checkpoints), then NATS (the embedded
 // server flushes its store).
 func (a *App) Run(ctx context.Context) error {
+	// The audit writer outlives the services: every disclosure answered
+	// is stored, and the trails are sealed, before the store closes.
+	auditCtx, stopAudit := context.WithCancel(context.WithoutCancel(ctx))
+	audited := make(chan struct{})
+	go func() { defer close(audited); _ = a.audit.Run(auditCtx) }()
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	svcErrs := make(chan error, len(a.services))
@@ -149,6 +163,8 @@ func (a *App) Run(ctx context.Context) error {
 	for err := range svcErrs {
 		errs = append(errs, err)
 	}
+	stopAudit()
+	<-audited
 	a.closeStore()
 	a.log.Info("maillaged stopped")
 	return errors.Join(errs...)
@@ -209,6 +225,26 @@ func (a *App) closeStore() {
 		a.ns.Shutdown()
 		a.ns.WaitForShutdown()
 	}
+}
+
+// deps builds what every service is built from: the audit writer (its key
+// at auth.AuditKeyPath), and the kit on it.
+func (a *App) deps() (*Deps, error) {
+	key, err := auth.LoadOrCreateKey(auth.AuditKeyPath(a.cfg.DataDir))
+	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	if a.audit, err = audit.NewWriter(audit.Config{Store: a.store, Key: key, Now: a.cfg.Now, Logger: a.log}); err != nil {
+		return nil, err
+	}
+	// Person ids derive from a secret only this deployment holds: the
+	// audit key's seed, which replicas share.
+	secret := sha256.Sum256(append([]byte("maillage-person-id-secret-v1\x00"), key.Seed()...))
+	k, err := kit.New(kit.Config{Audit: a.audit, Secret: secret[:], Now: a.cfg.Now})
+	if err != nil {
+		return nil, err
+	}
+	return &Deps{Store: a.store, Codec: decider.NewCodec(nil), Kit: k, Audit: a.audit, Config: a.cfg, App: a}, nil
 }
 
 func (a *App) verifier() (*auth.Verifier, error) {

@@ -21,8 +21,15 @@ const (
 	TLSOff   = "off"   // plaintext: loopback addresses only
 )
 
-// AllServices are the services maillaged runs by default.
-var AllServices = []string{"parcours", "partners", "meetings", "notifications"}
+// AllServices are the services maillaged runs by default: every one of
+// the registry (registry.go).
+var AllServices = func() []string {
+	names := make([]string, len(registry))
+	for i, r := range registry {
+		names[i] = r.name
+	}
+	return names
+}()
 
 // Config is everything maillaged can be told.
 type Config struct {

@@ -179,7 +179,7 @@ func TestCoordinationFileFromEnrolmentToDischarge(t *testing.T) {
 	if !final.GetDischarged() || final.GetDischarge().GetDischargedOn() != today() || int(final.GetVersion()) != len(final.GetTimeline()) {
 		t.Fatalf("view after discharge = %v", final)
 	}
-	_, err = api.IdentifyNeed(ctxT(t), &parcoursv1.IdentifyNeedRequest{RequestId: d.req(), PersonId: p, NeedCode: "1.1.1"})
+	_, err = api.IdentifyNeed(ctxT(t), &parcoursv1.IdentifyNeedRequest{RequestId: d.req(), PersonId: p, NeedCode: "1.2.1.3"})
 	wantCode(t, err, codes.FailedPrecondition)
 	if again := d.view(); !proto.Equal(again, final) {
 		t.Fatalf("a refused command changed the view")

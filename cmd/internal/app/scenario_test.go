@@ -64,12 +64,20 @@ func TestParcoursEndToEnd(t *testing.T) {
 
 	// Retrying the enrolment (a timeout on the caller's side) finds the same file.
 	again, err := api.EnrollPerson(ctx, &parcoursv1.EnrollPersonRequest{RequestId: "sis-enrol-1", BirthDate: "2008-03-14",
-		Domicile:        &parcoursv1.Domicile{CommuneInsee: "69123"},
-		PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_NONE})
+		Domicile:        &parcoursv1.Domicile{CommuneInsee: "69123", Latitude: proto.Float64(45.76), Longitude: proto.Float64(4.83)},
+		PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_NONE,
+		RequestOrigin: "MDPH du Rhône",
+	})
 	mustNil(t, err)
 	if again.GetPersonId() != person || again.GetPosition() != enrolled.GetPosition() {
 		t.Fatalf("retried enrolment = %v, want the first answer %v", again, enrolled)
 	}
+	// The same request id with another body is a mistake, never a retry:
+	// refused, with nothing written.
+	_, err = api.EnrollPerson(ctx, &parcoursv1.EnrollPersonRequest{RequestId: "sis-enrol-1", BirthDate: "2008-03-15",
+		Domicile:        &parcoursv1.Domicile{CommuneInsee: "69123"},
+		PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_NONE})
+	wantCode(t, err, codes.InvalidArgument)
 	// Enrolling the same person again under another request is refused.
 	_, err = api.EnrollPerson(ctx, &parcoursv1.EnrollPersonRequest{RequestId: "sis-enrol-2", PersonId: person, BirthDate: "2008-03-14",
 		Domicile:        &parcoursv1.Domicile{CommuneInsee: "69123"},

@@ -16,6 +16,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 )
@@ -32,9 +34,21 @@ type Option func(*decider.Context)
 // At fixes the deciding clock.
 func At(t time.Time) Option { return func(c *decider.Context) { c.Now = t } }
 
-// As fixes who acts.
+// As fixes who acts, and the caller the access rules see.
 func As(actor, organisation string) Option {
-	return func(c *decider.Context) { c.Actor, c.Organisation = actor, organisation }
+	return func(c *decider.Context) {
+		c.Actor, c.Organisation = actor, organisation
+		c.Caller.Subject, c.Caller.Organisation = actor, organisation
+	}
+}
+
+// Caller fixes the caller the access rules see (role, health
+// professional, delegations), and who acts.
+func Caller(caller access.Caller) Option {
+	return func(c *decider.Context) {
+		c.Caller = caller
+		c.Actor, c.Organisation = caller.Subject, caller.Organisation
+	}
 }
 
 // IDs makes NewID return ids in order ("id-1", "id-2"… when none is given).
@@ -52,9 +66,12 @@ func IDs(ids ...string) Option {
 }
 
 // New returns a spec for d, at 2026-11-02 09:00 UTC by default, acting as
-// "prof-1" for FINESS 750000001, with ids id-1, id-2…
+// "prof-1", a coordinateur and health professional of FINESS 750000001
+// (who may do anything on the files that organisation holds), with ids
+// id-1, id-2…
 func New[S any, C any](d decider.Decider[S, C], opts ...Option) Spec[S, C] {
-	ctx := decider.Context{Now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), Actor: "prof-1", Organisation: "750000001"}
+	ctx := decider.Context{Now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), Actor: "prof-1", Organisation: "750000001",
+		Caller: access.Caller{Subject: "prof-1", Organisation: "750000001", Role: auth.RoleCoordinateur, HealthProfessional: true}}
 	IDs()(&ctx)
 	for _, o := range opts {
 		o(&ctx)

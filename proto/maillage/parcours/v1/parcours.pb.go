@@ -1033,9 +1033,22 @@ type CoordinatedView struct {
 	// were raised.
 	Risks []*RuptureRisk `protobuf:"bytes,21,rep,name=risks,proto3" json:"risks,omitempty"`
 	// How the person left the coordination; unset while the file is open.
-	Discharge     *Discharge `protobuf:"bytes,22,opt,name=discharge,proto3" json:"discharge,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Discharge *Discharge `protobuf:"bytes,22,opt,name=discharge,proto3" json:"discharge,omitempty"`
+	// The organisation holding the coordination (FINESS or SIRET): the one
+	// that enrolled the person, then each coordinator's.
+	HolderOrganisationId string `protobuf:"bytes,23,opt,name=holder_organisation_id,json=holderOrganisationId,proto3" json:"holder_organisation_id,omitempty"`
+	// The partners taking part in the coordination, by organisation_id.
+	Partners []*CoordinationPartner `protobuf:"bytes,24,rep,name=partners,proto3" json:"partners,omitempty"`
+	// The consents and oppositions in force, by id. Shown to the
+	// coordination only.
+	Consents    []*SharingConsent    `protobuf:"bytes,25,rep,name=consents,proto3" json:"consents,omitempty"`
+	Oppositions []*SharingOpposition `protobuf:"bytes,26,rep,name=oppositions,proto3" json:"oppositions,omitempty"`
+	// The categories of information this answer holds for its reader: the
+	// rest of the file was left out, by the reader's part in the
+	// coordination, the person's oppositions or the absence of consent.
+	DisclosedCategories []v1.InformationCategory `protobuf:"varint,27,rep,packed,name=disclosed_categories,json=disclosedCategories,proto3,enum=maillage.events.v1.InformationCategory" json:"disclosed_categories,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *CoordinatedView) Reset() {
@@ -1218,6 +1231,41 @@ func (x *CoordinatedView) GetRisks() []*RuptureRisk {
 func (x *CoordinatedView) GetDischarge() *Discharge {
 	if x != nil {
 		return x.Discharge
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetHolderOrganisationId() string {
+	if x != nil {
+		return x.HolderOrganisationId
+	}
+	return ""
+}
+
+func (x *CoordinatedView) GetPartners() []*CoordinationPartner {
+	if x != nil {
+		return x.Partners
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetConsents() []*SharingConsent {
+	if x != nil {
+		return x.Consents
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetOppositions() []*SharingOpposition {
+	if x != nil {
+		return x.Oppositions
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetDisclosedCategories() []v1.InformationCategory {
+	if x != nil {
+		return x.DisclosedCategories
 	}
 	return nil
 }
@@ -1843,7 +1891,10 @@ type TimelineEntry struct {
 	EventType string `protobuf:"bytes,2,opt,name=event_type,json=eventType,proto3" json:"event_type,omitempty"`
 	// One line in French for the people reading the file, e.g. "Transition
 	// anticipée : retour à domicile le 2027-03-01".
-	Summary       string `protobuf:"bytes,3,opt,name=summary,proto3" json:"summary,omitempty"`
+	Summary string `protobuf:"bytes,3,opt,name=summary,proto3" json:"summary,omitempty"`
+	// The category of information the fact belongs to: a reader sees only
+	// the facts of the categories they may see.
+	Category      v1.InformationCategory `protobuf:"varint,4,opt,name=category,proto3,enum=maillage.events.v1.InformationCategory" json:"category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1899,11 +1950,18 @@ func (x *TimelineEntry) GetSummary() string {
 	return ""
 }
 
+func (x *TimelineEntry) GetCategory() v1.InformationCategory {
+	if x != nil {
+		return x.Category
+	}
+	return v1.InformationCategory(0)
+}
+
 var File_maillage_parcours_v1_parcours_proto protoreflect.FileDescriptor
 
 const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\n" +
-	"#maillage/parcours/v1/parcours.proto\x12\x14maillage.parcours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/parcours.proto\x1a'maillage/events/v1/parcours_roles.proto\x1a,maillage/parcours/v1/parcours_caseload.proto\x1a-maillage/parcours/v1/parcours_discharge.proto\x1a-maillage/parcours/v1/parcours_entourage.proto\x1a)maillage/parcours/v1/parcours_needs.proto\x1a(maillage/parcours/v1/parcours_plan.proto\x1a*maillage/parcours/v1/parcours_rights.proto\x1a)maillage/parcours/v1/parcours_roles.proto\x1a,maillage/parcours/v1/parcours_ruptures.proto\x1a/maillage/parcours/v1/parcours_transitions.proto\"\xbd\x05\n" +
+	"#maillage/parcours/v1/parcours.proto\x12\x14maillage.parcours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/parcours.proto\x1a'maillage/events/v1/parcours_roles.proto\x1a)maillage/events/v1/parcours_sharing.proto\x1a,maillage/parcours/v1/parcours_caseload.proto\x1a-maillage/parcours/v1/parcours_discharge.proto\x1a-maillage/parcours/v1/parcours_entourage.proto\x1a)maillage/parcours/v1/parcours_needs.proto\x1a(maillage/parcours/v1/parcours_plan.proto\x1a*maillage/parcours/v1/parcours_rights.proto\x1a)maillage/parcours/v1/parcours_roles.proto\x1a,maillage/parcours/v1/parcours_ruptures.proto\x1a+maillage/parcours/v1/parcours_sharing.proto\x1a/maillage/parcours/v1/parcours_transitions.proto\"\xbd\x05\n" +
 	"\x13EnrollPersonRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12D\n" +
@@ -1972,7 +2030,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\fmin_position\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vminPosition\x12/\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"W\n" +
 	"\x1aGetCoordinatedViewResponse\x129\n" +
-	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\x9d\t\n" +
+	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\x83\f\n" +
 	"\x0fCoordinatedView\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x04R\aversion\x12\x1a\n" +
@@ -1998,7 +2056,12 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\x0foverdue_actions\x18\x13 \x03(\tR\x0eoverdueActions\x123\n" +
 	"\x06rights\x18\x14 \x03(\v2\x1b.maillage.parcours.v1.RightR\x06rights\x127\n" +
 	"\x05risks\x18\x15 \x03(\v2!.maillage.parcours.v1.RuptureRiskR\x05risks\x12=\n" +
-	"\tdischarge\x18\x16 \x01(\v2\x1f.maillage.parcours.v1.DischargeR\tdischarge\"\xe4\x02\n" +
+	"\tdischarge\x18\x16 \x01(\v2\x1f.maillage.parcours.v1.DischargeR\tdischarge\x124\n" +
+	"\x16holder_organisation_id\x18\x17 \x01(\tR\x14holderOrganisationId\x12E\n" +
+	"\bpartners\x18\x18 \x03(\v2).maillage.parcours.v1.CoordinationPartnerR\bpartners\x12@\n" +
+	"\bconsents\x18\x19 \x03(\v2$.maillage.parcours.v1.SharingConsentR\bconsents\x12I\n" +
+	"\voppositions\x18\x1a \x03(\v2'.maillage.parcours.v1.SharingOppositionR\voppositions\x12Z\n" +
+	"\x14disclosed_categories\x18\x1b \x03(\x0e2'.maillage.events.v1.InformationCategoryR\x13disclosedCategories\"\xe4\x02\n" +
 	"\bDomicile\x12I\n" +
 	"\rcommune_insee\x18\x01 \x01(\tB$\xbaH!\xc8\x01\x01r\x1c2\x1a^([0-9]{5}|2[AB][0-9]{3})$R\fcommuneInsee\x128\n" +
 	"\blatitude\x18\x02 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80V@)\x00\x00\x00\x00\x00\x80V\xc0H\x00R\blatitude\x88\x01\x01\x12:\n" +
@@ -2065,13 +2128,14 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"resolvedOn\x12\x1e\n" +
 	"\n" +
 	"resolution\x18\t \x01(\tR\n" +
-	"resolution\"\x85\x01\n" +
+	"resolution\"\xca\x01\n" +
 	"\rTimelineEntry\x12;\n" +
 	"\voccurred_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x1d\n" +
 	"\n" +
 	"event_type\x18\x02 \x01(\tR\teventType\x12\x18\n" +
-	"\asummary\x18\x03 \x01(\tR\asummary*\x95\x01\n" +
+	"\asummary\x18\x03 \x01(\tR\asummary\x12C\n" +
+	"\bcategory\x18\x04 \x01(\x0e2'.maillage.events.v1.InformationCategoryR\bcategory*\x95\x01\n" +
 	"\x0fTransitionState\x12 \n" +
 	"\x1cTRANSITION_STATE_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cTRANSITION_STATE_ANTICIPATED\x10\x01\x12\x1e\n" +
@@ -2080,7 +2144,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\fRuptureState\x12\x1d\n" +
 	"\x19RUPTURE_STATE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RUPTURE_STATE_OPEN\x10\x01\x12\x1a\n" +
-	"\x16RUPTURE_STATE_RESOLVED\x10\x022\x9b\x1a\n" +
+	"\x16RUPTURE_STATE_RESOLVED\x10\x022\xb4 \n" +
 	"\x0fParcoursService\x12j\n" +
 	"\fEnrollPerson\x12).maillage.parcours.v1.EnrollPersonRequest\x1a*.maillage.parcours.v1.EnrollPersonResponse\"\x03\x90\x02\x02\x12y\n" +
 	"\x11AssignCoordinator\x12..maillage.parcours.v1.AssignCoordinatorRequest\x1a/.maillage.parcours.v1.AssignCoordinatorResponse\"\x03\x90\x02\x02\x12\x82\x01\n" +
@@ -2108,7 +2172,13 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\x12CompleteTransition\x12/.maillage.parcours.v1.CompleteTransitionRequest\x1a0.maillage.parcours.v1.CompleteTransitionResponse\"\x03\x90\x02\x02\x12v\n" +
 	"\x10CancelTransition\x12-.maillage.parcours.v1.CancelTransitionRequest\x1a..maillage.parcours.v1.CancelTransitionResponse\"\x03\x90\x02\x02\x12v\n" +
 	"\x10RaiseRuptureRisk\x12-.maillage.parcours.v1.RaiseRuptureRiskRequest\x1a..maillage.parcours.v1.RaiseRuptureRiskResponse\"\x03\x90\x02\x02\x12p\n" +
-	"\x0eResolveRupture\x12+.maillage.parcours.v1.ResolveRuptureRequest\x1a,.maillage.parcours.v1.ResolveRuptureResponse\"\x03\x90\x02\x02\x12w\n" +
+	"\x0eResolveRupture\x12+.maillage.parcours.v1.ResolveRuptureRequest\x1a,.maillage.parcours.v1.ResolveRuptureResponse\"\x03\x90\x02\x02\x12v\n" +
+	"\x10AssociatePartner\x12-.maillage.parcours.v1.AssociatePartnerRequest\x1a..maillage.parcours.v1.AssociatePartnerResponse\"\x03\x90\x02\x02\x12y\n" +
+	"\x11DissociatePartner\x12..maillage.parcours.v1.DissociatePartnerRequest\x1a/.maillage.parcours.v1.DissociatePartnerResponse\"\x03\x90\x02\x02\x12\x82\x01\n" +
+	"\x14RecordSharingConsent\x121.maillage.parcours.v1.RecordSharingConsentRequest\x1a2.maillage.parcours.v1.RecordSharingConsentResponse\"\x03\x90\x02\x02\x12\x88\x01\n" +
+	"\x16WithdrawSharingConsent\x123.maillage.parcours.v1.WithdrawSharingConsentRequest\x1a4.maillage.parcours.v1.WithdrawSharingConsentResponse\"\x03\x90\x02\x02\x12\x8b\x01\n" +
+	"\x17RecordSharingOpposition\x124.maillage.parcours.v1.RecordSharingOppositionRequest\x1a5.maillage.parcours.v1.RecordSharingOppositionResponse\"\x03\x90\x02\x02\x12\x85\x01\n" +
+	"\x15LiftSharingOpposition\x122.maillage.parcours.v1.LiftSharingOppositionRequest\x1a3.maillage.parcours.v1.LiftSharingOppositionResponse\"\x03\x90\x02\x02\x12w\n" +
 	"\x12GetCoordinatedView\x12/.maillage.parcours.v1.GetCoordinatedViewRequest\x1a0.maillage.parcours.v1.GetCoordinatedViewResponse\x12e\n" +
 	"\fListCaseload\x12).maillage.parcours.v1.ListCaseloadRequest\x1a*.maillage.parcours.v1.ListCaseloadResponseBDZBgithub.com/maillage/maillage/proto/maillage/parcours/v1;parcoursv1b\x06proto3"
 
@@ -2161,52 +2231,68 @@ var file_maillage_parcours_v1_parcours_proto_goTypes = []any{
 	(*Review)(nil),                          // 31: maillage.parcours.v1.Review
 	(*Right)(nil),                           // 32: maillage.parcours.v1.Right
 	(*Discharge)(nil),                       // 33: maillage.parcours.v1.Discharge
-	(*DischargePersonRequest)(nil),          // 34: maillage.parcours.v1.DischargePersonRequest
-	(*AssignReferentRequest)(nil),           // 35: maillage.parcours.v1.AssignReferentRequest
-	(*ReleaseCoordinationRoleRequest)(nil),  // 36: maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	(*SetCoordinationLevelRequest)(nil),     // 37: maillage.parcours.v1.SetCoordinationLevelRequest
-	(*AddEntourageMemberRequest)(nil),       // 38: maillage.parcours.v1.AddEntourageMemberRequest
-	(*UpdateEntourageMemberRequest)(nil),    // 39: maillage.parcours.v1.UpdateEntourageMemberRequest
-	(*RemoveEntourageMemberRequest)(nil),    // 40: maillage.parcours.v1.RemoveEntourageMemberRequest
-	(*ExpressLifeProjectRequest)(nil),       // 41: maillage.parcours.v1.ExpressLifeProjectRequest
-	(*IdentifyNeedRequest)(nil),             // 42: maillage.parcours.v1.IdentifyNeedRequest
-	(*CloseNeedRequest)(nil),                // 43: maillage.parcours.v1.CloseNeedRequest
-	(*SetObjectiveRequest)(nil),             // 44: maillage.parcours.v1.SetObjectiveRequest
-	(*PlanActionRequest)(nil),               // 45: maillage.parcours.v1.PlanActionRequest
-	(*CompleteActionRequest)(nil),           // 46: maillage.parcours.v1.CompleteActionRequest
-	(*ValidatePlanRequest)(nil),             // 47: maillage.parcours.v1.ValidatePlanRequest
-	(*SchedulePlanReviewRequest)(nil),       // 48: maillage.parcours.v1.SchedulePlanReviewRequest
-	(*EvaluateObjectiveRequest)(nil),        // 49: maillage.parcours.v1.EvaluateObjectiveRequest
-	(*NotifyRightsRequest)(nil),             // 50: maillage.parcours.v1.NotifyRightsRequest
-	(*RescheduleTransitionRequest)(nil),     // 51: maillage.parcours.v1.RescheduleTransitionRequest
-	(*CompleteTransitionRequest)(nil),       // 52: maillage.parcours.v1.CompleteTransitionRequest
-	(*CancelTransitionRequest)(nil),         // 53: maillage.parcours.v1.CancelTransitionRequest
-	(*RaiseRuptureRiskRequest)(nil),         // 54: maillage.parcours.v1.RaiseRuptureRiskRequest
-	(*ResolveRuptureRequest)(nil),           // 55: maillage.parcours.v1.ResolveRuptureRequest
-	(*ListCaseloadRequest)(nil),             // 56: maillage.parcours.v1.ListCaseloadRequest
-	(*DischargePersonResponse)(nil),         // 57: maillage.parcours.v1.DischargePersonResponse
-	(*AssignReferentResponse)(nil),          // 58: maillage.parcours.v1.AssignReferentResponse
-	(*ReleaseCoordinationRoleResponse)(nil), // 59: maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	(*SetCoordinationLevelResponse)(nil),    // 60: maillage.parcours.v1.SetCoordinationLevelResponse
-	(*AddEntourageMemberResponse)(nil),      // 61: maillage.parcours.v1.AddEntourageMemberResponse
-	(*UpdateEntourageMemberResponse)(nil),   // 62: maillage.parcours.v1.UpdateEntourageMemberResponse
-	(*RemoveEntourageMemberResponse)(nil),   // 63: maillage.parcours.v1.RemoveEntourageMemberResponse
-	(*ExpressLifeProjectResponse)(nil),      // 64: maillage.parcours.v1.ExpressLifeProjectResponse
-	(*IdentifyNeedResponse)(nil),            // 65: maillage.parcours.v1.IdentifyNeedResponse
-	(*CloseNeedResponse)(nil),               // 66: maillage.parcours.v1.CloseNeedResponse
-	(*SetObjectiveResponse)(nil),            // 67: maillage.parcours.v1.SetObjectiveResponse
-	(*PlanActionResponse)(nil),              // 68: maillage.parcours.v1.PlanActionResponse
-	(*CompleteActionResponse)(nil),          // 69: maillage.parcours.v1.CompleteActionResponse
-	(*ValidatePlanResponse)(nil),            // 70: maillage.parcours.v1.ValidatePlanResponse
-	(*SchedulePlanReviewResponse)(nil),      // 71: maillage.parcours.v1.SchedulePlanReviewResponse
-	(*EvaluateObjectiveResponse)(nil),       // 72: maillage.parcours.v1.EvaluateObjectiveResponse
-	(*NotifyRightsResponse)(nil),            // 73: maillage.parcours.v1.NotifyRightsResponse
-	(*RescheduleTransitionResponse)(nil),    // 74: maillage.parcours.v1.RescheduleTransitionResponse
-	(*CompleteTransitionResponse)(nil),      // 75: maillage.parcours.v1.CompleteTransitionResponse
-	(*CancelTransitionResponse)(nil),        // 76: maillage.parcours.v1.CancelTransitionResponse
-	(*RaiseRuptureRiskResponse)(nil),        // 77: maillage.parcours.v1.RaiseRuptureRiskResponse
-	(*ResolveRuptureResponse)(nil),          // 78: maillage.parcours.v1.ResolveRuptureResponse
-	(*ListCaseloadResponse)(nil),            // 79: maillage.parcours.v1.ListCaseloadResponse
+	(*CoordinationPartner)(nil),             // 34: maillage.parcours.v1.CoordinationPartner
+	(*SharingConsent)(nil),                  // 35: maillage.parcours.v1.SharingConsent
+	(*SharingOpposition)(nil),               // 36: maillage.parcours.v1.SharingOpposition
+	(v1.InformationCategory)(0),             // 37: maillage.events.v1.InformationCategory
+	(*DischargePersonRequest)(nil),          // 38: maillage.parcours.v1.DischargePersonRequest
+	(*AssignReferentRequest)(nil),           // 39: maillage.parcours.v1.AssignReferentRequest
+	(*ReleaseCoordinationRoleRequest)(nil),  // 40: maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	(*SetCoordinationLevelRequest)(nil),     // 41: maillage.parcours.v1.SetCoordinationLevelRequest
+	(*AddEntourageMemberRequest)(nil),       // 42: maillage.parcours.v1.AddEntourageMemberRequest
+	(*UpdateEntourageMemberRequest)(nil),    // 43: maillage.parcours.v1.UpdateEntourageMemberRequest
+	(*RemoveEntourageMemberRequest)(nil),    // 44: maillage.parcours.v1.RemoveEntourageMemberRequest
+	(*ExpressLifeProjectRequest)(nil),       // 45: maillage.parcours.v1.ExpressLifeProjectRequest
+	(*IdentifyNeedRequest)(nil),             // 46: maillage.parcours.v1.IdentifyNeedRequest
+	(*CloseNeedRequest)(nil),                // 47: maillage.parcours.v1.CloseNeedRequest
+	(*SetObjectiveRequest)(nil),             // 48: maillage.parcours.v1.SetObjectiveRequest
+	(*PlanActionRequest)(nil),               // 49: maillage.parcours.v1.PlanActionRequest
+	(*CompleteActionRequest)(nil),           // 50: maillage.parcours.v1.CompleteActionRequest
+	(*ValidatePlanRequest)(nil),             // 51: maillage.parcours.v1.ValidatePlanRequest
+	(*SchedulePlanReviewRequest)(nil),       // 52: maillage.parcours.v1.SchedulePlanReviewRequest
+	(*EvaluateObjectiveRequest)(nil),        // 53: maillage.parcours.v1.EvaluateObjectiveRequest
+	(*NotifyRightsRequest)(nil),             // 54: maillage.parcours.v1.NotifyRightsRequest
+	(*RescheduleTransitionRequest)(nil),     // 55: maillage.parcours.v1.RescheduleTransitionRequest
+	(*CompleteTransitionRequest)(nil),       // 56: maillage.parcours.v1.CompleteTransitionRequest
+	(*CancelTransitionRequest)(nil),         // 57: maillage.parcours.v1.CancelTransitionRequest
+	(*RaiseRuptureRiskRequest)(nil),         // 58: maillage.parcours.v1.RaiseRuptureRiskRequest
+	(*ResolveRuptureRequest)(nil),           // 59: maillage.parcours.v1.ResolveRuptureRequest
+	(*AssociatePartnerRequest)(nil),         // 60: maillage.parcours.v1.AssociatePartnerRequest
+	(*DissociatePartnerRequest)(nil),        // 61: maillage.parcours.v1.DissociatePartnerRequest
+	(*RecordSharingConsentRequest)(nil),     // 62: maillage.parcours.v1.RecordSharingConsentRequest
+	(*WithdrawSharingConsentRequest)(nil),   // 63: maillage.parcours.v1.WithdrawSharingConsentRequest
+	(*RecordSharingOppositionRequest)(nil),  // 64: maillage.parcours.v1.RecordSharingOppositionRequest
+	(*LiftSharingOppositionRequest)(nil),    // 65: maillage.parcours.v1.LiftSharingOppositionRequest
+	(*ListCaseloadRequest)(nil),             // 66: maillage.parcours.v1.ListCaseloadRequest
+	(*DischargePersonResponse)(nil),         // 67: maillage.parcours.v1.DischargePersonResponse
+	(*AssignReferentResponse)(nil),          // 68: maillage.parcours.v1.AssignReferentResponse
+	(*ReleaseCoordinationRoleResponse)(nil), // 69: maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	(*SetCoordinationLevelResponse)(nil),    // 70: maillage.parcours.v1.SetCoordinationLevelResponse
+	(*AddEntourageMemberResponse)(nil),      // 71: maillage.parcours.v1.AddEntourageMemberResponse
+	(*UpdateEntourageMemberResponse)(nil),   // 72: maillage.parcours.v1.UpdateEntourageMemberResponse
+	(*RemoveEntourageMemberResponse)(nil),   // 73: maillage.parcours.v1.RemoveEntourageMemberResponse
+	(*ExpressLifeProjectResponse)(nil),      // 74: maillage.parcours.v1.ExpressLifeProjectResponse
+	(*IdentifyNeedResponse)(nil),            // 75: maillage.parcours.v1.IdentifyNeedResponse
+	(*CloseNeedResponse)(nil),               // 76: maillage.parcours.v1.CloseNeedResponse
+	(*SetObjectiveResponse)(nil),            // 77: maillage.parcours.v1.SetObjectiveResponse
+	(*PlanActionResponse)(nil),              // 78: maillage.parcours.v1.PlanActionResponse
+	(*CompleteActionResponse)(nil),          // 79: maillage.parcours.v1.CompleteActionResponse
+	(*ValidatePlanResponse)(nil),            // 80: maillage.parcours.v1.ValidatePlanResponse
+	(*SchedulePlanReviewResponse)(nil),      // 81: maillage.parcours.v1.SchedulePlanReviewResponse
+	(*EvaluateObjectiveResponse)(nil),       // 82: maillage.parcours.v1.EvaluateObjectiveResponse
+	(*NotifyRightsResponse)(nil),            // 83: maillage.parcours.v1.NotifyRightsResponse
+	(*RescheduleTransitionResponse)(nil),    // 84: maillage.parcours.v1.RescheduleTransitionResponse
+	(*CompleteTransitionResponse)(nil),      // 85: maillage.parcours.v1.CompleteTransitionResponse
+	(*CancelTransitionResponse)(nil),        // 86: maillage.parcours.v1.CancelTransitionResponse
+	(*RaiseRuptureRiskResponse)(nil),        // 87: maillage.parcours.v1.RaiseRuptureRiskResponse
+	(*ResolveRuptureResponse)(nil),          // 88: maillage.parcours.v1.ResolveRuptureResponse
+	(*AssociatePartnerResponse)(nil),        // 89: maillage.parcours.v1.AssociatePartnerResponse
+	(*DissociatePartnerResponse)(nil),       // 90: maillage.parcours.v1.DissociatePartnerResponse
+	(*RecordSharingConsentResponse)(nil),    // 91: maillage.parcours.v1.RecordSharingConsentResponse
+	(*WithdrawSharingConsentResponse)(nil),  // 92: maillage.parcours.v1.WithdrawSharingConsentResponse
+	(*RecordSharingOppositionResponse)(nil), // 93: maillage.parcours.v1.RecordSharingOppositionResponse
+	(*LiftSharingOppositionResponse)(nil),   // 94: maillage.parcours.v1.LiftSharingOppositionResponse
+	(*ListCaseloadResponse)(nil),            // 95: maillage.parcours.v1.ListCaseloadResponse
 }
 var file_maillage_parcours_v1_parcours_proto_depIdxs = []int32{
 	13, // 0: maillage.parcours.v1.EnrollPersonRequest.domicile:type_name -> maillage.parcours.v1.Domicile
@@ -2231,79 +2317,96 @@ var file_maillage_parcours_v1_parcours_proto_depIdxs = []int32{
 	32, // 19: maillage.parcours.v1.CoordinatedView.rights:type_name -> maillage.parcours.v1.Right
 	18, // 20: maillage.parcours.v1.CoordinatedView.risks:type_name -> maillage.parcours.v1.RuptureRisk
 	33, // 21: maillage.parcours.v1.CoordinatedView.discharge:type_name -> maillage.parcours.v1.Discharge
-	13, // 22: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
-	20, // 23: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	21, // 24: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	24, // 25: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
-	24, // 26: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
-	22, // 27: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
-	0,  // 28: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
-	23, // 29: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 30: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
-	23, // 31: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 32: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
-	24, // 33: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
-	2,  // 34: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
-	4,  // 35: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
-	6,  // 36: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
-	8,  // 37: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
-	34, // 38: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
-	35, // 39: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
-	36, // 40: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	37, // 41: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
-	38, // 42: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
-	39, // 43: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
-	40, // 44: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
-	41, // 45: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
-	42, // 46: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
-	43, // 47: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
-	44, // 48: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
-	45, // 49: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
-	46, // 50: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
-	47, // 51: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
-	48, // 52: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
-	49, // 53: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
-	50, // 54: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
-	51, // 55: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
-	52, // 56: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
-	53, // 57: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
-	54, // 58: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
-	55, // 59: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
-	10, // 60: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
-	56, // 61: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
-	3,  // 62: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
-	5,  // 63: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
-	7,  // 64: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
-	9,  // 65: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
-	57, // 66: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
-	58, // 67: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
-	59, // 68: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	60, // 69: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
-	61, // 70: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
-	62, // 71: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
-	63, // 72: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
-	64, // 73: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
-	65, // 74: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
-	66, // 75: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
-	67, // 76: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
-	68, // 77: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
-	69, // 78: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
-	70, // 79: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
-	71, // 80: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
-	72, // 81: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
-	73, // 82: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
-	74, // 83: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
-	75, // 84: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
-	76, // 85: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
-	77, // 86: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
-	78, // 87: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
-	11, // 88: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
-	79, // 89: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
-	62, // [62:90] is the sub-list for method output_type
-	34, // [34:62] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	34, // 22: maillage.parcours.v1.CoordinatedView.partners:type_name -> maillage.parcours.v1.CoordinationPartner
+	35, // 23: maillage.parcours.v1.CoordinatedView.consents:type_name -> maillage.parcours.v1.SharingConsent
+	36, // 24: maillage.parcours.v1.CoordinatedView.oppositions:type_name -> maillage.parcours.v1.SharingOpposition
+	37, // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
+	13, // 26: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
+	20, // 27: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	21, // 28: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	24, // 29: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
+	24, // 30: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
+	22, // 31: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
+	0,  // 32: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
+	23, // 33: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
+	1,  // 34: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
+	23, // 35: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
+	1,  // 36: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
+	24, // 37: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
+	37, // 38: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
+	2,  // 39: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
+	4,  // 40: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
+	6,  // 41: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
+	8,  // 42: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
+	38, // 43: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
+	39, // 44: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
+	40, // 45: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	41, // 46: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
+	42, // 47: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
+	43, // 48: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
+	44, // 49: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
+	45, // 50: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
+	46, // 51: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
+	47, // 52: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
+	48, // 53: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
+	49, // 54: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
+	50, // 55: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
+	51, // 56: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
+	52, // 57: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
+	53, // 58: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
+	54, // 59: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
+	55, // 60: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
+	56, // 61: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
+	57, // 62: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
+	58, // 63: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
+	59, // 64: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
+	60, // 65: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
+	61, // 66: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
+	62, // 67: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
+	63, // 68: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
+	64, // 69: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
+	65, // 70: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
+	10, // 71: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
+	66, // 72: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
+	3,  // 73: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
+	5,  // 74: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
+	7,  // 75: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
+	9,  // 76: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
+	67, // 77: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
+	68, // 78: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
+	69, // 79: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	70, // 80: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
+	71, // 81: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
+	72, // 82: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
+	73, // 83: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
+	74, // 84: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
+	75, // 85: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
+	76, // 86: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
+	77, // 87: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
+	78, // 88: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
+	79, // 89: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
+	80, // 90: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
+	81, // 91: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
+	82, // 92: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
+	83, // 93: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
+	84, // 94: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
+	85, // 95: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
+	86, // 96: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
+	87, // 97: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
+	88, // 98: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
+	89, // 99: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
+	90, // 100: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
+	91, // 101: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
+	92, // 102: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
+	93, // 103: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
+	94, // 104: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
+	11, // 105: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
+	95, // 106: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
+	73, // [73:107] is the sub-list for method output_type
+	39, // [39:73] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_maillage_parcours_v1_parcours_proto_init() }
@@ -2319,6 +2422,7 @@ func file_maillage_parcours_v1_parcours_proto_init() {
 	file_maillage_parcours_v1_parcours_rights_proto_init()
 	file_maillage_parcours_v1_parcours_roles_proto_init()
 	file_maillage_parcours_v1_parcours_ruptures_proto_init()
+	file_maillage_parcours_v1_parcours_sharing_proto_init()
 	file_maillage_parcours_v1_parcours_transitions_proto_init()
 	file_maillage_parcours_v1_parcours_proto_msgTypes[0].OneofWrappers = []any{}
 	file_maillage_parcours_v1_parcours_proto_msgTypes[2].OneofWrappers = []any{}

@@ -76,6 +76,12 @@ const (
 	ParcoursService_CancelTransition_FullMethodName        = "/maillage.parcours.v1.ParcoursService/CancelTransition"
 	ParcoursService_RaiseRuptureRisk_FullMethodName        = "/maillage.parcours.v1.ParcoursService/RaiseRuptureRisk"
 	ParcoursService_ResolveRupture_FullMethodName          = "/maillage.parcours.v1.ParcoursService/ResolveRupture"
+	ParcoursService_AssociatePartner_FullMethodName        = "/maillage.parcours.v1.ParcoursService/AssociatePartner"
+	ParcoursService_DissociatePartner_FullMethodName       = "/maillage.parcours.v1.ParcoursService/DissociatePartner"
+	ParcoursService_RecordSharingConsent_FullMethodName    = "/maillage.parcours.v1.ParcoursService/RecordSharingConsent"
+	ParcoursService_WithdrawSharingConsent_FullMethodName  = "/maillage.parcours.v1.ParcoursService/WithdrawSharingConsent"
+	ParcoursService_RecordSharingOpposition_FullMethodName = "/maillage.parcours.v1.ParcoursService/RecordSharingOpposition"
+	ParcoursService_LiftSharingOpposition_FullMethodName   = "/maillage.parcours.v1.ParcoursService/LiftSharingOpposition"
 	ParcoursService_GetCoordinatedView_FullMethodName      = "/maillage.parcours.v1.ParcoursService/GetCoordinatedView"
 	ParcoursService_ListCaseload_FullMethodName            = "/maillage.parcours.v1.ParcoursService/ListCaseload"
 )
@@ -219,6 +225,28 @@ type ParcoursServiceClient interface {
 	// FAILED_PRECONDITION: "rupture.unknown" (neither a rupture nor a risk of
 	// the person), "rupture.resolved".
 	ResolveRupture(ctx context.Context, in *ResolveRuptureRequest, opts ...grpc.CallOption) (*ResolveRuptureResponse, error)
+	// AssociatePartner associates an organisation with the person's
+	// coordination for a mission: it then sees the categories its mission
+	// needs (or the subset given). Coordination only. Records
+	// PartnerJoinedCoordination.
+	AssociatePartner(ctx context.Context, in *AssociatePartnerRequest, opts ...grpc.CallOption) (*AssociatePartnerResponse, error)
+	// DissociatePartner ends an organisation's part in the coordination.
+	// Coordination only. Records PartnerLeftCoordination.
+	DissociatePartner(ctx context.Context, in *DissociatePartnerRequest, opts ...grpc.CallOption) (*DissociatePartnerResponse, error)
+	// RecordSharingConsent records the person's consent to share categories
+	// (santé outside health professionals needs one). Coordination only.
+	// Records SharingConsentRecorded.
+	RecordSharingConsent(ctx context.Context, in *RecordSharingConsentRequest, opts ...grpc.CallOption) (*RecordSharingConsentResponse, error)
+	// WithdrawSharingConsent withdraws a consent. Coordination only. Records
+	// SharingConsentWithdrawn.
+	WithdrawSharingConsent(ctx context.Context, in *WithdrawSharingConsentRequest, opts ...grpc.CallOption) (*WithdrawSharingConsentResponse, error)
+	// RecordSharingOpposition records the person's opposition to sharing
+	// categories; it wins over missions and consents. Coordination only.
+	// Records SharingOpposed.
+	RecordSharingOpposition(ctx context.Context, in *RecordSharingOppositionRequest, opts ...grpc.CallOption) (*RecordSharingOppositionResponse, error)
+	// LiftSharingOpposition lifts an opposition. Coordination only. Records
+	// SharingOppositionLifted.
+	LiftSharingOpposition(ctx context.Context, in *LiftSharingOppositionRequest, opts ...grpc.CallOption) (*LiftSharingOppositionResponse, error)
 	// GetCoordinatedView returns the person's coordinated view (fiche de
 	// coordination), now or as it was at a past instant. Every read is a
 	// disclosure and is written to the person's audit trail; the caller sees
@@ -502,6 +530,66 @@ func (c *parcoursServiceClient) ResolveRupture(ctx context.Context, in *ResolveR
 	return out, nil
 }
 
+func (c *parcoursServiceClient) AssociatePartner(ctx context.Context, in *AssociatePartnerRequest, opts ...grpc.CallOption) (*AssociatePartnerResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AssociatePartnerResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_AssociatePartner_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *parcoursServiceClient) DissociatePartner(ctx context.Context, in *DissociatePartnerRequest, opts ...grpc.CallOption) (*DissociatePartnerResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DissociatePartnerResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_DissociatePartner_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *parcoursServiceClient) RecordSharingConsent(ctx context.Context, in *RecordSharingConsentRequest, opts ...grpc.CallOption) (*RecordSharingConsentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordSharingConsentResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_RecordSharingConsent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *parcoursServiceClient) WithdrawSharingConsent(ctx context.Context, in *WithdrawSharingConsentRequest, opts ...grpc.CallOption) (*WithdrawSharingConsentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawSharingConsentResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_WithdrawSharingConsent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *parcoursServiceClient) RecordSharingOpposition(ctx context.Context, in *RecordSharingOppositionRequest, opts ...grpc.CallOption) (*RecordSharingOppositionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordSharingOppositionResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_RecordSharingOpposition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *parcoursServiceClient) LiftSharingOpposition(ctx context.Context, in *LiftSharingOppositionRequest, opts ...grpc.CallOption) (*LiftSharingOppositionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LiftSharingOppositionResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_LiftSharingOpposition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *parcoursServiceClient) GetCoordinatedView(ctx context.Context, in *GetCoordinatedViewRequest, opts ...grpc.CallOption) (*GetCoordinatedViewResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetCoordinatedViewResponse)
@@ -661,6 +749,28 @@ type ParcoursServiceServer interface {
 	// FAILED_PRECONDITION: "rupture.unknown" (neither a rupture nor a risk of
 	// the person), "rupture.resolved".
 	ResolveRupture(context.Context, *ResolveRuptureRequest) (*ResolveRuptureResponse, error)
+	// AssociatePartner associates an organisation with the person's
+	// coordination for a mission: it then sees the categories its mission
+	// needs (or the subset given). Coordination only. Records
+	// PartnerJoinedCoordination.
+	AssociatePartner(context.Context, *AssociatePartnerRequest) (*AssociatePartnerResponse, error)
+	// DissociatePartner ends an organisation's part in the coordination.
+	// Coordination only. Records PartnerLeftCoordination.
+	DissociatePartner(context.Context, *DissociatePartnerRequest) (*DissociatePartnerResponse, error)
+	// RecordSharingConsent records the person's consent to share categories
+	// (santé outside health professionals needs one). Coordination only.
+	// Records SharingConsentRecorded.
+	RecordSharingConsent(context.Context, *RecordSharingConsentRequest) (*RecordSharingConsentResponse, error)
+	// WithdrawSharingConsent withdraws a consent. Coordination only. Records
+	// SharingConsentWithdrawn.
+	WithdrawSharingConsent(context.Context, *WithdrawSharingConsentRequest) (*WithdrawSharingConsentResponse, error)
+	// RecordSharingOpposition records the person's opposition to sharing
+	// categories; it wins over missions and consents. Coordination only.
+	// Records SharingOpposed.
+	RecordSharingOpposition(context.Context, *RecordSharingOppositionRequest) (*RecordSharingOppositionResponse, error)
+	// LiftSharingOpposition lifts an opposition. Coordination only. Records
+	// SharingOppositionLifted.
+	LiftSharingOpposition(context.Context, *LiftSharingOppositionRequest) (*LiftSharingOppositionResponse, error)
 	// GetCoordinatedView returns the person's coordinated view (fiche de
 	// coordination), now or as it was at a past instant. Every read is a
 	// disclosure and is written to the person's audit trail; the caller sees
@@ -761,6 +871,24 @@ func (UnimplementedParcoursServiceServer) RaiseRuptureRisk(context.Context, *Rai
 }
 func (UnimplementedParcoursServiceServer) ResolveRupture(context.Context, *ResolveRuptureRequest) (*ResolveRuptureResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ResolveRupture not implemented")
+}
+func (UnimplementedParcoursServiceServer) AssociatePartner(context.Context, *AssociatePartnerRequest) (*AssociatePartnerResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AssociatePartner not implemented")
+}
+func (UnimplementedParcoursServiceServer) DissociatePartner(context.Context, *DissociatePartnerRequest) (*DissociatePartnerResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DissociatePartner not implemented")
+}
+func (UnimplementedParcoursServiceServer) RecordSharingConsent(context.Context, *RecordSharingConsentRequest) (*RecordSharingConsentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordSharingConsent not implemented")
+}
+func (UnimplementedParcoursServiceServer) WithdrawSharingConsent(context.Context, *WithdrawSharingConsentRequest) (*WithdrawSharingConsentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawSharingConsent not implemented")
+}
+func (UnimplementedParcoursServiceServer) RecordSharingOpposition(context.Context, *RecordSharingOppositionRequest) (*RecordSharingOppositionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordSharingOpposition not implemented")
+}
+func (UnimplementedParcoursServiceServer) LiftSharingOpposition(context.Context, *LiftSharingOppositionRequest) (*LiftSharingOppositionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method LiftSharingOpposition not implemented")
 }
 func (UnimplementedParcoursServiceServer) GetCoordinatedView(context.Context, *GetCoordinatedViewRequest) (*GetCoordinatedViewResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCoordinatedView not implemented")
@@ -1257,6 +1385,114 @@ func _ParcoursService_ResolveRupture_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ParcoursService_AssociatePartner_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AssociatePartnerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).AssociatePartner(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_AssociatePartner_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).AssociatePartner(ctx, req.(*AssociatePartnerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ParcoursService_DissociatePartner_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DissociatePartnerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).DissociatePartner(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_DissociatePartner_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).DissociatePartner(ctx, req.(*DissociatePartnerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ParcoursService_RecordSharingConsent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordSharingConsentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).RecordSharingConsent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_RecordSharingConsent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).RecordSharingConsent(ctx, req.(*RecordSharingConsentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ParcoursService_WithdrawSharingConsent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawSharingConsentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).WithdrawSharingConsent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_WithdrawSharingConsent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).WithdrawSharingConsent(ctx, req.(*WithdrawSharingConsentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ParcoursService_RecordSharingOpposition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordSharingOppositionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).RecordSharingOpposition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_RecordSharingOpposition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).RecordSharingOpposition(ctx, req.(*RecordSharingOppositionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ParcoursService_LiftSharingOpposition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LiftSharingOppositionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).LiftSharingOpposition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_LiftSharingOpposition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).LiftSharingOpposition(ctx, req.(*LiftSharingOppositionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ParcoursService_GetCoordinatedView_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetCoordinatedViewRequest)
 	if err := dec(in); err != nil {
@@ -1403,6 +1639,30 @@ var ParcoursService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ResolveRupture",
 			Handler:    _ParcoursService_ResolveRupture_Handler,
+		},
+		{
+			MethodName: "AssociatePartner",
+			Handler:    _ParcoursService_AssociatePartner_Handler,
+		},
+		{
+			MethodName: "DissociatePartner",
+			Handler:    _ParcoursService_DissociatePartner_Handler,
+		},
+		{
+			MethodName: "RecordSharingConsent",
+			Handler:    _ParcoursService_RecordSharingConsent_Handler,
+		},
+		{
+			MethodName: "WithdrawSharingConsent",
+			Handler:    _ParcoursService_WithdrawSharingConsent_Handler,
+		},
+		{
+			MethodName: "RecordSharingOpposition",
+			Handler:    _ParcoursService_RecordSharingOpposition_Handler,
+		},
+		{
+			MethodName: "LiftSharingOpposition",
+			Handler:    _ParcoursService_LiftSharingOpposition_Handler,
 		},
 		{
 			MethodName: "GetCoordinatedView",

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/audit"
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/kit"
+	"github.com/maillage/maillage/services/meetings"
+	"github.com/maillage/maillage/services/notifications"
+	"github.com/maillage/maillage/services/parcours"
+	"github.com/maillage/maillage/services/partners"
+)
+
+// Deps is what a service is built from: the same store, codec, kit (access,
+// audit, the command port) and settings for all.
+type Deps struct {
+	Store es.Store
+	Codec *decider.Codec
+	Kit   *kit.Kit
+	Audit *audit.Writer
+	// Teams reads who takes part in a person's coordination; set once
+	// parcours is built (services built after it may use it).
+	Teams  access.Teams
+	Config Config
+	App    *App
+}
+
+// registration is one service maillaged can run.
+type registration struct {
+	name  string
+	build func(d *Deps) (Service, error)
+}
+
+// registry lists the services, in the order they are built. A new service
+// is its own module plus one line here.
+var registry = []registration{
+	{"parcours", buildParcours},
+	{"partners", func(*Deps) (Service, error) { return partners.New(), nil }},
+	{"meetings", func(*Deps) (Service, error) { return meetings.New(), nil }},
+	{"notifications", func(*Deps) (Service, error) { return notifications.New(), nil }},
+}
+
+func buildParcours(d *Deps) (Service, error) {
+	s, err := parcours.New(parcours.Config{
+		Store: d.Store, Codec: d.Codec, Kit: d.Kit, CheckpointDir: d.Config.projectionsDir(),
+		ViewWait: d.Config.ViewWait, Now: d.Config.Now, Logger: d.Config.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.Teams = s.Teams()
+	return s, nil
+}
+
+// buildServices makes the services asked for, in registry order.
+func (a *App) buildServices(d *Deps) ([]Service, error) {
+	var out []Service
+	for _, r := range registry {
+		if !slices.Contains(a.cfg.Services, r.name) {
+			continue
+		}
+		s, err := r.build(d)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.name, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

@@ -1,0 +1,86 @@
+package parcours
+
+import (
+	"strings"
+
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/decider"
+)
+
+// Who may run each command on a person's file (access.Need): the access
+// rules themselves live in internal/access; this table says what each
+// command needs. Every command is checked once the file exists, before its
+// own rules: a caller outside the coordination learns nothing of the file
+// from a refusal.
+
+var (
+	coordinationOnly       = func(action string) access.Need { return access.Need{Action: action, Coordination: true} }
+	coordinationOrReferent = func(action string) access.Need {
+		return access.Need{Action: action, Coordination: true, Referent: true}
+	}
+	writes = func(action string, cs ...access.Category) access.Need {
+		return access.Need{Action: action, Categories: access.Of(cs...)}
+	}
+)
+
+// needOf returns what cmd needs of its caller on the file s.
+func needOf(s *PersonState, cmd Command) access.Need {
+	switch c := cmd.(type) {
+	case AssignCoordinator:
+		return coordinationOnly("hand over the coordination")
+	case DischargePerson:
+		return coordinationOnly("discharge the person")
+	case AssignReferent:
+		return coordinationOnly("name the référent de parcours")
+	case ReleaseCoordinationRole:
+		return coordinationOrReferent("release a coordination role")
+	case SetCoordinationLevel:
+		return coordinationOnly("set the coordination level")
+	case ValidatePlan:
+		return coordinationOnly("validate the projet personnalisé")
+	case ResolveRupture:
+		return coordinationOrReferent("resolve a rupture or a risk")
+	case AssociatePartner, DissociatePartner:
+		return coordinationOnly("change who takes part in the coordination")
+	case RecordSharingConsent, WithdrawSharingConsent, RecordSharingOpposition, LiftSharingOpposition:
+		return coordinationOnly("record the person's choices about sharing")
+	case ReportRupture, RaiseRuptureRisk:
+		// Anyone taking part raises the alarm (vigilance partagée).
+		return access.Need{Action: "report a rupture or a risk"}
+	case AddEntourageMember, UpdateEntourageMember, RemoveEntourageMember:
+		return writes("change the entourage", access.VieSociale)
+	case NotifyRights:
+		return writes("record the person's rights", access.Administratif)
+	case IdentifyNeed:
+		return writes("identify a need", needCategory(c.NeedCode))
+	case CloseNeed:
+		return writes("close a need", needCategory(s.Plan.Needs[c.NeedID].Code.Code))
+	case EvaluateObjective:
+		return writes("evaluate an objective", access.Evaluations)
+	}
+	// The projet: projet de vie, objectives, actions, reviews, transitions.
+	return writes("change the projet", access.Projet)
+}
+
+// authorize checks that the caller of at may run cmd on the file s.
+func authorize(s *PersonState, cmd Command, at decider.Context) error {
+	if _, ok := cmd.(EnrollPerson); ok {
+		return access.AuthorizeEnrolment(at.Caller)
+	}
+	if !s.Enrolled {
+		return nil // the command answers NOT_FOUND
+	}
+	return s.Team.Authorize(at.Caller, needOf(s, cmd), today(at.Now).Format(dateLayout))
+}
+
+// needCategory is the category of a need by its SERAFIN-PH code: santé
+// (1.1), scolarité et emploi (1.3.3), évaluations otherwise.
+func needCategory(code string) access.Category {
+	switch {
+	case code == "1.1" || strings.HasPrefix(code, "1.1."):
+		return access.Sante
+	case code == "1.3.3" || strings.HasPrefix(code, "1.3.3."):
+		return access.ScolariteEmploi
+	}
+	return access.Evaluations
+}
