@@ -1141,8 +1141,9 @@ type SharingConsent struct {
 	OrganisationId string `protobuf:"bytes,3,opt,name=organisation_id,json=organisationId,proto3" json:"organisation_id,omitempty"`
 	// Who expressed it.
 	DecidedBy v1.SharingDecidedBy `protobuf:"varint,4,opt,name=decided_by,json=decidedBy,proto3,enum=maillage.events.v1.SharingDecidedBy" json:"decided_by,omitempty"`
-	// The day it was expressed and, when it has one, its last day.
-	RecordedOn    string `protobuf:"bytes,5,opt,name=recorded_on,json=recordedOn,proto3" json:"recorded_on,omitempty"`
+	// The day it was expressed, "YYYY-MM-DD".
+	RecordedOn string `protobuf:"bytes,5,opt,name=recorded_on,json=recordedOn,proto3" json:"recorded_on,omitempty"`
+	// Its last day, "YYYY-MM-DD"; empty until withdrawn.
 	ExpiresOn     string `protobuf:"bytes,6,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
