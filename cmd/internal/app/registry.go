@@ -1,11 +1,13 @@
 package app
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"slices"
 
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/audit"
+	"github.com/maillage/maillage/internal/audit/auditsvc"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/kit"
@@ -42,6 +44,14 @@ var registry = []registration{
 	{"partners", func(*Deps) (Service, error) { return partners.New(), nil }},
 	{"meetings", func(*Deps) (Service, error) { return meetings.New(), nil }},
 	{"notifications", func(*Deps) (Service, error) { return notifications.New(), nil }},
+	{"audit", buildAudit},
+}
+
+func buildAudit(d *Deps) (Service, error) {
+	if d.Teams == nil {
+		return nil, fmt.Errorf("the audit service reads who takes part in a file from parcours: run parcours too")
+	}
+	return auditsvc.New(auditsvc.Config{Store: d.Store, Kit: d.Kit, Teams: d.Teams, Keys: []ed25519.PublicKey{d.Audit.PublicKey()}})
 }
 
 func buildParcours(d *Deps) (Service, error) {
