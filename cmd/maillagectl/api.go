@@ -7,6 +7,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
@@ -34,9 +35,18 @@ func newAPICall(g *globals, cmd *cobra.Command, idempotent bool) *apiCall {
 	return c
 }
 
-// run calls maillaged with call and prints the response on stdout
-// (printJSON), or returns the failure as one line (rpcError).
+// run calls ParcoursService with call: runOn for the parcours commands.
 func (c *apiCall) run(cmd *cobra.Command, call func(context.Context, parcoursv1.ParcoursServiceClient) (proto.Message, error)) error {
+	return c.runOn(cmd, func(ctx context.Context, conn *grpc.ClientConn) (proto.Message, error) {
+		return call(ctx, parcoursv1.NewParcoursServiceClient(conn))
+	})
+}
+
+// runOn calls maillaged with call, on any of its services, and prints the
+// response on stdout (printJSON), or returns the failure as one line
+// (rpcError). It is what every API command is written on: whom it acts
+// for, the request id, the timeout, the output.
+func (c *apiCall) runOn(cmd *cobra.Command, call func(context.Context, *grpc.ClientConn) (proto.Message, error)) error {
 	if c.timeout <= 0 {
 		return fmt.Errorf("--timeout %v: want a positive duration", c.timeout)
 	}
@@ -55,7 +65,7 @@ func (c *apiCall) run(cmd *cobra.Command, call func(context.Context, parcoursv1.
 		// only a retry with this id is safe.
 		fmt.Fprintf(cmd.ErrOrStderr(), "request id %s (retry with --request-id %s)\n", c.requestID, c.requestID)
 	}
-	resp, err := call(ctx, parcoursv1.NewParcoursServiceClient(conn))
+	resp, err := call(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("%s: %w", cmd.Name(), rpcError(err))
 	}

@@ -32,6 +32,7 @@ func addAsFlags(cmd *cobra.Command, g *globals) {
 	f.StringVar(&g.as.Organisation, "as-org", "", "without a token: act for this organisation (FINESS or SIRET), with a 5-minute token signed by the key in --data")
 	f.StringVar((*string)(&g.as.Role), "as-role", "", "without a token: act in this role ("+strings.Join(roles, ", ")+")")
 	f.StringVar(&g.as.Subject, "as-subject", "", "without a token: act as this professional (default: your user name)")
+	f.BoolVar(&g.as.HealthProfessional, "as-health-professional", false, "without a token: as a professionnel de santé")
 }
 
 // bearerToken returns the token API calls carry: --token, else

@@ -45,7 +45,7 @@ func TestBearerToken(t *testing.T) {
 				t.Fatal(err)
 			}
 			p, err := v.Verify(tok)
-			if (err == nil) != tc.valid || (tc.valid && p != as) {
+			if (err == nil) != tc.valid || (tc.valid && p.Who() != as) {
 				t.Errorf("Verify(minted token) %v later = %+v, %v; want valid %v for %+v", tc.after, p, err, tc.valid, as)
 			}
 		}

@@ -56,6 +56,19 @@ var subcommands = []func(*globals) *cobra.Command{
 	newResolveRuptureCmd,
 	newViewCmd,
 	newCaseloadCmd,
+	newAssociatePartnerCmd,
+	newDissociatePartnerCmd,
+	newConsentCmd,
+	newWithdrawConsentCmd,
+	newOpposeCmd,
+	newLiftOppositionCmd,
+	newWhoSawCmd,
+	newVerifyAuditCmd,
+	newExportAuditCmd,
+	newWhoAmICmd,
+	newRevokeTokenCmd,
+	newRevokeProfessionalCmd,
+	newDelegateCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the

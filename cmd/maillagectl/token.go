@@ -68,6 +68,7 @@ first start; this command only reads it. The token goes to stdout, alone:
 	f.StringVar((*string)(&p.Role), "role", "", "role: "+strings.Join(roles, ", "))
 	f.StringVar(&p.Subject, "subject", "", "professional's stable identifier (default: your user name)")
 	f.StringVar(&p.Name, "name", "", "professional's display name")
+	f.BoolVar(&p.HealthProfessional, "health-professional", false, "attest a professionnel de santé: santé is shown by mission (else only under consent)")
 	f.DurationVar(&ttl, "ttl", auth.DefaultTTL, "token lifetime")
 	for _, name := range []string{"org", "role"} {
 		if err := cmd.MarkFlagRequired(name); err != nil {

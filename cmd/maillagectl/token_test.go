@@ -66,7 +66,7 @@ func TestToken(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Verify(printed token) = %v", err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got.Who()); diff != "" {
 				t.Errorf("principal of the printed token (-want +got):\n%s", diff)
 			}
 		})

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/maillage/maillage/cmd/internal/app"
 	"github.com/maillage/maillage/internal/natsembed"
@@ -67,7 +68,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 	}
 	var cfg app.Config
 	var lc logConfig
-	var services, sync, replicas string
+	var services, sync, replicas, maxToken string
 	fs := flag.NewFlagSet("maillaged", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DataDir, "data", env("MAILLAGE_DATA", "./data"), "data directory: event store, signing key, TLS, view checkpoints (env MAILLAGE_DATA)")
@@ -81,6 +82,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 	fs.StringVar(&cfg.TLS, "tls", env("MAILLAGE_TLS", app.TLSAuto), `"auto" (local CA under <data>/tls), "files" (--tls-cert, --tls-key) or "off" (loopback only) (env MAILLAGE_TLS)`)
 	fs.StringVar(&cfg.TLSCert, "tls-cert", env("MAILLAGE_TLS_CERT", ""), "server certificate PEM, with --tls=files (env MAILLAGE_TLS_CERT)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", env("MAILLAGE_TLS_KEY", ""), "server key PEM, with --tls=files (env MAILLAGE_TLS_KEY)")
+	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", env("MAILLAGE_OIDC_ISSUER", ""), "trust the bearer tokens of this OpenID Connect issuer beside the local key (env MAILLAGE_OIDC_ISSUER)")
+	fs.StringVar(&cfg.OIDCJWKSURL, "oidc-jwks-url", env("MAILLAGE_OIDC_JWKS_URL", ""), "the issuer's JWK Set; empty discovers it (env MAILLAGE_OIDC_JWKS_URL)")
+	fs.StringVar(&cfg.OIDCAudience, "oidc-audience", env("MAILLAGE_OIDC_AUDIENCE", "maillage"), `the "aud" the issuer's tokens carry (env MAILLAGE_OIDC_AUDIENCE)`)
+	fs.StringVar(&maxToken, "max-token-lifetime", env("MAILLAGE_MAX_TOKEN_LIFETIME", "12h"), "refuse tokens valid longer than this, whoever signed them (env MAILLAGE_MAX_TOKEN_LIFETIME)")
 	fs.StringVar(&lc.format, "log-format", env("MAILLAGE_LOG_FORMAT", "text"), `"text" or "json" (env MAILLAGE_LOG_FORMAT)`)
 	fs.StringVar(&lc.level, "log-level", env("MAILLAGE_LOG_LEVEL", "info"), "debug, info, warn or error (env MAILLAGE_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -96,6 +101,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 		return cfg, lc, fmt.Errorf("--replicas=%q: %w", replicas, err)
 	}
 	cfg.Replicas = n
+	if cfg.MaxTokenLifetime, err = time.ParseDuration(maxToken); err != nil || cfg.MaxTokenLifetime <= 0 {
+		return cfg, lc, fmt.Errorf("--max-token-lifetime=%q: want a positive duration such as 12h", maxToken)
+	}
 	return cfg, lc, nil
 }
 

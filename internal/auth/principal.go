@@ -10,6 +10,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/maillage/maillage/internal/derrors"
 )
@@ -30,6 +31,11 @@ type Principal struct {
 	// santé (claim "health_professional"): santé is shown to them by their
 	// mission, to others only under the person's consent.
 	HealthProfessional bool
+	// TokenID, IssuedAt and ExpiresAt are the verified token's "jti", "iat"
+	// and "exp": what revocation goes by. Zero outside a verified call.
+	TokenID   string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
 }
 
 // Validate reports every missing or malformed field of p as a
@@ -176,4 +182,11 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)
 	return p, ok
+}
+
+// Who returns p without the facts of its token (id, issue and expiry):
+// the professional, whichever token names them.
+func (p Principal) Who() Principal {
+	p.TokenID, p.IssuedAt, p.ExpiresAt = "", time.Time{}, time.Time{}
+	return p
 }

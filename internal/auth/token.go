@@ -8,6 +8,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -21,7 +23,18 @@ const (
 	DefaultAudience = "maillage"
 	DefaultTTL      = 12 * time.Hour // one working day
 	DefaultLeeway   = 30 * time.Second
+	// DefaultMaxLifetime bounds exp - iat of the tokens accepted: a token
+	// valid for longer than a working day is refused, whoever signed it.
+	DefaultMaxLifetime = 12 * time.Hour
 )
+
+// Revocations says whether a verified token may still be used: its
+// professional's access may have been revoked by their organisation, or
+// the token itself (lost device, leak).
+type Revocations interface {
+	// Revoked returns why p's token is refused, and true; or false.
+	Revoked(p Principal) (reason string, revoked bool)
+}
 
 // claims is a token's payload: the registered claims (iss, sub, aud, exp,
 // nbf, iat, jti) and Maillage's own.
@@ -158,6 +171,14 @@ type VerifierConfig struct {
 	Audience string           // an "aud" required; DefaultAudience when empty
 	Leeway   time.Duration    // clock skew tolerated on exp, nbf, iat; DefaultLeeway when zero
 	Now      func() time.Time // time.Now when nil
+	// MaxLifetime refuses tokens whose exp - iat is longer;
+	// DefaultMaxLifetime when zero. Tokens must carry iat and exp.
+	MaxLifetime time.Duration
+	// Algorithms accepted; only EdDSA when empty (the local key). An OIDC
+	// provider signs with RS256 or ES256 most often.
+	Algorithms []string
+	// Revocations, checked on every call, after the signature; nil: none.
+	Revocations Revocations
 }
 
 // Verifier checks bearer tokens and returns the principal they state. It
@@ -165,10 +186,14 @@ type VerifierConfig struct {
 // for its audience, within their validity period, naming a subject, a valid
 // organisation and a known role. It is safe for concurrent use.
 type Verifier struct {
-	keys     KeySource
-	parser   *jwt.Parser
-	now      func() time.Time
-	verified verifiedTokens
+	issuer      string
+	keys        KeySource
+	parser      *jwt.Parser
+	now         func() time.Time
+	maxLifetime time.Duration
+	algorithms  []string
+	revocations Revocations
+	verified    verifiedTokens
 }
 
 // NewVerifier returns a Verifier, or an error naming what cfg lacks.
@@ -191,11 +216,16 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxLifetime == 0 {
+		cfg.MaxLifetime = DefaultMaxLifetime
+	}
+	if len(cfg.Algorithms) == 0 {
+		cfg.Algorithms = []string{jwt.SigningMethodEdDSA.Alg()}
+	}
 	return &Verifier{
-		keys: cfg.Keys,
-		now:  cfg.Now,
+		issuer: cfg.Issuer, keys: cfg.Keys, now: cfg.Now, maxLifetime: cfg.MaxLifetime, algorithms: cfg.Algorithms, revocations: cfg.Revocations,
 		parser: jwt.NewParser(
-			jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+			jwt.WithValidMethods(cfg.Algorithms),
 			jwt.WithIssuer(cfg.Issuer),
 			jwt.WithAudience(cfg.Audience),
 			jwt.WithExpirationRequired(),
@@ -216,6 +246,19 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 // derrors.ErrUnauthenticated and says precisely why the token was refused;
 // ctx bounds the key source's work.
 func (v *Verifier) VerifyContext(ctx context.Context, token string) (Principal, error) {
+	p, err := v.verify(ctx, token)
+	if err != nil {
+		return Principal{}, err
+	}
+	if v.revocations != nil {
+		if reason, revoked := v.revocations.Revoked(p); revoked {
+			return Principal{}, fmt.Errorf("%w: %s", derrors.ErrUnauthenticated, reason)
+		}
+	}
+	return p, nil
+}
+
+func (v *Verifier) verify(ctx context.Context, token string) (Principal, error) {
 	if p, ok := v.verified.get(token, v.now()); ok {
 		return p, nil
 	}
@@ -238,7 +281,14 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (Principal, 
 	if err != nil {
 		return Principal{}, fmt.Errorf("%w: %s", derrors.ErrUnauthenticated, v.reason(err, t, &c))
 	}
-	p := Principal{Subject: c.Subject, Organisation: c.Organisation, Role: c.Role, Name: c.Name, HealthProfessional: c.HealthProfessional}
+	if c.IssuedAt == nil || c.ExpiresAt == nil {
+		return Principal{}, fmt.Errorf("%w: the token must say when it was issued (iat) and when it expires (exp)", derrors.ErrUnauthenticated)
+	}
+	if life := c.ExpiresAt.Sub(c.IssuedAt.Time); life > v.maxLifetime {
+		return Principal{}, fmt.Errorf("%w: the token is valid for %s, longer than the %s accepted", derrors.ErrUnauthenticated, life, v.maxLifetime)
+	}
+	p := Principal{Subject: c.Subject, Organisation: c.Organisation, Role: c.Role, Name: c.Name, HealthProfessional: c.HealthProfessional,
+		TokenID: c.ID, IssuedAt: c.IssuedAt.Time, ExpiresAt: c.ExpiresAt.Time}
 	if err := p.Validate(); err != nil {
 		var inv *derrors.InvalidError
 		if errors.As(err, &inv) {
@@ -246,9 +296,7 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (Principal, 
 		}
 		return Principal{}, fmt.Errorf("%w: token claims: %v", derrors.ErrUnauthenticated, err)
 	}
-	if c.ExpiresAt != nil {
-		v.verified.put(token, p, c.ExpiresAt.Time, v.now())
-	}
+	v.verified.put(token, p, c.ExpiresAt.Time, v.now())
 	return p, nil
 }
 
@@ -263,8 +311,8 @@ func (v *Verifier) reason(err error, t *jwt.Token, c *claims) string {
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return "malformed token: " + err.Error()
-	case t != nil && alg != jwt.SigningMethodEdDSA.Alg():
-		return fmt.Sprintf("signing algorithm %q is not accepted, only EdDSA", alg)
+	case t != nil && !slices.Contains(v.algorithms, alg):
+		return fmt.Sprintf("signing algorithm %q is not accepted, only %s", alg, strings.Join(v.algorithms, ", "))
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
 		return "bad signature: " + err.Error()
 	case errors.Is(err, jwt.ErrTokenUnverifiable):

@@ -98,6 +98,10 @@ func TestIssueVerify(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Verify at %v: %v", at, err)
 		}
+		if got.TokenID == "" || !got.IssuedAt.Equal(t0) || !got.ExpiresAt.Equal(t0.Add(time.Hour)) {
+			t.Errorf("Verify(Issue(p)) at %v: token id %q, issued %v, expires %v", at, got.TokenID, got.IssuedAt, got.ExpiresAt)
+		}
+		got.TokenID, got.IssuedAt, got.ExpiresAt = "", time.Time{}, time.Time{}
 		if diff := cmp.Diff(principal, got); diff != "" {
 			t.Errorf("Verify(Issue(p)) at %v (-want +got):\n%s", at, diff)
 		}

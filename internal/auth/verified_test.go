@@ -54,6 +54,7 @@ func TestVerifiedTokensAreRememberedWithinTheirValidity(t *testing.T) {
 		now = now.Add(step.advance)
 		keys.revoked = step.revoked
 		got, err := v.Verify(token)
+		got.TokenID, got.IssuedAt, got.ExpiresAt = "", time.Time{}, time.Time{}
 		if step.ok && (err != nil || got != principal) {
 			t.Fatalf("%s: Verify = %v, %v; want %v", step.what, got, err, principal)
 		}

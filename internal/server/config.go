@@ -47,8 +47,17 @@ type Config struct {
 	// which is only sensible on loopback or behind a TLS-terminating proxy.
 	TLS *tls.Config
 
-	// Verifier checks professionals' bearer tokens. Required.
-	Verifier *auth.Verifier
+	// Verifier checks professionals' bearer tokens (auth.Verifier, or
+	// auth.Verifiers for several issuers). Required.
+	Verifier auth.TokenVerifier
+
+	// MaxConcurrentStreams bounds the calls in flight on one connection;
+	// DefaultMaxConcurrentStreams when zero.
+	MaxConcurrentStreams uint32
+
+	// MaxRecvMsgSize bounds a request message, in bytes;
+	// DefaultMaxRecvMsgSize when zero.
+	MaxRecvMsgSize int
 
 	// PublicMethods lists the calls that need no token: a full method name
 	// ("/maillage.partners.v1.Directory/Search") or a service prefix ending
@@ -75,7 +84,22 @@ func (c *Config) setDefaults() {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if c.MaxConcurrentStreams == 0 {
+		c.MaxConcurrentStreams = DefaultMaxConcurrentStreams
+	}
+	if c.MaxRecvMsgSize == 0 {
+		c.MaxRecvMsgSize = DefaultMaxRecvMsgSize
+	}
 }
+
+// Bounds of what one client may ask of the server.
+const (
+	// DefaultMaxConcurrentStreams: calls in flight on one connection.
+	DefaultMaxConcurrentStreams = 128
+	// DefaultMaxRecvMsgSize: the largest request, 1 MiB; the largest
+	// command (a plan action with its texts) is a few kilobytes.
+	DefaultMaxRecvMsgSize = 1 << 20
+)
 
 // Validate reports every problem of c at once. Zero values that have a
 // default are not problems.

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/tap"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/maillage/maillage/internal/auth"
@@ -158,33 +159,73 @@ func (s *Server) authenticateStream(srv any, ss grpc.ServerStream, info *grpc.St
 	return handler(srv, &serverStream{ServerStream: ss, ctx: ctx})
 }
 
-// authenticate verifies the call's bearer token, unless the method is
-// public, and returns ctx with the token's principal.
+// tapTimeout bounds authentication in the tap, which runs on the
+// connection's reading goroutine: a key source refreshing (OIDC) must not
+// stall the connection's other calls for long.
+const tapTimeout = 2 * time.Second
+
+// authenticateTap authenticates a call from its headers, before the
+// stream is created and its body read; the principal travels in the
+// stream's context.
+func (s *Server) authenticateTap(ctx context.Context, info *tap.Info) (context.Context, error) {
+	if s.public.contains(info.FullMethodName) {
+		return ctx, nil
+	}
+	vctx, cancel := context.WithTimeout(ctx, tapTimeout)
+	defer cancel()
+	p, err := s.verify(vctx, info.Header.Get("authorization"))
+	if err != nil {
+		service, method, _ := strings.Cut(strings.TrimPrefix(info.FullMethodName, "/"), "/")
+		s.unauthenticated.WithLabelValues(service, method).Inc()
+		s.log.LogAttrs(ctx, slog.LevelWarn, "rpc", slog.String("method", info.FullMethodName),
+			slog.String("code", codes.Unauthenticated.String()), slog.String("error", err.Error()))
+		return nil, err
+	}
+	return auth.WithPrincipal(ctx, p), nil
+}
+
+// authenticate takes the principal the tap verified, or verifies the
+// call's bearer token (a server without the tap, in tests), unless the
+// method is public; it returns ctx with the principal.
 func (s *Server) authenticate(ctx context.Context, method string) (context.Context, error) {
 	if s.public.contains(method) {
 		return ctx, nil
 	}
-	values := metadata.ValueFromIncomingContext(ctx, "authorization")
-	switch len(values) {
-	case 0:
-		return nil, status.Error(codes.Unauthenticated, `missing "authorization: Bearer <token>" metadata; maillagectl token issues development tokens`)
-	case 1:
-	default:
-		return nil, status.Errorf(codes.Unauthenticated, `%d "authorization" metadata values, want one`, len(values))
+	if p, ok := auth.PrincipalFrom(ctx); ok {
+		if ci, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
+			ci.principal = p
+		}
+		return ctx, nil
 	}
-	scheme, token, _ := strings.Cut(values[0], " ")
-	token = strings.TrimSpace(token)
-	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return nil, status.Error(codes.Unauthenticated, `"authorization" metadata must be "Bearer <token>"`)
-	}
-	p, err := s.cfg.Verifier.VerifyContext(ctx, token)
+	p, err := s.verify(ctx, metadata.ValueFromIncomingContext(ctx, "authorization"))
 	if err != nil {
-		return nil, derrors.ToStatus(err)
+		return nil, err
 	}
 	if ci, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
 		ci.principal = p
 	}
 	return auth.WithPrincipal(ctx, p), nil
+}
+
+// verify checks the "authorization" metadata values of a call.
+func (s *Server) verify(ctx context.Context, values []string) (auth.Principal, error) {
+	switch len(values) {
+	case 0:
+		return auth.Principal{}, status.Error(codes.Unauthenticated, `missing "authorization: Bearer <token>" metadata; maillagectl token issues development tokens`)
+	case 1:
+	default:
+		return auth.Principal{}, status.Errorf(codes.Unauthenticated, `%d "authorization" metadata values, want one`, len(values))
+	}
+	scheme, token, _ := strings.Cut(values[0], " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return auth.Principal{}, status.Error(codes.Unauthenticated, `"authorization" metadata must be "Bearer <token>"`)
+	}
+	p, err := s.cfg.Verifier.VerifyContext(ctx, token)
+	if err != nil {
+		return auth.Principal{}, derrors.ToStatus(err)
+	}
+	return p, nil
 }
 
 // Validation.

@@ -46,6 +46,8 @@ type Server struct {
 	registry *prometheus.Registry
 	metrics  *grpcprom.ServerMetrics
 	panics   prometheus.Counter
+	// unauthenticated counts the calls the tap refused (they never start).
+	unauthenticated *prometheus.CounterVec
 
 	mu         sync.Mutex
 	lis        net.Listener
@@ -79,10 +81,15 @@ func New(cfg Config) (*Server, error) {
 			Name: "grpc_req_panics_recovered_total",
 			Help: "Total number of gRPC requests recovered from a handler panic.",
 		}),
+		unauthenticated: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "maillage_grpc_unauthenticated_total",
+			Help: "Calls refused before their body was read: no valid bearer token.",
+		}, []string{"grpc_service", "grpc_method"}),
 	}
 	s.registry.MustRegister(
 		s.metrics,
 		s.panics,
+		s.unauthenticated,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -93,6 +100,11 @@ func New(cfg Config) (*Server, error) {
 		// Stop, past the shutdown timeout, then still waits for handlers:
 		// Serve never returns under a running handler.
 		grpc.WaitForHandlers(true),
+		// Authenticate when the call's headers arrive, before its body is
+		// read and decoded: an unauthenticated caller costs no decoding.
+		grpc.InTapHandle(s.authenticateTap),
+		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
+		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize),
 	}
 	if cfg.TLS != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))

@@ -465,7 +465,8 @@ func TestMetrics(t *testing.T) {
 	m := scrape(t, e.metrics)
 	for _, want := range []string{
 		`grpc_server_handled_total{grpc_code="OK",grpc_method="Echo",grpc_service="maillage.test.v1.TestService",grpc_type="unary"} 1`,
-		`grpc_server_handled_total{grpc_code="Unauthenticated",grpc_method="Echo",grpc_service="maillage.test.v1.TestService",grpc_type="unary"} 1`,
+		// Refused before its body is read: the call never starts.
+		`maillage_grpc_unauthenticated_total{grpc_method="Echo",grpc_service="maillage.test.v1.TestService"} 1`,
 		`grpc_server_handling_seconds_bucket{grpc_method="Echo",grpc_service="maillage.test.v1.TestService",grpc_type="unary",le="0.0005"}`,
 		`grpc_server_started_total{grpc_method="Watch",grpc_service="maillage.test.v1.TestService",grpc_type="server_stream"} 0`,
 		"go_goroutines ",
@@ -578,5 +579,26 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "Directory/Search") {
 		t.Errorf("New(bad config) = %v, want valid PublicMethods accepted", err)
+	}
+}
+
+// A call without a valid token is refused from its headers: a body larger
+// than the server takes is never read. With a token, the size bound
+// answers RESOURCE_EXHAUSTED.
+func TestAuthenticationComesBeforeTheBody(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	big := strings.Repeat("x", 4<<20)
+	if _, err := e.echo(context.Background(), big); status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("4 MiB without a token = %v, want Unauthenticated", err)
+	}
+	if _, err := e.echo(withToken("forged.token.value"), big); status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("4 MiB with a forged token = %v, want Unauthenticated", err)
+	}
+	if _, err := e.echo(withToken(e.token(t, coordinator)), big); status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("4 MiB with a token = %v, want ResourceExhausted", err)
+	}
+	if _, err := e.echo(withToken(e.token(t, coordinator)), "small"); err != nil {
+		t.Fatalf("a small call after them: %v", err)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/maillage/maillage/internal/access/register"
 	"github.com/maillage/maillage/internal/audit"
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
@@ -28,6 +29,7 @@ import (
 	"github.com/maillage/maillage/internal/es/natsjs"
 	"github.com/maillage/maillage/internal/kit"
 	"github.com/maillage/maillage/internal/natsembed"
+	"github.com/maillage/maillage/internal/projection"
 	mserver "github.com/maillage/maillage/internal/server"
 )
 
@@ -49,8 +51,11 @@ type App struct {
 	srv      *mserver.Server
 	services []Service
 	audit    *audit.Writer
-	addr     net.Addr
-	caFile   string
+	register *register.Register // revocations and delegations
+	// registerRunner keeps the register up to date.
+	registerRunner *projection.Runner
+	addr           net.Addr
+	caFile         string
 }
 
 // New opens everything maillaged needs, without serving yet.
@@ -71,7 +76,14 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err := a.openStore(ctx); err != nil {
 		return nil, err
 	}
-	verifier, err := a.verifier()
+	// The access register (revocations, delegations) runs in every
+	// instance: no token is trusted before it has caught up.
+	a.register = register.New(cfg.Now)
+	if a.registerRunner, err = projection.NewRunner(projection.Config{Store: a.store, Projection: a.register,
+		Dir: cfg.projectionsDir(), Logger: cfg.Logger}); err != nil {
+		return nil, err
+	}
+	verifier, err := a.verifier(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +138,15 @@ func (a *App) Run(ctx context.Context) error {
 	auditCtx, stopAudit := context.WithCancel(context.WithoutCancel(ctx))
 	audited := make(chan struct{})
 	go func() { defer close(audited); _ = a.audit.Run(auditCtx) }()
+	registered := make(chan error, 1)
+	go func() { registered <- a.registerRunner.Run(auditCtx) }()
+	go func() {
+		select {
+		case <-a.registerRunner.Ready():
+			a.register.CaughtUp()
+		case <-auditCtx.Done():
+		}
+	}()
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	svcErrs := make(chan error, len(a.services))
@@ -165,12 +186,22 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	stopAudit()
 	<-audited
+	if err := <-registered; err != nil {
+		errs = append(errs, fmt.Errorf("access register: %w", err))
+	}
 	a.closeStore()
 	a.log.Info("maillaged stopped")
 	return errors.Join(errs...)
 }
 
 func (a *App) markServingWhenReady(ctx context.Context, s Service) {
+	// No call is served before the access register is caught up: a
+	// service is SERVING once both it and the register are.
+	select {
+	case <-a.registerRunner.Ready():
+	case <-ctx.Done():
+		return
+	}
 	select {
 	case <-s.Ready():
 		a.srv.Health().SetServingStatus(s.Name(), healthpb.HealthCheckResponse_SERVING)
@@ -240,17 +271,44 @@ func (a *App) deps() (*Deps, error) {
 	// Person ids derive from a secret only this deployment holds: the
 	// audit key's seed, which replicas share.
 	secret := sha256.Sum256(append([]byte("maillage-person-id-secret-v1\x00"), key.Seed()...))
-	k, err := kit.New(kit.Config{Audit: a.audit, Secret: secret[:], Now: a.cfg.Now})
+	k, err := kit.New(kit.Config{Audit: a.audit, Delegations: a.register, Secret: secret[:], Now: a.cfg.Now})
 	if err != nil {
 		return nil, err
 	}
 	return &Deps{Store: a.store, Codec: decider.NewCodec(nil), Kit: k, Audit: a.audit, Config: a.cfg, App: a}, nil
 }
 
-func (a *App) verifier() (*auth.Verifier, error) {
+// verifier trusts the local key and, when configured, an OIDC provider;
+// every token is checked against the access register.
+func (a *App) verifier(ctx context.Context) (auth.TokenVerifier, error) {
 	key, err := auth.LoadOrCreateSigningKey(a.cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	return auth.NewVerifier(auth.VerifierConfig{Keys: auth.NewStaticKeys(key.Public().(ed25519.PublicKey)), Now: a.cfg.Now})
+	local, err := auth.NewVerifier(auth.VerifierConfig{Keys: auth.NewStaticKeys(key.Public().(ed25519.PublicKey)), Now: a.cfg.Now,
+		MaxLifetime: a.cfg.MaxTokenLifetime, Revocations: a.register})
+	if err != nil {
+		return nil, err
+	}
+	if a.cfg.OIDCIssuer == "" {
+		return local, nil
+	}
+	jwksURL := a.cfg.OIDCJWKSURL
+	if jwksURL == "" {
+		if jwksURL, err = auth.DiscoverJWKS(ctx, a.cfg.OIDCIssuer, nil); err != nil {
+			return nil, err
+		}
+	}
+	// The key set is refreshed for the life of the process.
+	keys, err := auth.NewJWKSKeys(context.WithoutCancel(ctx), auth.JWKSConfig{URL: jwksURL})
+	if err != nil {
+		return nil, err
+	}
+	oidc, err := auth.NewVerifier(auth.VerifierConfig{Keys: keys, Issuer: a.cfg.OIDCIssuer, Audience: a.cfg.OIDCAudience, Now: a.cfg.Now,
+		MaxLifetime: a.cfg.MaxTokenLifetime, Algorithms: []string{"RS256", "PS256", "ES256", "EdDSA"}, Revocations: a.register})
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("trusting an OIDC provider", "issuer", a.cfg.OIDCIssuer, "jwks", jwksURL)
+	return auth.NewVerifiers(local, oidc), nil
 }

@@ -68,20 +68,37 @@ func startWith(t testing.TB, dataDir string, now func() time.Time, sync natsembe
 // zero Principal).
 func (r *running) client(t testing.TB, p auth.Principal) *grpc.ClientConn {
 	t.Helper()
+	var token string
+	if p.Subject != "" {
+		token = r.token(t, p, auth.IssuerConfig{})
+	}
+	return r.dial(t, token)
+}
+
+// token is a token of maillaged's local key for p; cfg may set its
+// lifetime and clock.
+func (r *running) token(t testing.TB, p auth.Principal, cfg auth.IssuerConfig) string {
+	t.Helper()
 	key, err := auth.LoadSigningKey(r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	iss, err := auth.NewIssuer(auth.IssuerConfig{Key: key})
+	cfg.Key = key
+	iss, err := auth.NewIssuer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var token string
-	if p.Subject != "" {
-		if token, err = iss.Issue(p); err != nil {
-			t.Fatal(err)
-		}
+	token, err := iss.Issue(p)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return token
+}
+
+// dial connects as an ESSMS system would, with token as bearer ("" for
+// none).
+func (r *running) dial(t testing.TB, token string) *grpc.ClientConn {
+	t.Helper()
 	pem, err := os.ReadFile(r.app.CAFile())
 	if err != nil {
 		t.Fatal(err)

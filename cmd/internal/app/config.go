@@ -57,6 +57,15 @@ type Config struct {
 	// view to catch up; default 2s.
 	ViewWait time.Duration
 
+	// OIDCIssuer trusts the bearer tokens of an OpenID Connect provider
+	// beside the local key: its "iss". OIDCJWKSURL is its JWK Set; empty,
+	// it is discovered from <issuer>/.well-known/openid-configuration.
+	// OIDCAudience is the "aud" its tokens must carry (default "maillage").
+	OIDCIssuer, OIDCJWKSURL, OIDCAudience string
+	// MaxTokenLifetime refuses tokens valid longer (exp - iat), whoever
+	// signed them; default 12h.
+	MaxTokenLifetime time.Duration
+
 	Logger *slog.Logger
 	Now    func() time.Time
 }

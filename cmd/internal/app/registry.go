@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/access/accesssvc"
 	"github.com/maillage/maillage/internal/audit"
 	"github.com/maillage/maillage/internal/audit/auditsvc"
 	"github.com/maillage/maillage/internal/decider"
@@ -45,6 +46,12 @@ var registry = []registration{
 	{"meetings", func(*Deps) (Service, error) { return meetings.New(), nil }},
 	{"notifications", func(*Deps) (Service, error) { return notifications.New(), nil }},
 	{"audit", buildAudit},
+	{"access", buildAccess},
+}
+
+func buildAccess(d *Deps) (Service, error) {
+	return accesssvc.New(accesssvc.Config{Store: d.Store, Kit: d.Kit, Register: d.App.register,
+		MaxTokenLifetime: d.Config.MaxTokenLifetime, Logger: d.Config.Logger})
 }
 
 func buildAudit(d *Deps) (Service, error) {
