@@ -77,6 +77,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 	fs.StringVar(&services, "services", env("MAILLAGE_SERVICES", strings.Join(app.AllServices, ",")), "services this instance runs (env MAILLAGE_SERVICES)")
 	fs.StringVar(&cfg.NATSURL, "nats", env("MAILLAGE_NATS_URL", ""), "external NATS URL(s), comma-separated; empty runs the embedded server (env MAILLAGE_NATS_URL)")
 	fs.StringVar(&cfg.NATSListen, "nats-listen", env("MAILLAGE_NATS_LISTEN", ""), "expose the embedded NATS on host:port; empty keeps it in-process (env MAILLAGE_NATS_LISTEN)")
+	fs.StringVar(&cfg.NATSListenUser, "nats-listen-user", env("MAILLAGE_NATS_LISTEN_USER", "maillage"), "the account clients of --nats-listen use; its password is MAILLAGE_NATS_LISTEN_PASSWORD, else created once in <data>/keys/nats-listen-password (env MAILLAGE_NATS_LISTEN_USER)")
+	fs.StringVar(&cfg.NATSListenCert, "nats-listen-tls-cert", env("MAILLAGE_NATS_LISTEN_TLS_CERT", ""), "serve --nats-listen over TLS with this certificate PEM; required beyond loopback (env MAILLAGE_NATS_LISTEN_TLS_CERT)")
+	fs.StringVar(&cfg.NATSListenKey, "nats-listen-tls-key", env("MAILLAGE_NATS_LISTEN_TLS_KEY", ""), "its key PEM (env MAILLAGE_NATS_LISTEN_TLS_KEY)")
+	fs.StringVar(&cfg.NATSUser, "nats-user", env("MAILLAGE_NATS_USER", ""), "user for --nats; the password is MAILLAGE_NATS_PASSWORD (env MAILLAGE_NATS_USER)")
+	fs.StringVar(&cfg.NATSCreds, "nats-creds", env("MAILLAGE_NATS_CREDS", ""), "NATS .creds file (JWT and nkey) for --nats (env MAILLAGE_NATS_CREDS)")
+	fs.StringVar(&cfg.NATSNkeySeed, "nats-nkey", env("MAILLAGE_NATS_NKEY", ""), "nkey seed file for --nats (env MAILLAGE_NATS_NKEY)")
+	fs.StringVar(&cfg.NATSCA, "nats-ca", env("MAILLAGE_NATS_CA", ""), "CA PEM that signed the NATS servers' certificates (env MAILLAGE_NATS_CA)")
+	fs.StringVar(&cfg.NATSCert, "nats-tls-cert", env("MAILLAGE_NATS_TLS_CERT", ""), "client certificate PEM, when the NATS servers verify clients (env MAILLAGE_NATS_TLS_CERT)")
+	fs.StringVar(&cfg.NATSKey, "nats-tls-key", env("MAILLAGE_NATS_TLS_KEY", ""), "its key PEM (env MAILLAGE_NATS_TLS_KEY)")
 	fs.StringVar(&sync, "sync", env("MAILLAGE_SYNC", "always"), `embedded store fsync: "always" (an acknowledged write survives a machine crash) or "interval" (survives a process crash; faster) (env MAILLAGE_SYNC)`)
 	fs.StringVar(&replicas, "replicas", env("MAILLAGE_REPLICAS", "1"), "replicas of the events stream: 3 on a NATS cluster (env MAILLAGE_REPLICAS)")
 	fs.StringVar(&cfg.TLS, "tls", env("MAILLAGE_TLS", app.TLSAuto), `"auto" (local CA under <data>/tls), "files" (--tls-cert, --tls-key) or "off" (loopback only) (env MAILLAGE_TLS)`)
@@ -95,6 +104,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 		return cfg, lc, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	cfg.Services = strings.Split(services, ",")
+	// Secrets from the environment only: flags show in ps.
+	cfg.NATSPassword = getenv("MAILLAGE_NATS_PASSWORD")
+	cfg.NATSListenPassword = getenv("MAILLAGE_NATS_LISTEN_PASSWORD")
 	cfg.Sync = natsembed.SyncPolicy(sync)
 	n, err := strconv.Atoi(replicas)
 	if err != nil {

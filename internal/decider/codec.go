@@ -37,7 +37,7 @@ func NewCodec(upcasters map[string]Upcaster) *Codec {
 
 // ErrUnknownEventType is returned for a type no linked package registers:
 // an event written by a newer version of Maillage.
-var ErrUnknownEventType = fmt.Errorf("unknown event type")
+var ErrUnknownEventType = fmt.Errorf("unknown event type: %w", es.ErrMalformed)
 
 // Decode returns the event's payload as its generated Go type.
 func (c *Codec) Decode(ev es.RecordedEvent) (proto.Message, error) {
@@ -50,7 +50,7 @@ func (c *Codec) Decode(ev es.RecordedEvent) (proto.Message, error) {
 	}
 	m := mt.New().Interface()
 	if err := proto.Unmarshal(ev.Data, m); err != nil {
-		return nil, fmt.Errorf("decode %s event %s of %s: %w", ev.Type, ev.ID, ev.Stream, err)
+		return nil, fmt.Errorf("decode %s event %s of %s: %w: %w", ev.Type, ev.ID, ev.Stream, es.ErrMalformed, err)
 	}
 	return m, nil
 }

@@ -247,7 +247,26 @@ var (
 	ErrClosed         = errors.New("es: closed")
 	ErrInvalidStream  = errors.New("es: invalid stream name")
 	ErrInvalidRequest = errors.New("es: invalid append")
+	// ErrMalformed: a stored message is not an event this version can
+	// read (no version header, a body that does not decode, a type it does
+	// not know). Readers of many streams skip it, loudly, rather than stop.
+	ErrMalformed = errors.New("es: malformed event")
 )
+
+// MalformedError is a stored message that is no readable event, at its
+// place in the store.
+type MalformedError struct {
+	Position Position
+	Subject  string // where the engine keeps it
+	Reason   string
+}
+
+func (e *MalformedError) Error() string {
+	return fmt.Sprintf("es: malformed event at %v (%s): %s", e.Position, e.Subject, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrMalformed) hold.
+func (e *MalformedError) Is(target error) bool { return target == ErrMalformed }
 
 // ConflictError is returned when an append's expectation does not hold.
 type ConflictError struct {

@@ -5,8 +5,10 @@
 package natsembed
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"time"
@@ -36,6 +38,13 @@ type Config struct {
 	Sync       SyncPolicy    // default SyncAlways
 	SyncEvery  time.Duration // with SyncInterval; default 1s
 	NoListen   bool          // in-process connections only (no TCP port)
+
+	// Users may connect with these passwords; none: no authentication,
+	// which is refused on a listener beyond loopback. The in-process
+	// connection of maillaged is one of them.
+	Users []User
+	// TLS serves the client listener over TLS; required beyond loopback.
+	TLS *tls.Config
 
 	// Cluster, when ClusterName is set.
 	ClusterName string
@@ -67,9 +76,22 @@ func (c *Config) setDefaults() {
 	}
 }
 
+// User is an account of the embedded server.
+type User struct {
+	Name, Password string
+}
+
 // Validate gathers every problem of c.
 func (c Config) Validate() error {
 	var errs []error
+	if !c.NoListen && !isLoopback(c.Host) && (len(c.Users) == 0 || c.TLS == nil) {
+		errs = append(errs, fmt.Errorf("natsembed: a listener on %s, beyond loopback, needs users and TLS: the event store would be readable and writable by anyone who reaches it", c.Host))
+	}
+	for _, u := range c.Users {
+		if u.Name == "" || len(u.Password) < 16 {
+			errs = append(errs, fmt.Errorf("natsembed: user %q needs a name and a password of at least 16 characters", u.Name))
+		}
+	}
 	if c.StoreDir == "" {
 		errs = append(errs, errors.New("natsembed: StoreDir is required"))
 	}
@@ -100,6 +122,14 @@ func Start(cfg Config) (*server.Server, error) {
 		MaxPayload:         4 << 20,
 		JetStreamMaxMemory: 256 << 20,
 	}
+	for _, u := range cfg.Users {
+		opts.Users = append(opts.Users, &server.User{Username: u.Name, Password: u.Password})
+	}
+	if cfg.TLS != nil {
+		opts.TLSConfig = cfg.TLS
+		opts.TLS = true
+		opts.TLSTimeout = 2
+	}
 	if cfg.Sync == SyncAlways {
 		opts.SyncAlways = true
 	} else {
@@ -127,6 +157,15 @@ func Start(cfg Config) (*server.Server, error) {
 		return nil, fmt.Errorf("natsembed: server %s not ready after %s", cfg.ServerName, cfg.StartTimeout)
 	}
 	return s, nil
+}
+
+// isLoopback reports whether host names only this machine.
+func isLoopback(host string) bool {
+	if host == "" || host == "localhost" { // "" takes the default, 127.0.0.1
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func freePort(p int) int {

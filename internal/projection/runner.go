@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/maillage/maillage/internal/es"
@@ -34,6 +35,7 @@ type Runner struct {
 	advanced chan struct{} // closed and replaced whenever pos moves
 	ready    chan struct{} // closed once restored and caught up with the store
 	readyOne sync.Once
+	skipped  atomic.Uint64 // unreadable events passed over
 }
 
 // NewRunner checks cfg and returns a runner that has not started.
@@ -95,6 +97,17 @@ func (r *Runner) Run(ctx context.Context) error {
 	lastSave := time.Now()
 	for {
 		ev, err := sub.Next(ctx)
+		var malformed *es.MalformedError
+		if errors.As(err, &malformed) {
+			// A message no event can be read from (written by hand, by
+			// a newer or broken writer): skipped, loudly, instead of
+			// stopping maillaged at every start.
+			r.skip(malformed.Position, "", err)
+			if !malformed.Position.Before(head) {
+				r.markReady(start, restored)
+			}
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return r.save()
@@ -105,6 +118,13 @@ func (r *Runner) Run(ctx context.Context) error {
 			continue // at or before the checkpoint: applied already
 		}
 		if err := r.cfg.Projection.Apply(ev); err != nil {
+			if errors.Is(err, es.ErrMalformed) {
+				r.skip(ev.Position, ev.Stream, err)
+				if !ev.Position.Before(head) {
+					r.markReady(start, restored)
+				}
+				continue
+			}
 			r.save()
 			return fmt.Errorf("projection %s at %v (%s %s v%d): %w", r.cfg.Projection.Name(), ev.Position, ev.Type, ev.Stream, ev.Version, err)
 		}
@@ -120,6 +140,19 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// skip passes over an event that cannot be read, and says so.
+func (r *Runner) skip(p es.Position, stream string, err error) {
+	r.skipped.Add(1)
+	r.log.Error("projection skipped an unreadable event", "position", p.String(),
+		"stream", stream, "err", err)
+	if r.Position().Before(p) {
+		r.advance(p)
+	}
+}
+
+// Skipped counts the unreadable events skipped since start.
+func (r *Runner) Skipped() uint64 { return r.skipped.Load() }
 
 func (r *Runner) advance(p es.Position) {
 	r.mu.Lock()

@@ -34,6 +34,9 @@ func (c *counter) Apply(ev es.RecordedEvent) error {
 	if string(ev.Data) == "poison" {
 		return errors.New("cannot read poison")
 	}
+	if string(ev.Data) == "garbled" {
+		return fmt.Errorf("cannot decode: %w", es.ErrMalformed)
+	}
 	c.byStrm[ev.Stream]++
 	c.applies++
 	return nil
@@ -199,5 +202,27 @@ func TestRunnerStopsOnAnEventItCannotApply(t *testing.T) {
 	}
 	if got := r.Position(); got.Commit != 2 {
 		t.Fatalf("stopped at %v, want at the last good event (2)", got)
+	}
+}
+
+// A message no event can be read from (no headers: written by hand on the
+// subject), or an event whose body does not decode, is skipped and
+// counted; the runner goes on and becomes ready.
+func TestRunnerSkipsUnreadableMessages(t *testing.T) {
+	store, nc := natsjstest.NewStoreConn(t)
+	write(t, store, "person-a", 1)
+	if _, err := nc.Request("events.person.b", []byte("raw, no headers"), 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Append(context.Background(), "person-a", es.Any, es.AppendRequest{Events: []es.EventData{{Type: "test.Event", Data: []byte("garbled")}}}); err != nil {
+		t.Fatal(err)
+	}
+	last := write(t, store, "person-a", 1)
+	c := newCounter()
+	r, _ := start(t, projection.Config{Store: store, Projection: c})
+	waitFor(t, r, last)
+	<-r.Ready()
+	if events, _ := c.total(); events != 2 || r.Skipped() != 2 {
+		t.Fatalf("applied %d events and skipped %d; want 2 and 2", events, r.Skipped())
 	}
 }

@@ -212,13 +212,9 @@ func (a *App) markServingWhenReady(ctx context.Context, s Service) {
 func (a *App) openStore(ctx context.Context) error {
 	opts := []nats.Option{nats.Name("maillaged"), nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond)}
 	if a.cfg.NATSURL == "" {
-		ncfg := natsembed.Config{StoreDir: a.cfg.natsDir(), Sync: a.cfg.Sync, NoListen: a.cfg.NATSListen == ""}
-		if a.cfg.NATSListen != "" {
-			host, port, err := splitHostPort(a.cfg.NATSListen)
-			if err != nil {
-				return fmt.Errorf("--nats-listen: %w", err)
-			}
-			ncfg.Host, ncfg.Port = host, port
+		ncfg, own, err := a.embeddedNATS()
+		if err != nil {
+			return err
 		}
 		ns, err := natsembed.Start(ncfg)
 		if err != nil {
@@ -226,6 +222,13 @@ func (a *App) openStore(ctx context.Context) error {
 		}
 		a.ns = ns
 		opts = append(opts, nats.InProcessServer(ns))
+		opts = append(opts, own...)
+	} else {
+		ext, err := a.cfg.externalNATSOptions()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, ext...)
 	}
 	nc, err := nats.Connect(a.cfg.NATSURL, opts...)
 	if err != nil {

@@ -44,6 +44,19 @@ type Config struct {
 	// NATSListen exposes the embedded server on host:port (for a second
 	// maillaged, or the nats CLI); empty keeps it in-process only.
 	NATSListen string
+	// NATSListenUser and NATSListenPassword are the account clients of
+	// NATSListen use (default user "maillage"; an empty password is
+	// created once under <data>/keys/nats-listen-password). NATSListenCert
+	// and NATSListenKey serve it over TLS: required beyond loopback.
+	NATSListenUser, NATSListenPassword string
+	NATSListenCert, NATSListenKey      string
+	// The credentials and TLS of the connection to an external NATS:
+	// user and password, or a .creds file (NATS JWT), or an nkey seed
+	// file; the CA that signed the servers' certificates, and a client
+	// certificate when the servers verify clients. Beyond loopback,
+	// credentials and TLS (a tls:// URL or NATSCA) are required.
+	NATSUser, NATSPassword, NATSCreds, NATSNkeySeed string
+	NATSCA, NATSCert, NATSKey                       string
 	// Sync is the embedded server's fsync policy; default "always".
 	Sync natsembed.SyncPolicy
 	// Replicas of the events stream; 1 embedded, 3 on a cluster.
@@ -136,6 +149,7 @@ func (c Config) Validate() error {
 	if c.NATSURL == "" && c.Replicas != 1 {
 		errs = append(errs, errors.New("--replicas above 1 needs a NATS cluster (--nats)"))
 	}
+	errs = append(errs, c.validateNATS()...)
 	return errors.Join(errs...)
 }
 

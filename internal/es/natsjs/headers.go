@@ -63,11 +63,12 @@ func eventHeader(ev es.EventData, v es.Version, md es.Metadata) nats.Header {
 func (s *Store) decode(subject string, seq uint64, recorded time.Time, h nats.Header, data []byte) (es.RecordedEvent, error) {
 	stream, err := s.streamOf(subject)
 	if err != nil {
-		return es.RecordedEvent{}, err
+		return es.RecordedEvent{}, &es.MalformedError{Position: es.PositionAt(seq), Subject: subject, Reason: err.Error()}
 	}
 	v, err := strconv.ParseUint(h.Get(hdrVersion), 10, 64)
 	if err != nil {
-		return es.RecordedEvent{}, fmt.Errorf("natsjs: message %d of %s has no version: %w", seq, subject, err)
+		return es.RecordedEvent{}, &es.MalformedError{Position: es.PositionAt(seq), Subject: subject,
+			Reason: fmt.Sprintf("natsjs: message %d of %s has no version: %v", seq, subject, err)}
 	}
 	ev := es.RecordedEvent{
 		ID:       h.Get(hdrEventID),

@@ -17,6 +17,14 @@ import (
 // measure durability) and opens the store on it.
 func NewStore(t testing.TB) *natsjs.Store {
 	t.Helper()
+	s, _ := NewStoreConn(t)
+	return s
+}
+
+// NewStoreConn is NewStore, with the client connection to the server for
+// tests that write under the store (a message no Maillage wrote).
+func NewStoreConn(t testing.TB) (*natsjs.Store, *nats.Conn) {
+	t.Helper()
 	ns, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Sync: natsembed.SyncInterval, NoListen: true})
 	if err != nil {
 		t.Fatal(err)
@@ -32,5 +40,5 @@ func NewStore(t testing.TB) *natsjs.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s
+	return s, nc
 }
