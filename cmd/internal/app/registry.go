@@ -27,9 +27,12 @@ type Deps struct {
 	Audit *audit.Writer
 	// Teams reads who takes part in a person's coordination; set once
 	// parcours is built (services built after it may use it).
-	Teams  access.Teams
-	Config Config
-	App    *App
+	Teams access.Teams
+	// Parcours is the parcours service, once built, for the services
+	// that read its views (the feed).
+	Parcours *parcours.Service
+	Config   Config
+	App      *App
 }
 
 // registration is one service maillaged can run.
@@ -47,6 +50,14 @@ var registry = []registration{
 	{"notifications", func(*Deps) (Service, error) { return notifications.New(), nil }},
 	{"audit", buildAudit},
 	{"access", buildAccess},
+	{"feed", buildFeed},
+}
+
+func buildFeed(d *Deps) (Service, error) {
+	if d.Parcours == nil {
+		return nil, fmt.Errorf("the feed streams the parcours files: run parcours too")
+	}
+	return d.Parcours.Feed(), nil
 }
 
 func buildAccess(d *Deps) (Service, error) {
@@ -69,7 +80,7 @@ func buildParcours(d *Deps) (Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Teams = s.Teams()
+	d.Teams, d.Parcours = s.Teams(), s
 	return s, nil
 }
 
