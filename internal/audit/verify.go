@@ -41,6 +41,12 @@ func Verify(ctx context.Context, store es.Store, personID string, keys ...ed2551
 	if err != nil {
 		return Report{}, fmt.Errorf("verify audit trail of %s: %w", personID, err)
 	}
+	return VerifyRecords(stream, recs, keys...), nil
+}
+
+// VerifyRecords checks the records of one trail, read in stream order,
+// as Verify does.
+func VerifyRecords(stream string, recs []es.RecordedEvent, keys ...ed25519.PublicKey) Report {
 	codec := decider.NewCodec(nil)
 	var rep Report
 	var prevHash []byte
@@ -76,7 +82,7 @@ func Verify(ctx context.Context, store es.Store, personID string, keys ...ed2551
 		}
 		prevHash = Hash(rec.Type, rec.Data)
 	}
-	return rep, nil
+	return rep
 }
 
 func checkSeal(stream string, s *eventsv1.AuditTrailSealed, seq uint64, prevHash []byte, keys []ed25519.PublicKey) string {
