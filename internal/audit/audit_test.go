@@ -27,9 +27,9 @@ func newKey(t testing.TB) ed25519.PrivateKey {
 }
 
 // startWriter runs a writer on store until the test ends.
-func startWriter(t testing.TB, store es.Store, key ed25519.PrivateKey, sealEvery int) *audit.Writer {
+func startWriter(t testing.TB, store es.Store, key ed25519.PrivateKey, sealEvery int, atomic ...bool) *audit.Writer {
 	t.Helper()
-	w, err := audit.NewWriter(audit.Config{Store: store, Key: key, SealEvery: sealEvery})
+	w, err := audit.NewWriter(audit.Config{Store: store, Key: key, SealEvery: sealEvery, Atomic: len(atomic) > 0 && atomic[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +48,15 @@ func disclosure(i int) *eventsv1.InformationDisclosed {
 // Records written concurrently for several people land in each trail,
 // chained and sealed, and verify intact.
 func TestRecordsChainAndSealUnderConcurrency(t *testing.T) {
+	for _, atomic := range []bool{false, true} {
+		t.Run(fmt.Sprintf("atomic=%v", atomic), func(t *testing.T) { testRecordsUnderConcurrency(t, atomic) })
+	}
+}
+
+func testRecordsUnderConcurrency(t *testing.T, atomic bool) {
 	store := natsjstest.NewStore(t)
 	key := newKey(t)
-	w := startWriter(t, store, key, 8)
+	w := startWriter(t, store, key, 8, atomic)
 	people := []string{"P1", "P2", "P3", "P4", "P5"}
 	var wg sync.WaitGroup
 	errs := make(chan error, 500)

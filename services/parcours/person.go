@@ -83,10 +83,16 @@ type Coordinator struct {
 	Since          time.Time // when assigned, by the deciding clock
 }
 
+// decide checks who asks (access.go), then decides the command.
 func decide(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, error) {
 	if err := authorize(s, cmd, at); err != nil {
 		return nil, err
 	}
+	return decideCommand(s, cmd, at)
+}
+
+// decideCommand is the one dispatch of the file's commands, by area.
+func decideCommand(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, error) {
 	switch c := cmd.(type) {
 	case EnrollPerson:
 		return decideEnroll(s, c, at)

@@ -268,7 +268,10 @@ func (a *App) deps() (*Deps, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
-	if a.audit, err = audit.NewWriter(audit.Config{Store: a.store, Key: key, Now: a.cfg.Now, Logger: a.log}); err != nil {
+	// One atomic batch per group commit where each write waits for the
+	// disk or for a quorum; pipelined appends where it does not.
+	atomic := a.cfg.NATSURL != "" || a.cfg.Sync == natsembed.SyncAlways
+	if a.audit, err = audit.NewWriter(audit.Config{Store: a.store, Key: key, Atomic: atomic, Now: a.cfg.Now, Logger: a.log}); err != nil {
 		return nil, err
 	}
 	// Person ids derive from a secret only this deployment holds: the

@@ -40,7 +40,8 @@ func main() {
 	}
 	pairs := pairUp(results, order)
 	commands := commandRuns(results, order)
-	if len(pairs) == 0 && len(commands) == 0 && results["BenchmarkViewRead"] == nil && results["BenchmarkRebuild/projection"] == nil {
+	if len(pairs) == 0 && len(commands) == 0 && results["BenchmarkViewRead"] == nil && results["BenchmarkRebuild/projection"] == nil &&
+		len(trustRuns(results, order)) == 0 {
 		fmt.Fprintln(os.Stderr, "benchreport: no raw/es pair nor command run in the input")
 		os.Exit(1)
 	}
@@ -49,6 +50,7 @@ func main() {
 	}
 	reportCommands(os.Stdout, results, commands)
 	reportViews(os.Stdout, results)
+	reportTrust(os.Stdout, results, order)
 }
 
 // parse reads benchmark lines: name, iterations, then value-unit pairs.

@@ -1,0 +1,7 @@
+package parcours
+
+import "github.com/maillage/maillage/internal/decider"
+
+// UncheckedPerson is Person without its access rules: what a command
+// costs without them, for BenchmarkTrust only.
+var UncheckedPerson = decider.Decider[*PersonState, Command]{Initial: newPersonState, Decide: decideCommand, Evolve: evolve}
