@@ -39,8 +39,8 @@ type Config struct {
 	// appended side by side, pipelined: the faster when the store does
 	// not wait for the disk.
 	Atomic bool
-	Now      func() time.Time
-	Logger   *slog.Logger
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Writer appends records to people's audit trails. Run must be running
