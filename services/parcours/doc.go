@@ -16,22 +16,29 @@
 //	rights       RightsNotified (notification MDPH with its dates)
 //	transitions  TransitionAnticipated, TransitionRescheduled, TransitionCompleted, TransitionCancelled
 //	ruptures     RuptureRiskRaised, RuptureDetected, RuptureResolved
+//	sharing      PartnerJoinedCoordination, PartnerLeftCoordination, SharingConsentRecorded,
+//	             SharingConsentWithdrawn, SharingOpposed, SharingOppositionLifted
 //
 // The package provides:
 //
 //   - Person, the aggregate as a decider (pure: commands and events in,
-//     events or a domain error out). Its commands are named like the RPCs
-//     and decided by area: person.go (enrolment, coordinator, transitions,
-//     ruptures), life_*.go (roles, entourage, projet de vie, rights,
-//     transition lifecycle, risks, discharge), plan_*.go (the projet
-//     personnalisé).
-//   - Views, the projection "parcours-view-v2" that folds every person's
+//     events or a domain error out). Its commands are named like the RPCs.
+//     The files go by concept, each with its decider, its view and its
+//     gRPC port side by side: roles*.go, entourage*.go, lifeproject*.go,
+//     rights*.go, plan*.go (the projet personnalisé), transitions*.go,
+//     ruptures*.go, discharge*.go, sharing*.go (partners, consents,
+//     oppositions); person*.go holds the file itself and its enrolment,
+//     dispatch.go the one decide/evolve dispatch, access.go what each
+//     command needs of its caller (the rules are internal/access).
+//   - Views, the projection "parcours-view-v3" that folds every person's
 //     events into their coordinated view (fiche de coordination) and keeps
 //     the caseload index (file active); FoldView, the same fold for a view
 //     as it was at a past instant. What depends on today (overdue actions,
 //     reviews, rights expiring) is worked out when a view is read.
 //   - Service, the gRPC port of maillage.parcours.v1.ParcoursService: one
-//     handler per command, GetCoordinatedView and ListCaseload.
+//     handler per command, GetCoordinatedView and ListCaseload, each read
+//     redacted by category (view_access.go) and audited before it leaves;
+//     and Feed, maillage.feed.v1.FeedService, the integration feed.
 //
 // Dates of the domain (date de naissance, date prévue, date de constat…) are
 // calendar days, "YYYY-MM-DD", compared with today's date in Europe/Paris:

@@ -60,10 +60,10 @@ type PersonState struct {
 	// OpenRuptures holds the ruptures not resolved yet, by rupture id.
 	OpenRuptures map[string]Rupture
 	// Life is what the decider knows of roles, entourage, projet de vie,
-	// rights, risks and discharge (life.go).
+	// rights, risks and discharge (person_state.go).
 	Life LifeState
 	// Plan is the projet personnalisé: needs, objectives, actions,
-	// validation, reviews, evaluations (plan.go).
+	// validation, reviews, evaluations (plan*.go).
 	Plan PlanState
 	// Team is who takes part in the coordination and what the person
 	// allows to be shared: what access decides on (access.go, sharing.go).
@@ -74,79 +74,12 @@ func newPersonState() *PersonState {
 	return &PersonState{Transitions: map[string]Transition{}, OpenRuptures: map[string]Rupture{}}
 }
 
-// Coordinator is the professional who coordinates the parcours
-// (coordinateur de parcours).
-type Coordinator struct {
-	ProfessionalID string
-	OrganisationID string // FINESS or SIRET
-	DisplayName    string
-	Since          time.Time // when assigned, by the deciding clock
-}
-
 // decide checks who asks (access.go), then decides the command.
 func decide(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, error) {
 	if err := authorize(s, cmd, at); err != nil {
 		return nil, err
 	}
 	return decideCommand(s, cmd, at)
-}
-
-// decideCommand is the one dispatch of the file's commands, by area.
-func decideCommand(s *PersonState, cmd Command, at decider.Context) ([]proto.Message, error) {
-	switch c := cmd.(type) {
-	case EnrollPerson:
-		return decideEnroll(s, c, at)
-	case AssignCoordinator:
-		return decideAssignCoordinator(s, c)
-	case AnticipateTransition:
-		return decideAnticipateTransition(s, c, at)
-	case ReportRupture:
-		return decideReportRupture(s, c, at)
-	}
-	// The rest of the file's commands, by area (life.go, plan.go).
-	if evs, ok, err := decideLife(s, cmd, at); ok {
-		return evs, err
-	}
-	if evs, ok, err := decidePlan(s, cmd, at); ok {
-		return evs, err
-	}
-	if evs, ok, err := decideSharing(s, cmd, at); ok {
-		return evs, err
-	}
-	return nil, fmt.Errorf("parcours: unknown command %T (commands are passed by value)", cmd)
-}
-
-// evolve folds one event into the state. Events it does not know (written
-// by a newer Maillage) change nothing: the decisions of this version do
-// not depend on them.
-func evolve(s *PersonState, ev decider.Event) *PersonState {
-	s.Team.Evolve(ev.Payload, ev.Organisation)
-	switch e := ev.Payload.(type) {
-	case *eventsv1.PersonEnrolled:
-		s.PersonID, s.Enrolled = e.GetPersonId(), true
-		s.EnrolledOn = today(ev.OccurredAt).Format(dateLayout)
-	case *eventsv1.CoordinatorAssigned:
-		s.Coordinator = &Coordinator{
-			ProfessionalID: e.GetProfessionalId(),
-			OrganisationID: e.GetOrganisationId(),
-			DisplayName:    e.GetDisplayName(),
-			Since:          ev.OccurredAt,
-		}
-	case *eventsv1.TransitionAnticipated:
-		if s.Transitions == nil {
-			s.Transitions = map[string]Transition{}
-		}
-		s.Transitions[e.GetTransitionId()] = transitionOf(e)
-	case *eventsv1.RuptureDetected:
-		if s.OpenRuptures == nil {
-			s.OpenRuptures = map[string]Rupture{}
-		}
-		s.OpenRuptures[e.GetRuptureId()] = ruptureOf(e)
-	default:
-		evolveLife(s, ev)
-		evolvePlan(s, ev)
-	}
-	return s
 }
 
 // checkFile says why the file of personID cannot take a command: it was
@@ -259,37 +192,4 @@ func decideEnroll(s *PersonState, c EnrollPerson, at decider.Context) ([]proto.M
 		LegalProtection: c.LegalProtection,
 		RequestOrigin:   c.RequestOrigin,
 	}}, nil
-}
-
-// AssignCoordinator names the person's coordinator (coordinateur de
-// parcours), replacing any previous one. It records CoordinatorAssigned,
-// with handed_over_from set to the coordinator replaced (passation), empty
-// when the role was vacant; naming the professional and organisation
-// already coordinating records nothing, so that a retried or repeated
-// assignment is harmless.
-type AssignCoordinator struct {
-	PersonID       string
-	ProfessionalID string
-	OrganisationID string // FINESS or SIRET
-	DisplayName    string
-}
-
-func (c AssignCoordinator) personID() string { return c.PersonID }
-
-func decideAssignCoordinator(s *PersonState, c AssignCoordinator) ([]proto.Message, error) {
-	if err := checkFile(s, c.PersonID); err != nil {
-		return nil, err
-	}
-	ev := &eventsv1.CoordinatorAssigned{
-		ProfessionalId: c.ProfessionalID,
-		OrganisationId: c.OrganisationID,
-		DisplayName:    c.DisplayName,
-	}
-	if cur := s.Coordinator; cur != nil {
-		if cur.ProfessionalID == c.ProfessionalID && cur.OrganisationID == c.OrganisationID {
-			return nil, nil
-		}
-		ev.HandedOverFrom = cur.ProfessionalID // passation
-	}
-	return []proto.Message{ev}, nil
 }

@@ -1,9 +1,6 @@
 package parcours
 
 import (
-	"google.golang.org/protobuf/proto"
-
-	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/serafin"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
@@ -97,94 +94,6 @@ type PlanReview struct {
 	// Replaced is true when another review was scheduled while it was
 	// pending.
 	Replaced bool
-}
-
-// decidePlan decides the plan's commands; ok is false when cmd is not one
-// of them.
-func decidePlan(s *PersonState, cmd Command, at decider.Context) (events []proto.Message, ok bool, err error) {
-	switch c := cmd.(type) {
-	case IdentifyNeed:
-		events, err = decideIdentifyNeed(s, c, at)
-	case CloseNeed:
-		events, err = decideCloseNeed(s, c)
-	case SetObjective:
-		events, err = decideSetObjective(s, c, at)
-	case PlanAction:
-		events, err = decidePlanAction(s, c, at)
-	case CompleteAction:
-		events, err = decideCompleteAction(s, c, at)
-	case ValidatePlan:
-		events, err = decideValidatePlan(s, c, at)
-	case SchedulePlanReview:
-		events, err = decideSchedulePlanReview(s, c, at)
-	case EvaluateObjective:
-		events, err = decideEvaluateObjective(s, c, at)
-	default:
-		return nil, false, nil
-	}
-	return events, true, err
-}
-
-// evolvePlan folds the plan's events; others change nothing.
-func evolvePlan(s *PersonState, ev decider.Event) {
-	p := &s.Plan
-	switch e := ev.Payload.(type) {
-	case *eventsv1.NeedIdentified:
-		if p.Needs == nil {
-			p.Needs = map[string]PlanNeed{}
-		}
-		p.Needs[e.GetNeedId()] = PlanNeed{ID: e.GetNeedId(), Code: SerafinCode{
-			System: e.GetCode().GetSystem(), Version: e.GetCode().GetVersion(), Code: e.GetCode().GetCode(),
-		}}
-	case *eventsv1.NeedClosed:
-		if n, ok := p.Needs[e.GetNeedId()]; ok {
-			n.Closed = true
-			p.Needs[n.ID] = n
-		}
-	case *eventsv1.ObjectiveSet:
-		if p.Objectives == nil {
-			p.Objectives = map[string]PlanObjective{}
-		}
-		p.Objectives[e.GetObjectiveId()] = PlanObjective{
-			ID: e.GetObjectiveId(), NeedIDs: append([]string(nil), e.GetNeedIds()...), DueDate: e.GetDueDate(),
-		}
-		p.Changed = true
-	case *eventsv1.ActionPlanned:
-		if p.Actions == nil {
-			p.Actions = map[string]PlannedAction{}
-		}
-		p.Actions[e.GetActionId()] = PlannedAction{ID: e.GetActionId(), ObjectiveID: e.GetObjectiveId(), DueDate: e.GetDueDate()}
-		p.Changed = true
-	case *eventsv1.ActionCompleted:
-		if a, ok := p.Actions[e.GetActionId()]; ok {
-			a.CompletedOn = e.GetCompletedOn()
-			p.Actions[a.ID] = a
-		}
-	case *eventsv1.PlanValidated:
-		p.Revision, p.Changed = e.GetPlanRevision(), false
-	case *eventsv1.PlanReviewScheduled:
-		if p.Reviews == nil {
-			p.Reviews = map[string]PlanReview{}
-		}
-		if r, ok := p.Reviews[p.PendingReviewID]; ok {
-			r.Replaced = true
-			p.Reviews[r.ID] = r
-		}
-		p.Reviews[e.GetReviewId()] = PlanReview{ID: e.GetReviewId(), ScheduledOn: e.GetScheduledOn()}
-		p.PendingReviewID = e.GetReviewId()
-	case *eventsv1.ObjectiveEvaluated:
-		if o, ok := p.Objectives[e.GetObjectiveId()]; ok {
-			o.Outcome = e.GetOutcome()
-			p.Objectives[o.ID] = o
-		}
-		if r, ok := p.Reviews[e.GetReviewId()]; ok && e.GetReviewId() != "" {
-			r.Held = true
-			p.Reviews[r.ID] = r
-			if p.PendingReviewID == r.ID {
-				p.PendingReviewID = ""
-			}
-		}
-	}
 }
 
 // serafinCode is a SERAFIN-PH code as an event stores it: with the code

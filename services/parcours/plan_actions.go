@@ -162,3 +162,18 @@ func decideCompleteAction(s *PersonState, c CompleteAction, at decider.Context) 
 	}
 	return []proto.Message{&eventsv1.ActionCompleted{ActionId: c.ActionID, CompletedOn: c.CompletedOn, Note: c.Note}}, nil
 }
+
+func evolveActionPlanned(p *PlanState, e *eventsv1.ActionPlanned) {
+	if p.Actions == nil {
+		p.Actions = map[string]PlannedAction{}
+	}
+	p.Actions[e.GetActionId()] = PlannedAction{ID: e.GetActionId(), ObjectiveID: e.GetObjectiveId(), DueDate: e.GetDueDate()}
+	p.Changed = true
+}
+
+func evolveActionCompleted(p *PlanState, e *eventsv1.ActionCompleted) {
+	if a, ok := p.Actions[e.GetActionId()]; ok {
+		a.CompletedOn = e.GetCompletedOn()
+		p.Actions[a.ID] = a
+	}
+}

@@ -91,3 +91,19 @@ func checkOpenNeed(s *PersonState, needID string) error {
 	}
 	return nil
 }
+
+func evolveNeedIdentified(p *PlanState, e *eventsv1.NeedIdentified) {
+	if p.Needs == nil {
+		p.Needs = map[string]PlanNeed{}
+	}
+	p.Needs[e.GetNeedId()] = PlanNeed{ID: e.GetNeedId(), Code: SerafinCode{
+		System: e.GetCode().GetSystem(), Version: e.GetCode().GetVersion(), Code: e.GetCode().GetCode(),
+	}}
+}
+
+func evolveNeedClosed(p *PlanState, e *eventsv1.NeedClosed) {
+	if n, ok := p.Needs[e.GetNeedId()]; ok {
+		n.Closed = true
+		p.Needs[n.ID] = n
+	}
+}

@@ -138,3 +138,13 @@ func decideEvaluateObjective(s *PersonState, c EvaluateObjective, at decider.Con
 		ReviewId:          c.ReviewID,
 	}}, nil
 }
+
+func evolveObjectiveSet(p *PlanState, e *eventsv1.ObjectiveSet) {
+	if p.Objectives == nil {
+		p.Objectives = map[string]PlanObjective{}
+	}
+	p.Objectives[e.GetObjectiveId()] = PlanObjective{
+		ID: e.GetObjectiveId(), NeedIDs: append([]string(nil), e.GetNeedIds()...), DueDate: e.GetDueDate(),
+	}
+	p.Changed = true
+}

@@ -34,3 +34,31 @@ func decideSchedulePlanReview(s *PersonState, c SchedulePlanReview, at decider.C
 	}
 	return []proto.Message{&eventsv1.PlanReviewScheduled{ReviewId: id, ScheduledOn: c.ScheduledOn}}, nil
 }
+
+func evolveReviewScheduled(p *PlanState, e *eventsv1.PlanReviewScheduled) {
+	if p.Reviews == nil {
+		p.Reviews = map[string]PlanReview{}
+	}
+	if r, ok := p.Reviews[p.PendingReviewID]; ok {
+		r.Replaced = true
+		p.Reviews[r.ID] = r
+	}
+	p.Reviews[e.GetReviewId()] = PlanReview{ID: e.GetReviewId(), ScheduledOn: e.GetScheduledOn()}
+	p.PendingReviewID = e.GetReviewId()
+}
+
+// evolveObjectiveEvaluated records the outcome, and holds the review it
+// was evaluated at.
+func evolveObjectiveEvaluated(p *PlanState, e *eventsv1.ObjectiveEvaluated) {
+	if o, ok := p.Objectives[e.GetObjectiveId()]; ok {
+		o.Outcome = e.GetOutcome()
+		p.Objectives[o.ID] = o
+	}
+	if r, ok := p.Reviews[e.GetReviewId()]; ok && e.GetReviewId() != "" {
+		r.Held = true
+		p.Reviews[r.ID] = r
+		if p.PendingReviewID == r.ID {
+			p.PendingReviewID = ""
+		}
+	}
+}

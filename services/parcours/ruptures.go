@@ -71,3 +71,10 @@ func decideReportRupture(s *PersonState, c ReportRupture, at decider.Context) ([
 		TransitionId: c.TransitionID,
 	}}, nil
 }
+
+func evolveRuptureDetected(s *PersonState, e *eventsv1.RuptureDetected) {
+	if s.OpenRuptures == nil {
+		s.OpenRuptures = map[string]Rupture{}
+	}
+	s.OpenRuptures[e.GetRuptureId()] = ruptureOf(e)
+}

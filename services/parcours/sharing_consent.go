@@ -147,25 +147,3 @@ func decideLiftSharingOpposition(s *PersonState, c LiftSharingOpposition, at dec
 	return []proto.Message{&eventsv1.SharingOppositionLifted{OppositionId: c.OppositionID, DecidedBy: c.Choice.DecidedBy,
 		RepresentativeMemberId: c.Choice.RepresentativeMemberID, LiftedOn: c.Choice.On}}, nil
 }
-
-// decideSharing decides the commands of this area; ok is false when cmd is
-// not one of them.
-func decideSharing(s *PersonState, cmd Command, at decider.Context) (events []proto.Message, ok bool, err error) {
-	switch c := cmd.(type) {
-	case AssociatePartner:
-		events, err = decideAssociatePartner(s, c)
-	case DissociatePartner:
-		events, err = decideDissociatePartner(s, c)
-	case RecordSharingConsent:
-		events, err = decideRecordSharingConsent(s, c, at)
-	case WithdrawSharingConsent:
-		events, err = decideWithdrawSharingConsent(s, c, at)
-	case RecordSharingOpposition:
-		events, err = decideRecordSharingOpposition(s, c, at)
-	case LiftSharingOpposition:
-		events, err = decideLiftSharingOpposition(s, c, at)
-	default:
-		return nil, false, nil
-	}
-	return events, true, err
-}

@@ -263,3 +263,10 @@ func evolveTransition(s *PersonState, ev proto.Message) {
 	}
 	s.Transitions[id] = tr
 }
+
+func evolveTransitionAnticipated(s *PersonState, e *eventsv1.TransitionAnticipated) {
+	if s.Transitions == nil {
+		s.Transitions = map[string]Transition{}
+	}
+	s.Transitions[e.GetTransitionId()] = transitionOf(e)
+}

@@ -208,8 +208,8 @@ func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.Recorded
 // foldPayload folds one decoded event into view and returns its timeline
 // line; shown is false (and view unchanged) for an event the view does not
 // show. Each area of the file has its own fold, beside its read-time
-// presentation: view_roles.go, view_entourage.go, view_plan.go,
-// view_rights.go, view_transitions.go.
+// presentation: roles_view.go, entourage_view.go, plan_view.go,
+// rights_view.go, transitions_view.go, sharing_view.go.
 func foldPayload(view *parcoursv1.CoordinatedView, payload proto.Message, when time.Time) (summary string, shown bool) {
 	switch e := payload.(type) {
 	case *eventsv1.PersonEnrolled:

@@ -77,3 +77,11 @@ func checkLegalRepresentative(s *PersonState, id string) error {
 	}
 	return nil
 }
+
+func evolveLifeProject(s *PersonState, e *eventsv1.LifeProjectExpressed) {
+	s.Life.LifeProject = &LifeProject{
+		Text:                   e.GetText(),
+		ExpressedBy:            e.GetExpressedBy(),
+		RepresentativeMemberID: e.GetRepresentativeMemberId(),
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
@@ -151,4 +152,64 @@ func decideSetCoordinationLevel(s *PersonState, c SetCoordinationLevel) ([]proto
 		return nil, nil
 	}
 	return []proto.Message{&eventsv1.CoordinationLevelSet{Level: c.Level, Reason: c.Reason}}, nil
+}
+
+func evolveCoordinatorAssigned(s *PersonState, e *eventsv1.CoordinatorAssigned, ev decider.Event) {
+	s.Coordinator = &Coordinator{
+		ProfessionalID: e.GetProfessionalId(),
+		OrganisationID: e.GetOrganisationId(),
+		DisplayName:    e.GetDisplayName(),
+		Since:          ev.OccurredAt,
+	}
+}
+
+func evolveReferentAssigned(s *PersonState, e *eventsv1.ReferentAssigned, ev decider.Event) {
+	s.Life.Referent = &Referent{
+		ProfessionalID: e.GetProfessionalId(),
+		OrganisationID: e.GetOrganisationId(),
+		DisplayName:    e.GetDisplayName(),
+		Since:          ev.OccurredAt,
+	}
+}
+
+// Coordinator is the professional who coordinates the parcours
+// (coordinateur de parcours).
+type Coordinator struct {
+	ProfessionalID string
+	OrganisationID string // FINESS or SIRET
+	DisplayName    string
+	Since          time.Time // when assigned, by the deciding clock
+}
+
+// AssignCoordinator names the person's coordinator (coordinateur de
+// parcours), replacing any previous one. It records CoordinatorAssigned,
+// with handed_over_from set to the coordinator replaced (passation), empty
+// when the role was vacant; naming the professional and organisation
+// already coordinating records nothing, so that a retried or repeated
+// assignment is harmless.
+type AssignCoordinator struct {
+	PersonID       string
+	ProfessionalID string
+	OrganisationID string // FINESS or SIRET
+	DisplayName    string
+}
+
+func (c AssignCoordinator) personID() string { return c.PersonID }
+
+func decideAssignCoordinator(s *PersonState, c AssignCoordinator) ([]proto.Message, error) {
+	if err := checkFile(s, c.PersonID); err != nil {
+		return nil, err
+	}
+	ev := &eventsv1.CoordinatorAssigned{
+		ProfessionalId: c.ProfessionalID,
+		OrganisationId: c.OrganisationID,
+		DisplayName:    c.DisplayName,
+	}
+	if cur := s.Coordinator; cur != nil {
+		if cur.ProfessionalID == c.ProfessionalID && cur.OrganisationID == c.OrganisationID {
+			return nil, nil
+		}
+		ev.HandedOverFrom = cur.ProfessionalID // passation
+	}
+	return []proto.Message{ev}, nil
 }

@@ -77,3 +77,10 @@ func decideNotifyRights(s *PersonState, c NotifyRights, at decider.Context) ([]p
 		MdphReference: c.MDPHReference,
 	}}, nil
 }
+
+func evolveRightsNotified(s *PersonState, e *eventsv1.RightsNotified) {
+	if s.Life.Rights == nil {
+		s.Life.Rights = map[string]Right{}
+	}
+	s.Life.Rights[e.GetRightId()] = rightOf(e)
+}

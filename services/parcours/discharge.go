@@ -48,3 +48,8 @@ func decideDischargePerson(s *PersonState, c DischargePerson, at decider.Context
 		Note:         c.Note,
 	}}, nil
 }
+
+func evolveDischarged(s *PersonState, e *eventsv1.PersonDischarged) {
+	s.Discharged, s.DischargedOn = true, e.GetDischargedOn()
+	s.Life.DischargeReason = e.GetReason()
+}

@@ -7,7 +7,7 @@ import (
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
-// The gRPC port of the projet personnalisé, in the manner of grpc.go:
+// The gRPC port of the projet personnalisé, in the manner of person_grpc.go:
 // translate the request, run the command, translate the answer. Field
 // syntax is checked by the server's protovalidate interceptor; the
 // deciders (plan_*.go) check meaning.

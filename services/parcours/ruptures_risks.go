@@ -135,3 +135,10 @@ func evolveRuptureResolved(s *PersonState, e *eventsv1.RuptureResolved) {
 	}
 	s.Life.Resolved[id] = e.GetResolvedOn()
 }
+
+func evolveRiskRaised(s *PersonState, e *eventsv1.RuptureRiskRaised) {
+	if s.Life.OpenRisks == nil {
+		s.Life.OpenRisks = map[string]Risk{}
+	}
+	s.Life.OpenRisks[e.GetRiskId()] = riskOf(e)
+}

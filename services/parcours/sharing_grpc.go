@@ -8,7 +8,7 @@ import (
 )
 
 // The gRPC handlers of partners, consents and oppositions, in the style of
-// grpc.go.
+// person_grpc.go.
 
 // AssociatePartner associates an organisation with the coordination.
 func (s *Service) AssociatePartner(ctx context.Context, req *parcoursv1.AssociatePartnerRequest) (*parcoursv1.AssociatePartnerResponse, error) {
