@@ -95,6 +95,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 	fs.StringVar(&cfg.OIDCJWKSURL, "oidc-jwks-url", env("MAILLAGE_OIDC_JWKS_URL", ""), "the issuer's JWK Set; empty discovers it (env MAILLAGE_OIDC_JWKS_URL)")
 	fs.StringVar(&cfg.OIDCAudience, "oidc-audience", env("MAILLAGE_OIDC_AUDIENCE", "maillage"), `the "aud" the issuer's tokens carry (env MAILLAGE_OIDC_AUDIENCE)`)
 	fs.StringVar(&maxToken, "max-token-lifetime", env("MAILLAGE_MAX_TOKEN_LIFETIME", "12h"), "refuse tokens valid longer than this, whoever signed them (env MAILLAGE_MAX_TOKEN_LIFETIME)")
+	fs.StringVar(&cfg.TLSClientCerts, "tls-client-certs", env("MAILLAGE_TLS_CLIENT_CERTS", ""), `ask ESSMS systems for client certificates naming their FINESS/SIRET (subject serialNumber, OU or O): "optional" or "required"; every token on the connection must act for that organisation (env MAILLAGE_TLS_CLIENT_CERTS)`)
+	fs.StringVar(&cfg.TLSClientCA, "tls-client-ca", env("MAILLAGE_TLS_CLIENT_CA", ""), "PEM bundle of the CAs that sign client certificates (env MAILLAGE_TLS_CLIENT_CA)")
 	fs.StringVar(&lc.format, "log-format", env("MAILLAGE_LOG_FORMAT", "text"), `"text" or "json" (env MAILLAGE_LOG_FORMAT)`)
 	fs.StringVar(&lc.level, "log-level", env("MAILLAGE_LOG_LEVEL", "info"), "debug, info, warn or error (env MAILLAGE_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,6 +47,11 @@ type Config struct {
 	// TLS is the server's TLS configuration; nil serves plaintext gRPC,
 	// which is only sensible on loopback or behind a TLS-terminating proxy.
 	TLS *tls.Config
+
+	// ClientCerts asks clients for certificates, signed by ClientCAs, that
+	// name their organisation (mtls.go); ClientCertOff by default.
+	ClientCerts ClientCertPolicy
+	ClientCAs   *x509.CertPool
 
 	// Verifier checks professionals' bearer tokens (auth.Verifier, or
 	// auth.Verifiers for several issuers). Required.
@@ -117,6 +123,10 @@ func (c *Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			errs = append(errs, fmt.Errorf("bad MetricsAddr %q: %w", c.MetricsAddr, err))
 		}
+	}
+	if c.ClientCerts != ClientCertOff && (c.TLS == nil || c.ClientCAs == nil ||
+		(c.ClientCerts != ClientCertOptional && c.ClientCerts != ClientCertRequired)) {
+		errs = append(errs, fmt.Errorf("client certificates %q need TLS, ClientCAs, and the policy optional or required", c.ClientCerts))
 	}
 	if c.TLS != nil {
 		if c.TLS.MinVersion != 0 && c.TLS.MinVersion < tls.VersionTLS12 {

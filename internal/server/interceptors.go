@@ -225,6 +225,9 @@ func (s *Server) verify(ctx context.Context, values []string) (auth.Principal, e
 	if err != nil {
 		return auth.Principal{}, derrors.ToStatus(err)
 	}
+	if err := s.checkConnectionOrganisation(ctx, p); err != nil {
+		return auth.Principal{}, err
+	}
 	return p, nil
 }
 

@@ -107,7 +107,7 @@ func New(cfg Config) (*Server, error) {
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize),
 	}
 	if cfg.TLS != nil {
-		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))
+		opts = append(opts, grpc.Creds(credentials.NewTLS(withClientCerts(cfg.TLS, cfg.ClientCAs, cfg.ClientCerts))))
 	}
 	// A pool of stream workers: a goroutine per call grew a fresh stack on
 	// every command.

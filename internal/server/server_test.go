@@ -51,11 +51,15 @@ type env struct {
 	logs      *logBuffer
 	cancel    context.CancelFunc
 	serveDone chan error
+	dir       string         // the dev CA and certificate under <dir>/tls
+	addr      string         // the gRPC address
+	roots     *x509.CertPool // trusts the server's certificate
 }
 
 type options struct {
 	shutdownTimeout time.Duration
 	publicMethods   []string
+	clientCerts     server.ClientCertPolicy
 }
 
 func start(t *testing.T, opts options) *env {
@@ -82,7 +86,15 @@ func start(t *testing.T, opts options) *env {
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
+	var clientCAs *x509.CertPool
+	if opts.clientCerts != server.ClientCertOff {
+		if clientCAs, err = server.LoadClientCAs(caFile); err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv, err := server.New(server.Config{
+		ClientCerts:     opts.clientCerts,
+		ClientCAs:       clientCAs,
 		Addr:            "127.0.0.1:0",
 		MetricsAddr:     "127.0.0.1:0",
 		TLS:             tlsCfg,
@@ -117,7 +129,7 @@ func start(t *testing.T, opts options) *env {
 		t.Fatal(err)
 	}
 	e := &env{
-		srv: srv, svc: svc, key: key, issuer: issuer, conn: conn, logs: logs,
+		srv: srv, svc: svc, key: key, issuer: issuer, conn: conn, logs: logs, dir: dir, addr: addr.String(), roots: roots,
 		metrics: "http://" + srv.MetricsAddr().String() + "/metrics",
 		cancel:  cancel, serveDone: serveDone,
 	}

@@ -91,7 +91,14 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	a.srv, err = mserver.New(mserver.Config{Addr: cfg.Addr, MetricsAddr: cfg.MetricsAddr, TLS: tlsCfg, Verifier: verifier, Logger: cfg.Logger})
+	scfg := mserver.Config{Addr: cfg.Addr, MetricsAddr: cfg.MetricsAddr, TLS: tlsCfg, Verifier: verifier, Logger: cfg.Logger}
+	if cfg.TLSClientCerts != "" {
+		if scfg.ClientCAs, err = mserver.LoadClientCAs(cfg.TLSClientCA); err != nil {
+			return nil, err
+		}
+		scfg.ClientCerts = mserver.ClientCertPolicy(cfg.TLSClientCerts)
+	}
+	a.srv, err = mserver.New(scfg)
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,10 @@ type Config struct {
 	TLS     string // auto (default), files, off
 	TLSCert string
 	TLSKey  string
+	// TLSClientCerts asks ESSMS systems for client certificates (mTLS)
+	// naming their organisation: "" (off), "optional" or "required";
+	// signed by the CAs of TLSClientCA.
+	TLSClientCerts, TLSClientCA string
 
 	// ViewWait bounds how long a query with min_position waits for the
 	// view to catch up; default 2s.
@@ -136,6 +140,9 @@ func (c Config) Validate() error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("--tls=%q: want auto, files or off", c.TLS))
+	}
+	if c.TLSClientCerts != "" && (c.TLS == TLSOff || c.TLSClientCA == "" || (c.TLSClientCerts != "optional" && c.TLSClientCerts != "required")) {
+		errs = append(errs, fmt.Errorf("--tls-client-certs=%q: want optional or required, with TLS and --tls-client-ca", c.TLSClientCerts))
 	}
 	if c.TLS == TLSOff && !isLoopback(c.Addr) {
 		errs = append(errs, fmt.Errorf("--tls=off on %s: plaintext (bearer tokens in clear) is allowed on loopback only", c.Addr))
