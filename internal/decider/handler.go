@@ -33,6 +33,7 @@ type Handler[S any, C any] struct {
 	now      func() time.Time
 	newID    func() string
 	cache    *snapshots[S]
+	created  func([]proto.Message) string
 	seed     maphash.Seed
 	locks    [256]sync.Mutex
 }
@@ -47,6 +48,9 @@ type HandlerConfig[S any, C any] struct {
 	Now       func() time.Time // default time.Now
 	NewID     func() string    // default a ULID
 	CacheSize int              // aggregates kept in memory; default 50,000
+	// CreatedID names what a command's events created (their first
+	// event's own id), for Result.CreatedID; nil leaves it empty.
+	CreatedID func(events []proto.Message) string
 }
 
 // NewHandler returns a handler, or every problem of cfg.
@@ -78,7 +82,7 @@ func NewHandler[S any, C any](cfg HandlerConfig[S, C]) (*Handler[S, C], error) {
 	}
 	return &Handler[S, C]{
 		store: cfg.Store, codec: cfg.Codec, decider: cfg.Decider, category: cfg.Category,
-		now: cfg.Now, newID: cfg.NewID, cache: newSnapshots[S](cfg.CacheSize), seed: maphash.MakeSeed(),
+		now: cfg.Now, newID: cfg.NewID, cache: newSnapshots[S](cfg.CacheSize), created: cfg.CreatedID, seed: maphash.MakeSeed(),
 	}, nil
 }
 
@@ -101,10 +105,21 @@ type Result struct {
 	Position  es.Position     // the global position reached (read-your-writes token)
 	Events    []proto.Message // what the command produced; on a replay, what the first call produced
 	Duplicate bool            // a replay: nothing was written
+	// CreatedID is the id of what the command created (HandlerConfig.
+	// CreatedID), the same on a replay.
+	CreatedID string
 }
 
 // Handle loads the aggregate id, decides cmd, and appends what it produced.
 func (h *Handler[S, C]) Handle(ctx context.Context, id string, cmd C, opts Options) (Result, error) {
+	res, err := h.handle(ctx, id, cmd, opts)
+	if err == nil && h.created != nil {
+		res.CreatedID = h.created(res.Events)
+	}
+	return res, err
+}
+
+func (h *Handler[S, C]) handle(ctx context.Context, id string, cmd C, opts Options) (Result, error) {
 	stream := es.StreamName(h.category, id)
 	if err := es.ValidateStream(stream); err != nil {
 		return Result{}, err

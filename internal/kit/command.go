@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
@@ -70,4 +71,20 @@ func Fingerprint(method string, req proto.Message) string {
 	h.Write([]byte{0})
 	h.Write(data)
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18])
+}
+
+// CreatedID is the id of what events created: the first event's own id,
+// its field 1 when that is a string named "…_id" (transition_id, need_id,
+// member_id…), the convention of maillage.events.v1. For
+// decider.HandlerConfig.CreatedID.
+func CreatedID(events []proto.Message) string {
+	if len(events) == 0 {
+		return ""
+	}
+	m := events[0].ProtoReflect()
+	f := m.Descriptor().Fields().ByNumber(1)
+	if f == nil || f.Kind() != protoreflect.StringKind || f.Cardinality() == protoreflect.Repeated || !strings.HasSuffix(string(f.Name()), "_id") {
+		return ""
+	}
+	return m.Get(f).String()
 }

@@ -3,7 +3,6 @@ package parcours
 import (
 	"context"
 
-	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
@@ -20,11 +19,7 @@ func (s *Service) AddEntourageMember(ctx context.Context, req *parcoursv1.AddEnt
 		return nil, err
 	}
 	out := &parcoursv1.AddEntourageMemberResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.EntourageMemberAdded); ok {
-			out.MemberId = e.GetMemberId()
-		}
-	}
+	out.MemberId = res.CreatedID
 	return out, nil
 }
 

@@ -20,11 +20,7 @@ func (s *Service) IdentifyNeed(ctx context.Context, req *parcoursv1.IdentifyNeed
 		return nil, err
 	}
 	out := &parcoursv1.IdentifyNeedResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.NeedIdentified); ok {
-			out.NeedId = e.GetNeedId()
-		}
-	}
+	out.NeedId = res.CreatedID
 	return out, nil
 }
 
@@ -47,11 +43,7 @@ func (s *Service) SetObjective(ctx context.Context, req *parcoursv1.SetObjective
 		return nil, err
 	}
 	out := &parcoursv1.SetObjectiveResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.ObjectiveSet); ok {
-			out.ObjectiveId = e.GetObjectiveId()
-		}
-	}
+	out.ObjectiveId = res.CreatedID
 	return out, nil
 }
 
@@ -64,11 +56,7 @@ func (s *Service) PlanAction(ctx context.Context, req *parcoursv1.PlanActionRequ
 		return nil, err
 	}
 	out := &parcoursv1.PlanActionResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.ActionPlanned); ok {
-			out.ActionId = e.GetActionId()
-		}
-	}
+	out.ActionId = res.CreatedID
 	return out, nil
 }
 
@@ -125,11 +113,7 @@ func (s *Service) SchedulePlanReview(ctx context.Context, req *parcoursv1.Schedu
 		return nil, err
 	}
 	out := &parcoursv1.SchedulePlanReviewResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.PlanReviewScheduled); ok {
-			out.ReviewId = e.GetReviewId()
-		}
-	}
+	out.ReviewId = res.CreatedID
 	return out, nil
 }
 

@@ -3,7 +3,6 @@ package parcours
 import (
 	"context"
 
-	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
@@ -18,10 +17,6 @@ func (s *Service) NotifyRights(ctx context.Context, req *parcoursv1.NotifyRights
 		return nil, err
 	}
 	out := &parcoursv1.NotifyRightsResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.RightsNotified); ok {
-			out.RightId = e.GetRightId()
-		}
-	}
+	out.RightId = res.CreatedID
 	return out, nil
 }

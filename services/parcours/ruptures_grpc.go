@@ -3,7 +3,6 @@ package parcours
 import (
 	"context"
 
-	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
@@ -18,11 +17,7 @@ func (s *Service) RaiseRuptureRisk(ctx context.Context, req *parcoursv1.RaiseRup
 		return nil, err
 	}
 	out := &parcoursv1.RaiseRuptureRiskResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.RuptureRiskRaised); ok {
-			out.RiskId = e.GetRiskId()
-		}
-	}
+	out.RiskId = res.CreatedID
 	return out, nil
 }
 
@@ -44,10 +39,6 @@ func (s *Service) ReportRupture(ctx context.Context, req *parcoursv1.ReportRuptu
 		return nil, err
 	}
 	out := &parcoursv1.ReportRuptureResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.RuptureDetected); ok {
-			out.RuptureId = e.GetRuptureId()
-		}
-	}
+	out.RuptureId = res.CreatedID
 	return out, nil
 }

@@ -60,6 +60,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	persons, err := decider.NewHandler(decider.HandlerConfig[*PersonState, Command]{
 		Store: cfg.Store, Codec: cfg.Codec, Decider: Person, Category: Category, Now: cfg.Now, NewID: cfg.NewID,
+		CreatedID: kit.CreatedID,
 	})
 	if err != nil {
 		return nil, err

@@ -60,11 +60,7 @@ func (s *Service) RecordSharingConsent(ctx context.Context, req *parcoursv1.Reco
 		return nil, err
 	}
 	out := &parcoursv1.RecordSharingConsentResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.SharingConsentRecorded); ok {
-			out.ConsentId = e.GetConsentId()
-		}
-	}
+	out.ConsentId = res.CreatedID
 	return out, nil
 }
 
@@ -87,11 +83,7 @@ func (s *Service) RecordSharingOpposition(ctx context.Context, req *parcoursv1.R
 		return nil, err
 	}
 	out := &parcoursv1.RecordSharingOppositionResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.SharingOpposed); ok {
-			out.OppositionId = e.GetOppositionId()
-		}
-	}
+	out.OppositionId = res.CreatedID
 	return out, nil
 }
 

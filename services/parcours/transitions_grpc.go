@@ -3,7 +3,6 @@ package parcours
 import (
 	"context"
 
-	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
@@ -48,10 +47,6 @@ func (s *Service) AnticipateTransition(ctx context.Context, req *parcoursv1.Anti
 		return nil, err
 	}
 	out := &parcoursv1.AnticipateTransitionResponse{Position: res.Position.String(), Version: uint64(res.Version)}
-	for _, ev := range res.Events {
-		if e, ok := ev.(*eventsv1.TransitionAnticipated); ok {
-			out.TransitionId = e.GetTransitionId()
-		}
-	}
+	out.TransitionId = res.CreatedID
 	return out, nil
 }
