@@ -20,9 +20,10 @@ import (
 	"github.com/maillage/maillage/internal/derrors"
 )
 
-// provider is an OpenID Connect provider on loopback: a discovery document
-// and a JWK Set over real HTTP, signing ES256 tokens as Keycloak or
-// ProSanté Connect would.
+// provider stands in for an OpenID Connect provider (none can run here):
+// a discovery document and a JWK Set over real HTTP on loopback, signing
+// ES256 tokens as Keycloak or Pro Santé Connect would. Discovery, the JWK
+// Set client (keyfunc) and the verification are the real ones.
 type provider struct {
 	srv *httptest.Server
 	key *ecdsa.PrivateKey
@@ -61,7 +62,7 @@ func (p *provider) token(t *testing.T, claims jwt.MapClaims) string {
 	return s
 }
 
-func TestOIDCProviderTokensThroughJWKS(t *testing.T) {
+func TestOIDCTokensThroughJWKSOfAStandInProvider(t *testing.T) {
 	t.Parallel()
 	p := newProvider(t)
 	ctx, cancel := context.WithCancel(context.Background())
