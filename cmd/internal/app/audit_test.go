@@ -68,10 +68,15 @@ func TestAuditTrailOverGRPC(t *testing.T) {
 	}{
 		{"partner professional", auditv1.NewAuditServiceClient(f.m.client(t, homeHelp))},
 		{"outsider", auditv1.NewAuditServiceClient(f.m.client(t, outsider))},
+		{"administrateur", auditv1.NewAuditServiceClient(f.m.client(t, administrator))},
 	} {
 		_, err := p.cc.ListDisclosures(ctxT(t), &auditv1.ListDisclosuresRequest{PersonId: f.person})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = p.cc.VerifyAuditTrail(ctxT(t), &auditv1.VerifyAuditTrailRequest{PersonId: f.person})
+		wantCode(t, err, codes.PermissionDenied)
+		s, err := p.cc.ExportAuditTrail(ctxT(t), &auditv1.ExportAuditTrailRequest{PersonId: f.person})
 		if err == nil {
-			t.Errorf("%s read the audit trail", p.name)
+			_, err = s.Recv()
 		}
 		wantCode(t, err, codes.PermissionDenied)
 	}
