@@ -1039,9 +1039,11 @@ type CoordinatedView struct {
 	HolderOrganisationId string `protobuf:"bytes,23,opt,name=holder_organisation_id,json=holderOrganisationId,proto3" json:"holder_organisation_id,omitempty"`
 	// The partners taking part in the coordination, by organisation_id.
 	Partners []*CoordinationPartner `protobuf:"bytes,24,rep,name=partners,proto3" json:"partners,omitempty"`
-	// The consents in force, by id. Shown to the coordination only.
+	// The consents in force, by id. Shown to the coordination and the
+	// référent only.
 	Consents []*SharingConsent `protobuf:"bytes,25,rep,name=consents,proto3" json:"consents,omitempty"`
-	// The oppositions in force, by id. Shown to the coordination only.
+	// The oppositions in force, by id. Shown to the coordination and the
+	// référent only.
 	Oppositions []*SharingOpposition `protobuf:"bytes,26,rep,name=oppositions,proto3" json:"oppositions,omitempty"`
 	// The categories of information this answer holds for its reader: the
 	// rest of the file was left out, by the reader's part in the
