@@ -213,12 +213,12 @@ func (w *Writer) appendAll(ctx context.Context, order []string, byPerson map[str
 		if err != nil {
 			return err
 		}
-		events, next, err := w.chain(person, h, records(byPerson[person]))
+		cs, err := w.chain(person, h, records(byPerson[person]))
 		if err != nil {
 			return err
 		}
-		appends = append(appends, es.StreamAppend{Stream: StreamOf(person), Expected: es.Exactly(es.Version(h.sequence)), Events: events})
-		nexts = append(nexts, next)
+		appends = append(appends, es.StreamAppend{Stream: StreamOf(person), Expected: es.Exactly(es.Version(h.sequence)), Events: dataOf(cs)})
+		nexts = append(nexts, cs[len(cs)-1].after)
 	}
 	if _, err := w.batch.AppendBatch(ctx, appends); err != nil {
 		return err
@@ -230,35 +230,45 @@ func (w *Writer) appendAll(ctx context.Context, order []string, byPerson map[str
 	return nil
 }
 
-// appendOne appends one trail's records, reading its head again after a
-// conflict (another replica wrote to the trail).
+// appendOne appends one trail's records one message each, in order (a
+// message of several events is an atomic batch of the store, milliseconds
+// where one message is tens of microseconds), telling each caller once its
+// record is stored; after a conflict (another replica wrote to the trail)
+// it reads the head again and chains what is left.
 func (w *Writer) appendOne(ctx context.Context, person string, ps []*pending) {
 	var err error
-	for attempt := 0; attempt < 4; attempt++ {
+	for attempt := 0; attempt < 4 && len(ps) > 0; attempt++ {
 		var h head
 		if h, err = w.heads.load(ctx, w.cfg.Store, person); err != nil {
 			break
 		}
-		var events []es.EventData
-		var next head
-		if events, next, err = w.chain(person, h, records(ps)); err != nil {
+		var cs []chained
+		if cs, err = w.chain(person, h, records(ps)); err != nil {
 			break
 		}
-		_, err = w.cfg.Store.Append(ctx, StreamOf(person), es.Exactly(es.Version(h.sequence)), es.AppendRequest{Events: events})
-		if err == nil {
-			w.heads.put(person, next)
-			break
+		told := 0
+		for _, c := range cs {
+			_, err = w.cfg.Store.Append(ctx, StreamOf(person), es.Exactly(es.Version(h.sequence)), es.AppendRequest{Events: []es.EventData{c.data}})
+			if err != nil {
+				w.heads.forget(person)
+				break
+			}
+			h = c.after
+			w.heads.put(person, h)
+			if c.owner >= 0 {
+				ps[c.owner].err <- nil
+				told = c.owner + 1
+			}
 		}
-		w.heads.forget(person)
-		if !errors.Is(err, es.ErrConflict) {
+		ps = ps[told:]
+		if err == nil || !errors.Is(err, es.ErrConflict) {
 			break
 		}
 	}
-	if err != nil {
+	if err != nil && len(ps) > 0 {
 		w.cfg.Logger.Error("audit records not stored", "person", person, "records", len(ps), "err", err)
-		err = fmt.Errorf("audit: the disclosure could not be recorded: %w", err)
+		tell(ps, fmt.Errorf("audit: the disclosure could not be recorded: %w", err))
 	}
-	tell(ps, err)
 }
 
 func records(ps []*pending) []proto.Message {
@@ -275,11 +285,18 @@ func tell(ps []*pending, err error) {
 	}
 }
 
-// chain links records after h, adding a seal each SealEvery records, and
-// returns them encoded with the trail's next head.
-func (w *Writer) chain(person string, h head, recs []proto.Message) ([]es.EventData, head, error) {
-	var out []es.EventData
-	add := func(rec proto.Message) error {
+// chained is one record of a trail, encoded, with the trail's head after
+// it and the caller it answers (-1 for a seal).
+type chained struct {
+	data  es.EventData
+	after head
+	owner int
+}
+
+// chain links records after h, adding a seal each SealEvery records.
+func (w *Writer) chain(person string, h head, recs []proto.Message) ([]chained, error) {
+	var out []chained
+	add := func(rec proto.Message, owner int) error {
 		// A clone: the caller's record is not changed, and a retry
 		// chains it afresh.
 		rec = proto.Clone(rec)
@@ -288,25 +305,34 @@ func (w *Writer) chain(person string, h head, recs []proto.Message) ([]es.EventD
 		if err != nil {
 			return err
 		}
-		out = append(out, data)
 		h.sequence++
 		h.hash = Hash(data.Type, data.Data)
 		h.unsealed++
 		h.lastWrite = w.cfg.Now()
+		out = append(out, chained{data: data, after: h, owner: owner})
 		return nil
 	}
-	for _, rec := range recs {
-		if err := add(rec); err != nil {
-			return nil, h, err
+	for i, rec := range recs {
+		if err := add(rec, i); err != nil {
+			return nil, err
 		}
 		if h.unsealed >= w.cfg.SealEvery {
-			if err := add(w.seal(person, h)); err != nil {
-				return nil, h, err
+			if err := add(w.seal(person, h), -1); err != nil {
+				return nil, err
 			}
 			h.unsealed = 0
+			out[len(out)-1].after.unsealed = 0
 		}
 	}
-	return out, h, nil
+	return out, nil
+}
+
+func dataOf(cs []chained) []es.EventData {
+	out := make([]es.EventData, len(cs))
+	for i, c := range cs {
+		out[i] = c.data
+	}
+	return out
 }
 
 // seal returns a seal of the record h ends with.
