@@ -117,8 +117,11 @@ func TestOIDCTokensThroughJWKSOfAStandInProvider(t *testing.T) {
 
 type revokedSubjects map[string]bool
 
-func (r revokedSubjects) Revoked(p auth.Principal) (string, bool) {
-	return "revoked by the test", r[p.Subject]
+func (r revokedSubjects) Check(p auth.Principal) error {
+	if r[p.Subject] {
+		return fmt.Errorf("%w: revoked by the test", derrors.ErrUnauthenticated)
+	}
+	return nil
 }
 
 // Revocation is checked on every call, remembered tokens included.

@@ -32,8 +32,10 @@ const (
 // professional's access may have been revoked by their organisation, or
 // the token itself (lost device, leak).
 type Revocations interface {
-	// Revoked returns why p's token is refused, and true; or false.
-	Revoked(p Principal) (reason string, revoked bool)
+	// Check returns nil when p's token may be used; else an error wrapping
+	// derrors.ErrUnauthenticated that says why, or a gRPC status error
+	// (UNAVAILABLE while the revocations are not known yet).
+	Check(p Principal) error
 }
 
 // claims is a token's payload: the registered claims (iss, sub, aud, exp,
@@ -251,8 +253,8 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (Principal, 
 		return Principal{}, err
 	}
 	if v.revocations != nil {
-		if reason, revoked := v.revocations.Revoked(p); revoked {
-			return Principal{}, fmt.Errorf("%w: %s", derrors.ErrUnauthenticated, reason)
+		if err := v.revocations.Check(p); err != nil {
+			return Principal{}, err
 		}
 	}
 	return p, nil

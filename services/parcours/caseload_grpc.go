@@ -39,6 +39,9 @@ func (s *Service) ListCaseload(ctx context.Context, req *parcoursv1.ListCaseload
 		return nil, kit.Status(derrors.Denied("caseload.other_organisation",
 			"a caseload is seen for the organisation of the token only (%s)", caller.Organisation))
 	}
+	if err := s.viewsReady(); err != nil {
+		return nil, err
+	}
 	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
 	}

@@ -3,10 +3,13 @@ package parcours
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
@@ -25,6 +28,9 @@ func (s *Service) GetCoordinatedView(ctx context.Context, req *parcoursv1.GetCoo
 	caller, err := s.kit.Caller(ctx)
 	if err != nil {
 		return nil, kit.Status(err)
+	}
+	if err := s.viewsReady(); err != nil {
+		return nil, err
 	}
 	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
@@ -71,6 +77,23 @@ func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedVi
 	// The view as it read that day: overdue and due counted on as_of's day.
 	present(view, today(asOf))
 	return view, nil
+}
+
+// viewsReady refuses a read, UNAVAILABLE with a retry delay, while the
+// views have not caught up with the store at start: a person who exists
+// is never answered NOT_FOUND, nor a partial file, because the views are
+// still loading.
+func (s *Service) viewsReady() error {
+	select {
+	case <-s.runner.Ready():
+		return nil
+	default:
+	}
+	st := status.New(codes.Unavailable, fmt.Sprintf("the views are catching up with the event store at start (at %s): retry in a moment", s.runner.Position()))
+	if d, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Second)}); err == nil {
+		st = d
+	}
+	return st.Err()
 }
 
 // waitForViews waits, within Config.ViewWait, until the views include the

@@ -113,6 +113,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		s.Register(a.srv.GRPC())
 		a.srv.Health().SetServingStatus(s.Name(), healthpb.HealthCheckResponse_NOT_SERVING)
 	}
+	// The server as a whole ("") is SERVING once every service is.
+	a.srv.Health().SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	if a.addr, err = a.srv.Listen(); err != nil {
 		return nil, err
 	}
@@ -157,6 +159,7 @@ func (a *App) Run(ctx context.Context) error {
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	svcErrs := make(chan error, len(a.services))
+	var ready sync.WaitGroup
 	for _, s := range a.services {
 		wg.Add(1)
 		go func() {
@@ -165,8 +168,19 @@ func (a *App) Run(ctx context.Context) error {
 				svcErrs <- fmt.Errorf("%s: %w", s.Name(), err)
 			}
 		}()
-		go a.markServingWhenReady(svcCtx, s)
+		ready.Add(1)
+		go func() {
+			defer ready.Done()
+			a.markServingWhenReady(svcCtx, s)
+		}()
 	}
+	go func() {
+		ready.Wait()
+		if svcCtx.Err() == nil {
+			a.srv.Health().SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+			a.log.Info("serving: every service has caught up")
+		}
+	}()
 	srvCtx, stopServer := context.WithCancel(ctx)
 	defer stopServer()
 	served := make(chan error, 1)
@@ -242,10 +256,12 @@ func (a *App) openStore(ctx context.Context) error {
 		return fmt.Errorf("connect to NATS: %w", err)
 	}
 	a.nc = nc
-	a.store, err = natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas})
+	store, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas})
 	if err != nil {
+		// Not a typed nil in the interface: closeStore would call it.
 		return err
 	}
+	a.store = store
 	where := "embedded, " + a.cfg.natsDir()
 	if a.cfg.NATSURL != "" {
 		where = a.cfg.NATSURL

@@ -18,8 +18,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
@@ -131,11 +135,19 @@ func (r *Register) pruneTokens() {
 
 func key(org, id string) string { return org + "/" + id }
 
-// Revoked implements auth.Revocations.
-func (r *Register) Revoked(p auth.Principal) (string, bool) {
+// Check implements auth.Revocations: UNAVAILABLE until the register has
+// caught up at start, UNAUTHENTICATED for a revoked token.
+func (r *Register) Check(p auth.Principal) error {
 	if !r.caughtUp.Load() {
-		return "the access register is still loading at start: retry in a moment", true
+		return status.Error(codes.Unavailable, "the access register (revocations, delegations) is still loading at start: retry in a moment")
 	}
+	if reason, revoked := r.revoked(p); revoked {
+		return fmt.Errorf("%w: %s", derrors.ErrUnauthenticated, reason)
+	}
+	return nil
+}
+
+func (r *Register) revoked(p auth.Principal) (string, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	k := key(p.Organisation, p.Subject)

@@ -117,7 +117,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 // Close releases the store's subscription; the connection is the caller's.
+// A nil or half-opened store closes as a no-op.
 func (s *Store) Close() error {
+	if s == nil || s.replies == nil {
+		return nil
+	}
 	s.replies.close()
 	return nil
 }
