@@ -57,6 +57,8 @@ func ToStatus(err error) error {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return status.Error(codes.NotFound, err.Error())
+	case errors.Is(err, es.ErrStorageFull):
+		return status.Error(codes.ResourceExhausted, "the event store has no room left: nothing of this request was written; retry once the operators have made room ("+err.Error()+")")
 	case errors.Is(err, es.ErrConflict):
 		return status.Error(codes.Aborted, "changed by another request since it was read, reload and retry: "+err.Error())
 	case errors.Is(err, ErrPermission):
@@ -68,13 +70,29 @@ func ToStatus(err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.Error(codes.DeadlineExceeded, context.DeadlineExceeded.Error())
 	}
+	// Already converted: kept as it is (its cause with it).
+	var ie *internalError
+	if errors.As(err, &ie) {
+		return ie
+	}
 	// A status wrapped with context ("load person: rpc error: …") keeps its
 	// code; status.FromError unwraps it.
 	if st, ok := status.FromError(err); ok {
 		return st.Err()
 	}
-	return status.Error(codes.Internal, internalMessage)
+	return &internalError{cause: err}
 }
+
+// internalError is INTERNAL "internal error" to the caller, and its cause
+// to the server's log: Error gives the cause, GRPCStatus what is sent.
+type internalError struct{ cause error }
+
+func (e *internalError) Error() string { return internalMessage + ": " + e.cause.Error() }
+
+// GRPCStatus is what the caller receives.
+func (e *internalError) GRPCStatus() *status.Status { return status.New(codes.Internal, internalMessage) }
+
+func (e *internalError) Unwrap() error { return e.cause }
 
 func withDetails(c codes.Code, msg string, detail protoadapt.MessageV1) error {
 	st := status.New(c, msg)

@@ -251,6 +251,9 @@ var (
 	// read (no version header, a body that does not decode, a type it does
 	// not know). Readers of many streams skip it, loudly, rather than stop.
 	ErrMalformed = errors.New("es: malformed event")
+	// ErrStorageFull: the engine has no room left to store the append
+	// (disk full, storage limit reached); nothing of it was written.
+	ErrStorageFull = errors.New("es: the event store has no room left")
 )
 
 // MalformedError is a stored message that is no readable event, at its

@@ -110,7 +110,13 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return r.save()
+				// A checkpoint is a head start, not data: one that cannot
+				// be written (a full disk) costs a longer replay at the
+				// next start, and is said, not failed on.
+				if err := r.save(); err != nil {
+					r.log.Error("checkpoint not saved at stop; the next start replays from the last one", "err", err)
+				}
+				return nil
 			}
 			return fmt.Errorf("projection %s: %w", r.cfg.Projection.Name(), err)
 		}

@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -174,13 +175,16 @@ func (a *App) Run(ctx context.Context) error {
 			a.markServingWhenReady(svcCtx, s)
 		}()
 	}
+	var allReady atomic.Bool
 	go func() {
 		ready.Wait()
 		if svcCtx.Err() == nil {
+			allReady.Store(true)
 			a.srv.Health().SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 			a.log.Info("serving: every service has caught up")
 		}
 	}()
+	go a.watchWrites(svcCtx, allReady.Load)
 	srvCtx, stopServer := context.WithCancel(ctx)
 	defer stopServer()
 	served := make(chan error, 1)
@@ -257,6 +261,13 @@ func (a *App) openStore(ctx context.Context) error {
 	}
 	a.nc = nc
 	store, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas})
+	if errors.Is(err, es.ErrStorageFull) {
+		where := a.cfg.natsDir()
+		if a.cfg.NATSURL != "" {
+			where = a.cfg.NATSURL
+		}
+		return fmt.Errorf("the event store (%s) has no room left: free disk space or raise its storage limit: %w", where, err)
+	}
 	if err != nil {
 		// Not a typed nil in the interface: closeStore would call it.
 		return err

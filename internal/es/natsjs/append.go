@@ -23,7 +23,34 @@ const (
 	errCodeBatchHasDuplicate  = 10201
 	errCodeBatchTooManyFlight = 10210
 	errCodeBatchIncomplete    = 10176
+	// The server's or the account's storage is exhausted (a full disk, or
+	// JetStream's max_file_store reached).
+	errCodeInsufficientResources = 10023
+	errCodeInsufficientStorage   = 10047
 )
+
+// storageFull says whether err is JetStream refusing for lack of room.
+func storageFull(err error) bool {
+	switch apiErrorCode(err) {
+	case errCodeInsufficientResources, errCodeInsufficientStorage:
+		return true
+	}
+	return false
+}
+
+// classify wraps es.ErrStorageFull around a refusal for lack of room,
+// and keeps what the writes' health says up to date.
+func (s *Store) classify(err error) error {
+	if err == nil {
+		s.writes.ok()
+		return nil
+	}
+	if storageFull(err) {
+		s.writes.failed(err)
+		return fmt.Errorf("%w: %w", es.ErrStorageFull, err)
+	}
+	return err
+}
 
 // maxAppendAttempts bounds the retries of an append that expects any
 // version and keeps losing the race for the stream's end.
@@ -71,7 +98,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected es.ExpectedV
 		}
 		res, err := s.publish(ctx, stream, head, req)
 		if err == nil {
+			s.writes.ok()
 			return res, nil
+		}
+		if storageFull(err) {
+			return es.AppendResult{}, fmt.Errorf("natsjs: append to %s: %w", stream, s.classify(err))
 		}
 		switch apiErrorCode(err) {
 		case errCodeWrongLastSeq, errCodeWrongLastSeqConst:

@@ -58,8 +58,9 @@ func (s *Store) AppendBatch(ctx context.Context, batch []es.StreamAppend) ([]es.
 			}
 			return nil, &es.ConflictError{Expected: es.Any}
 		}
-		return nil, fmt.Errorf("natsjs: append batch of %d streams: %w", len(batch), err)
+		return nil, fmt.Errorf("natsjs: append batch of %d streams: %w", len(batch), s.classify(err))
 	}
+	s.writes.ok()
 	// The batch's messages have consecutive sequences ending at ack's.
 	seq := ack.Sequence - uint64(len(msgs))
 	out := make([]es.AppendResult, len(batch))

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -77,6 +78,7 @@ type Store struct {
 	js      jetstream.JetStream
 	heads   *headCache
 	replies *replies
+	writes  writeHealth
 }
 
 var _ es.Store = (*Store)(nil)
@@ -107,6 +109,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		DenyPurge:          true,
 	})
 	if err != nil {
+		if storageFull(err) {
+			err = fmt.Errorf("%w: %w", es.ErrStorageFull, err)
+		}
 		return nil, fmt.Errorf("natsjs: create stream %s: %w", cfg.Stream, err)
 	}
 	rep, err := newReplies(cfg.Conn)
@@ -157,4 +162,33 @@ func (s *Store) filterSubjects(f es.Filter) []string {
 // id than to hold the caller for its whole deadline.
 func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, d)
+}
+
+// writeHealth remembers whether the last write failed for lack of room.
+type writeHealth struct {
+	mu    sync.Mutex
+	cause error
+}
+
+func (w *writeHealth) ok() {
+	w.mu.Lock()
+	w.cause = nil
+	w.mu.Unlock()
+}
+
+func (w *writeHealth) failed(err error) {
+	w.mu.Lock()
+	w.cause = err
+	w.mu.Unlock()
+}
+
+// WriteHealth returns why writes fail now (the last one was refused for
+// lack of room), or nil while they succeed.
+func (s *Store) WriteHealth() error {
+	s.writes.mu.Lock()
+	defer s.writes.mu.Unlock()
+	if s.writes.cause == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", es.ErrStorageFull, s.writes.cause)
 }
