@@ -90,7 +90,9 @@ type internalError struct{ cause error }
 func (e *internalError) Error() string { return internalMessage + ": " + e.cause.Error() }
 
 // GRPCStatus is what the caller receives.
-func (e *internalError) GRPCStatus() *status.Status { return status.New(codes.Internal, internalMessage) }
+func (e *internalError) GRPCStatus() *status.Status {
+	return status.New(codes.Internal, internalMessage)
+}
 
 func (e *internalError) Unwrap() error { return e.cause }
 
