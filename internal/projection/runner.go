@@ -16,6 +16,10 @@ import (
 type Config struct {
 	Store      es.Store
 	Projection Projection
+	// Durable, instead of Projection, is a projection that keeps its model
+	// and position together (projection/kv): the runner applies events to
+	// it in batches and keeps no checkpoint file.
+	Durable Durable
 	// Dir keeps the projection's checkpoint file; "" keeps nothing (the
 	// projection rebuilds at every start).
 	Dir string
@@ -44,8 +48,8 @@ func NewRunner(cfg Config) (*Runner, error) {
 	if cfg.Store == nil {
 		errs = append(errs, errors.New("projection: Store is required"))
 	}
-	if cfg.Projection == nil {
-		errs = append(errs, errors.New("projection: Projection is required"))
+	if (cfg.Projection == nil) == (cfg.Durable == nil) {
+		errs = append(errs, errors.New("projection: one of Projection and Durable is required"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -56,8 +60,14 @@ func NewRunner(cfg Config) (*Runner, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	name := ""
+	if cfg.Projection != nil {
+		name = cfg.Projection.Name()
+	} else {
+		name = cfg.Durable.Name()
+	}
 	return &Runner{
-		cfg: cfg, log: cfg.Logger.With("projection", cfg.Projection.Name()),
+		cfg: cfg, log: cfg.Logger.With("projection", name),
 		advanced: make(chan struct{}), ready: make(chan struct{}),
 	}, nil
 }
@@ -77,6 +87,9 @@ func (r *Runner) Ready() <-chan struct{} { return r.ready }
 // it saves a last checkpoint. It returns nil when ctx ends it, or the error
 // that stopped the projection.
 func (r *Runner) Run(ctx context.Context) error {
+	if r.cfg.Durable != nil {
+		return r.runDurable(ctx)
+	}
 	start := time.Now()
 	restored, err := r.restore()
 	if err != nil {
@@ -188,7 +201,7 @@ func (r *Runner) WaitFor(ctx context.Context, target es.Position) error {
 		return nil
 	}
 	// Events after the last one this projection reads are not its concern.
-	head, err := r.cfg.Store.Head(ctx, r.cfg.Projection.Filter())
+	head, err := r.cfg.Store.Head(ctx, r.filter())
 	if err != nil {
 		return err
 	}
@@ -205,7 +218,21 @@ func (r *Runner) WaitFor(ctx context.Context, target es.Position) error {
 		select {
 		case <-advanced:
 		case <-ctx.Done():
-			return fmt.Errorf("%w: %s is at %v, asked for %v: %w", ErrBehind, r.cfg.Projection.Name(), pos, target, ctx.Err())
+			return fmt.Errorf("%w: %s is at %v, asked for %v: %w", ErrBehind, r.name(), pos, target, ctx.Err())
 		}
 	}
+}
+
+func (r *Runner) filter() es.Filter {
+	if r.cfg.Durable != nil {
+		return r.cfg.Durable.Filter()
+	}
+	return r.cfg.Projection.Filter()
+}
+
+func (r *Runner) name() string {
+	if r.cfg.Durable != nil {
+		return r.cfg.Durable.Name()
+	}
+	return r.cfg.Projection.Name()
 }

@@ -1,0 +1,77 @@
+package kv_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/projection/kv"
+)
+
+func TestBatchWritesValuesAndPositionTogether(t *testing.T) {
+	dir := t.TempDir()
+	db, err := kv.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.Position(); err != nil || !p.IsZero() {
+		t.Fatalf("a new store at %v, %v", p, err)
+	}
+	b := db.NewBatch()
+	for i := range 10 {
+		_ = b.Set([]byte(fmt.Sprintf("c/750000001/prof-1/%02d", i)), []byte{byte(i)})
+	}
+	_ = b.Set([]byte("v/p1"), []byte("view"))
+	if err := b.Commit(es.PositionAt(42)); err != nil {
+		t.Fatal(err)
+	}
+	// An uncommitted batch changes nothing.
+	lost := db.NewBatch()
+	_ = lost.Set([]byte("v/p2"), []byte("never"))
+	lost.Discard()
+	mustClose(t, db)
+
+	db, err = kv.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if p, _ := db.Position(); p != es.PositionAt(42) {
+		t.Errorf("position after reopen %v, want 42", p)
+	}
+	if v, ok, _ := db.Get([]byte("v/p1")); !ok || string(v) != "view" {
+		t.Errorf("v/p1 = %q, %v", v, ok)
+	}
+	if _, ok, _ := db.Get([]byte("v/p2")); ok {
+		t.Error("a discarded batch was written")
+	}
+	var keys []string
+	err = db.Scan([]byte("c/750000001/prof-1/"), []byte("c/750000001/prof-1/03"), func(k, _ []byte) bool {
+		keys = append(keys, string(k))
+		return len(keys) < 4
+	})
+	if err != nil || len(keys) != 4 || keys[0] != "c/750000001/prof-1/04" || keys[3] != "c/750000001/prof-1/07" {
+		t.Errorf("scan after 03, 4 keys = %v, %v", keys, err)
+	}
+}
+
+func mustClose(t *testing.T, db *kv.DB) {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCacheDropsTheLeastRecentlyUsed(t *testing.T) {
+	c := kv.NewCache[int](2)
+	c.Put("a", 1)
+	c.Put("b", 2)
+	c.Get("a")
+	c.Put("c", 3)
+	if _, ok := c.Get("b"); ok {
+		t.Error("b, least recently used, kept")
+	}
+	if v, ok := c.Get("a"); !ok || v != 1 || c.Len() != 2 {
+		t.Errorf("a = %d, %v; len %d", v, ok, c.Len())
+	}
+}
