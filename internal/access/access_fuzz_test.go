@@ -50,11 +50,15 @@ func FuzzGrantRules(f *testing.F) {
 		}
 		roles := auth.Roles()
 		c := access.Caller{Subject: "x", Organisation: orgs[int(who)%len(orgs)], Role: roles[int(who/8)%len(roles)], HealthProfessional: health}
+		if who%2 == 1 {
+			// A plateforme acting for another member.
+			c.ActingFor = []string{orgs[int(who/2+1)%len(orgs)]}
+		}
 		g, err := team.ReadFile(c, "2026-12-03")
 		if err != nil {
 			return
 		}
-		if team.PartOf(c.Organisation) == access.PartNone {
+		if team.PartOf(c.Organisation) == access.PartNone && (len(c.ActingFor) == 0 || team.PartOf(c.ActingFor[0]) == access.PartNone) {
 			t.Fatalf("outsider %s granted %s", c.Organisation, g.Categories)
 		}
 		if c.Role == auth.RoleDPO || c.Role == auth.RoleAdministrateur {

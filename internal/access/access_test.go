@@ -108,6 +108,10 @@ func TestReadFileGrants(t *testing.T) {
 		{name: "plateforme sees what the delegating member sees", team: file(),
 			who:  access.Caller{Subject: "p", Organisation: plat, Role: auth.RoleProfessionnel, ActingFor: []string{other, saad}},
 			want: access.Of(access.Identite), part: access.PartPartner},
+		{name: "an opposition naming a plateforme holds over its delegations", team: file(&eventsv1.SharingOpposed{OppositionId: "o1",
+			Categories: []access.Category{access.VieSociale}, OrganisationId: saad}),
+			who:  access.Caller{Subject: "p", Organisation: saad, Role: auth.RoleProfessionnel, ActingFor: []string{sessad}},
+			want: access.All.Without(access.Of(access.Sante, access.VieSociale)), part: access.PartReferent},
 		{name: "new coordinator's organisation holds the file", team: file(&eventsv1.CoordinatorAssigned{ProfessionalId: "lea", OrganisationId: other}),
 			who: caller(other, auth.RoleProfessionnel), want: access.All.Without(access.Of(access.Sante)), part: access.PartCoordination},
 	}
@@ -123,6 +127,9 @@ func TestReadFileGrants(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("ReadFile: %v", err)
+			}
+			if len(tc.who.ActingFor) > 0 && g.Categories.Without(access.Of(access.Identite)) != 0 && !g.Delegated {
+				t.Errorf("a grant through a member is not marked delegated: %+v", g)
 			}
 			if g.Categories != tc.want || g.Part != tc.part || g.ByConsent != tc.byCon {
 				t.Errorf("grant = part %d, %s (by consent: %s); want part %d, %s (by consent: %s)",

@@ -69,15 +69,17 @@ func (t *Team) PartOf(organisation string) Part {
 
 // GrantFor returns what c may see of the file on the day today
 // ("YYYY-MM-DD", for consents' expiry), whatever c's role; ReadFile adds
-// the role's rules.
+// the role's rules. A plateforme de services sees the union of its own
+// part and its delegating members' parts, and the person's oppositions
+// naming the plateforme (or everyone but the holder) hold over all of it.
 func (t *Team) GrantFor(c Caller, today string) Grant {
-	best := t.grantVia(c, c.Organisation, today)
+	own := t.grantVia(c, c.Organisation, today)
+	best := own
 	for _, member := range c.ActingFor {
 		g := t.grantVia(c, member, today)
 		if g.Part == PartNone {
 			continue
 		}
-		g.Delegated = true
 		if best.Part == PartNone {
 			best = g
 			continue
@@ -86,6 +88,28 @@ func (t *Team) GrantFor(c Caller, today string) Grant {
 		best.Categories |= g.Categories
 		best.ByConsent = best.Categories.Without(byMission)
 		best.ConsentIDs = append(best.ConsentIDs, g.ConsentIDs...)
+		if g.Part > best.Part {
+			best.Part = g.Part
+		}
+		if g.Categories.Without(own.Categories) != 0 {
+			best.Via = member
+		}
+	}
+	if best.Part == PartNone {
+		return Grant{}
+	}
+	// The caller's own organisation is named by these oppositions,
+	// whoever's part it uses.
+	for _, op := range t.Oppositions {
+		if op.Organisation == c.Organisation || (op.Organisation == "" && c.Organisation != t.Holder) {
+			best.Categories = best.Categories.Without(op.Categories)
+		}
+	}
+	best.ByConsent &= best.Categories
+	// Delegated: something seen is seen only through a member.
+	best.Delegated = best.Categories.Without(own.Categories) != 0 || own.Part == PartNone
+	if !best.Delegated {
+		best.Via = c.Organisation
 	}
 	slices.Sort(best.ConsentIDs)
 	best.ConsentIDs = slices.Compact(best.ConsentIDs)

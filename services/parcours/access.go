@@ -5,6 +5,7 @@ import (
 
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
 
 // Who may run each command on a person's file (access.Need): the access
@@ -23,8 +24,8 @@ var (
 	}
 )
 
-// needOf returns what cmd needs of its caller on the file s.
-func needOf(s *PersonState, cmd Command) access.Need {
+// needOf returns what cmd needs of its caller (subject) on the file s.
+func needOf(s *PersonState, cmd Command, subject string) access.Need {
 	switch c := cmd.(type) {
 	case AssignCoordinator:
 		return coordinationOnly("hand over the coordination")
@@ -33,7 +34,12 @@ func needOf(s *PersonState, cmd Command) access.Need {
 	case AssignReferent:
 		return coordinationOnly("name the référent de parcours")
 	case ReleaseCoordinationRole:
-		return coordinationOrReferent("release a coordination role")
+		// The référent ends their own mission; only the coordination
+		// releases someone else's role.
+		if c.Role == eventsv1.CoordinationRole_COORDINATION_ROLE_REFERENT && c.ProfessionalID == subject {
+			return coordinationOrReferent("release their own role")
+		}
+		return coordinationOnly("release a coordination role")
 	case SetCoordinationLevel:
 		return coordinationOnly("set the coordination level")
 	case ValidatePlan:
@@ -56,10 +62,49 @@ func needOf(s *PersonState, cmd Command) access.Need {
 	case CloseNeed:
 		return writes("close a need", needCategory(s.Plan.Needs[c.NeedID].Code.Code))
 	case EvaluateObjective:
-		return writes("evaluate an objective", access.Evaluations)
+		return linked(writes("evaluate an objective", access.Evaluations), s.Plan.objectiveNeeds(s.Plan.Objectives[c.ObjectiveID].NeedIDs))
+	case SetObjective:
+		return linked(writes("set an objective", access.Projet), s.Plan.objectiveNeeds(c.NeedIDs))
+	case PlanAction:
+		n := linked(writes("plan an action", access.Projet), s.Plan.objectiveNeeds(s.Plan.Objectives[c.ObjectiveID].NeedIDs))
+		if prestationCategory(c.PrestationCode) == access.Sante {
+			n.Categories |= access.Of(access.Sante)
+		}
+		return n
+	case CompleteAction:
+		objective := s.Plan.Actions[c.ActionID].ObjectiveID
+		return linked(writes("complete an action", access.Projet), s.Plan.objectiveNeeds(s.Plan.Objectives[objective].NeedIDs))
 	}
-	// The projet: projet de vie, objectives, actions, reviews, transitions.
+	// The projet: projet de vie, reviews, transitions.
 	return writes("change the projet", access.Projet)
+}
+
+// linked adds the categories of the needs a plan item is linked to: what
+// is hidden with them is written only by who may see them.
+func linked(n access.Need, needs access.Categories) access.Need {
+	n.Categories |= needs
+	return n
+}
+
+// objectiveNeeds are the categories of the needs ids, as the file knows
+// them.
+func (p PlanState) objectiveNeeds(ids []string) access.Categories {
+	var cats access.Categories
+	for _, id := range ids {
+		if n, ok := p.Needs[id]; ok {
+			cats |= access.Of(needCategory(n.Code.Code))
+		}
+	}
+	return cats
+}
+
+// prestationCategory is the category of a SERAFIN-PH prestation: santé
+// for the soins (2.1), projet otherwise.
+func prestationCategory(code string) access.Category {
+	if code == "2.1" || strings.HasPrefix(code, "2.1.") {
+		return access.Sante
+	}
+	return access.Projet
 }
 
 // authorize checks that the caller of at may run cmd on the file s.
@@ -70,7 +115,7 @@ func authorize(s *PersonState, cmd Command, at decider.Context) error {
 	if !s.Enrolled {
 		return nil // the command answers NOT_FOUND
 	}
-	return s.Team.Authorize(at.Caller, needOf(s, cmd), today(at.Now).Format(dateLayout))
+	return s.Team.Authorize(at.Caller, needOf(s, cmd, at.Caller.Subject), today(at.Now).Format(dateLayout))
 }
 
 // needCategory is the category of a need by its SERAFIN-PH code: santé

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -40,7 +39,7 @@ type caseEntry struct {
 	nextTransition *parcoursv1.TransitionSummary
 	openRuptures   uint32
 	openRisks      uint32
-	pendingDue     []string // due dates of the actions still to be done, sorted
+	pendingDue     []pendingAction // the actions still to be done, by due date
 	nextReviewOn   string
 	lastEventAt    time.Time
 	version        uint64
@@ -146,7 +145,14 @@ func entryOf(view *parcoursv1.CoordinatedView, old *caseEntry) *caseEntry {
 		}
 	}
 	for _, p := range viewPendingActions(view.GetPlan()) {
-		e.pendingDue = append(e.pendingDue, p.action.GetDueDate())
+		var needs access.Categories
+		for _, id := range p.objective.GetNeedIds() {
+			needs |= access.Of(viewNeedCategory(view, id))
+		}
+		if prestationCategory(p.action.GetPrestation().GetCode()) == access.Sante {
+			needs |= access.Of(access.Sante)
+		}
+		e.pendingDue = append(e.pendingDue, pendingAction{due: p.action.GetDueDate(), needs: needs})
 	}
 	if n := len(view.GetTimeline()); n > 0 {
 		e.lastEventAt = view.GetTimeline()[n-1].GetOccurredAt().AsTime()
@@ -164,8 +170,27 @@ func caseloadKey(organisation, professional string) string {
 	return organisation + "/" + professional
 }
 
-// overdueActions counts the actions due before d ("YYYY-MM-DD").
-func (e *caseEntry) overdueActions(d string) int { return sort.SearchStrings(e.pendingDue, d) }
+// pendingAction is an action still to be done, with the categories of what
+// it is linked to (its objective's needs, a soins prestation).
+type pendingAction struct {
+	due   string // "YYYY-MM-DD"
+	needs access.Categories
+}
+
+// overdueActions counts the actions due before d ("YYYY-MM-DD") that g
+// lets its reader see: an action hidden in the view is not counted.
+func (e *caseEntry) overdueActions(d string, g access.Grant) int {
+	n := 0
+	for _, p := range e.pendingDue {
+		if p.due >= d {
+			break
+		}
+		if g.Categories.Covers(p.needs) {
+			n++
+		}
+	}
+	return n
+}
 
 // caseloadFilters are a ListCaseload request's filters, with the
 // coordinator they apply to.
@@ -217,7 +242,7 @@ func (f caseloadFilters) match(e *caseEntry, g access.Grant, d, within string) b
 		return false
 	case f.onlyOverdueReviews && (e.nextReviewOn == "" || e.nextReviewOn >= d):
 		return false
-	case f.onlyOverdueActions && e.overdueActions(d) == 0:
+	case f.onlyOverdueActions && e.overdueActions(d, g) == 0:
 		return false
 	}
 	return true
@@ -309,7 +334,7 @@ func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator st
 // proto is the entry as ListCaseload answers it on day d to a reader
 // granted g, with the categories it shows.
 func (e *caseEntry) proto(d string, withDischarge bool, g access.Grant) (*parcoursv1.CaseloadEntry, access.Categories) {
-	out, shown := e.fullProto(d, withDischarge), access.Categories(0)
+	out, shown := e.fullProto(d, withDischarge, g), access.Categories(0)
 	if g.Categories.Has(access.Identite) {
 		shown |= access.Of(access.Identite)
 	} else {
@@ -324,7 +349,7 @@ func (e *caseEntry) proto(d string, withDischarge bool, g access.Grant) (*parcou
 	return out, shown
 }
 
-func (e *caseEntry) fullProto(d string, withDischarge bool) *parcoursv1.CaseloadEntry {
+func (e *caseEntry) fullProto(d string, withDischarge bool, g access.Grant) *parcoursv1.CaseloadEntry {
 	out := &parcoursv1.CaseloadEntry{
 		PersonId:          e.personID,
 		BirthDate:         e.birthDate,
@@ -335,7 +360,7 @@ func (e *caseEntry) fullProto(d string, withDischarge bool) *parcoursv1.Caseload
 		Referent:          e.referent.summary(),
 		OpenRuptures:      e.openRuptures,
 		OpenRisks:         e.openRisks,
-		OverdueActions:    uint32(e.overdueActions(d)),
+		OverdueActions:    uint32(e.overdueActions(d, g)),
 		NextReviewOn:      e.nextReviewOn,
 		Version:           e.version,
 	}

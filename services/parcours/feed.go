@@ -10,7 +10,6 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
@@ -135,6 +134,15 @@ func (f *Feed) send(ctx context.Context, stream feedv1.FeedService_SubscribeServ
 		return from, kit.Status(err)
 	}
 	today := f.svc.kit.Today()
+	// Rights as stored now: the views include everything stored before
+	// the batch is decided (a consent withdrawn since an event counts).
+	head, err := f.svc.cfg.Store.Head(ctx, es.Filter{Categories: []string{Category}})
+	if err != nil {
+		return from, kit.Status(err)
+	}
+	if err := f.svc.runner.WaitFor(ctx, head); err != nil {
+		return from, kit.Status(err)
+	}
 	var out []*feedv1.FeedEvent
 	var disclosures []kit.Disclosure
 	for _, ev := range batch {
@@ -160,7 +168,7 @@ func (f *Feed) send(ctx context.Context, stream feedv1.FeedService_SubscribeServ
 		if err != nil {
 			continue // another package's event, or one this version cannot read
 		}
-		shown, cat, ok := feedRedact(view, payload, g)
+		shown, cat, disclosed, ok := feedRedact(view, payload, g)
 		if !ok {
 			continue
 		}
@@ -170,7 +178,7 @@ func (f *Feed) send(ctx context.Context, stream feedv1.FeedService_SubscribeServ
 		}
 		out = append(out, &feedv1.FeedEvent{Position: ev.Position.String(), PersonId: person, Version: uint64(ev.Version),
 			EventType: ev.Type, Event: anyEv, OccurredAt: timestamppb.New(occurredAt(ev)), Category: cat})
-		disclosures = append(disclosures, kit.Disclosure{PersonID: person, Grant: g, Categories: access.Of(cat),
+		disclosures = append(disclosures, kit.Disclosure{PersonID: person, Grant: g, Categories: disclosed,
 			Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_FEED_EVENT, Detail: fmt.Sprintf("%s at %s", ev.Type, ev.Position)})
 	}
 	// Audited before anything leaves.

@@ -13,31 +13,77 @@ import (
 // person's current view says what the event is linked to (the needs of an
 // objective, the objective of an action).
 
-// feedRedact returns the event as a reader granted g may receive it, with
-// its category, or false when it must not be delivered at all.
-func feedRedact(view *parcoursv1.CoordinatedView, payload proto.Message, g access.Grant) (proto.Message, access.Category, bool) {
+// feedRedact returns the event as a reader granted g may receive it, its
+// category, and every category it discloses; false when it must not be
+// delivered at all.
+func feedRedact(view *parcoursv1.CoordinatedView, payload proto.Message, g access.Grant) (proto.Message, access.Category, access.Categories, bool) {
 	cat := timelineCategory(view, payload)
 	if cat != 0 && !g.Categories.Has(cat) {
-		return nil, cat, false
+		return nil, cat, 0, false
 	}
-	if linked := linkedNeedCategories(view, payload); !g.Categories.Covers(linked) {
-		return nil, cat, false
+	linked := linkedNeedCategories(view, payload)
+	if !g.Categories.Covers(linked) {
+		return nil, cat, 0, false
 	}
+	disclosed := access.Of(cat) | linked
+	entourage := g.Categories.Has(access.VieSociale)
 	switch e := payload.(type) {
 	case *eventsv1.SharingConsentRecorded, *eventsv1.SharingConsentWithdrawn, *eventsv1.SharingOpposed, *eventsv1.SharingOppositionLifted:
 		// The person's choices about sharing are the coordination's and
 		// the référent's, as in the view.
 		if g.Part < access.PartReferent {
-			return nil, cat, false
+			return nil, cat, 0, false
 		}
 	case *eventsv1.PersonEnrolled:
-		if !g.Categories.Has(access.Administratif) {
+		if e.GetLegalProtection() != 0 {
+			if !g.Categories.Has(access.Administratif) {
+				e = proto.CloneOf(e)
+				e.LegalProtection = 0
+				return e, cat, disclosed, true
+			}
+			disclosed |= access.Of(access.Administratif)
+		}
+	// The frame goes to the whole team; the coordination's notes on it
+	// (reasons in words) do not, as the view never shows them.
+	case *eventsv1.CoordinationLevelSet:
+		if g.Part < access.PartReferent && e.GetReason() != "" {
 			e = proto.CloneOf(e)
-			e.LegalProtection = 0
-			return e, cat, true
+			e.Reason = ""
+			return e, cat, disclosed, true
+		}
+	case *eventsv1.CoordinationRoleReleased:
+		if g.Part < access.PartReferent && e.GetReason() != "" {
+			e = proto.CloneOf(e)
+			e.Reason = ""
+			return e, cat, disclosed, true
+		}
+	case *eventsv1.PartnerLeftCoordination:
+		if g.Part < access.PartReferent && e.GetReason() != "" {
+			e = proto.CloneOf(e)
+			e.Reason = ""
+			return e, cat, disclosed, true
+		}
+	// Who of the entourage is named is vie sociale.
+	case *eventsv1.ActionPlanned:
+		if !entourage && e.GetResponsible().GetEntourageMemberId() != "" {
+			e = proto.CloneOf(e)
+			e.Responsible = &eventsv1.Responsible{DisplayName: "un membre de l'entourage"}
+			return e, cat, disclosed, true
+		}
+	case *eventsv1.LifeProjectExpressed:
+		if !entourage && e.GetRepresentativeMemberId() != "" {
+			e = proto.CloneOf(e)
+			e.RepresentativeMemberId = ""
+			return e, cat, disclosed, true
+		}
+	case *eventsv1.PlanValidated:
+		if !entourage && e.GetRepresentativeMemberId() != "" {
+			e = proto.CloneOf(e)
+			e.RepresentativeMemberId = ""
+			return e, cat, disclosed, true
 		}
 	}
-	return payload, cat, true
+	return payload, cat, disclosed, true
 }
 
 // linkedNeedCategories are the categories of the needs an objective, an

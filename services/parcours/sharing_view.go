@@ -91,9 +91,40 @@ func timelineCategory(view *parcoursv1.CoordinatedView, payload proto.Message) a
 	case *eventsv1.NeedClosed:
 		return viewNeedCategory(view, e.GetNeedId())
 	case *eventsv1.ObjectiveEvaluated:
-		return access.Evaluations
+		return dominant(access.Evaluations, linkedNeedCategories(view, payload))
+	case *eventsv1.ActionPlanned:
+		c := dominant(access.Projet, linkedNeedCategories(view, payload))
+		if prestationCategory(e.GetPrestation().GetCode()) == access.Sante {
+			c = access.Sante
+		}
+		return c
+	case *eventsv1.ObjectiveSet, *eventsv1.ActionCompleted:
+		return dominant(access.Projet, linkedNeedCategories(view, payload))
 	}
 	return access.Projet
+}
+
+// dominant is the category of a line linked to needs of linked: santé,
+// else scolarité et emploi, when a need linked is of them (the line is
+// hidden with them), else base.
+func dominant(base access.Category, linked access.Categories) access.Category {
+	switch {
+	case linked.Has(access.Sante):
+		return access.Sante
+	case linked.Has(access.ScolariteEmploi):
+		return access.ScolariteEmploi
+	}
+	return base
+}
+
+// sharingLine reports whether a timeline line is one of the person's
+// choices about sharing: shown to the coordination and the référent only.
+func sharingLine(e *parcoursv1.TimelineEntry) bool {
+	switch e.GetEventType() {
+	case "SharingConsentRecorded", "SharingConsentWithdrawn", "SharingOpposed", "SharingOppositionLifted":
+		return true
+	}
+	return false
 }
 
 func viewNeedCategory(view *parcoursv1.CoordinatedView, needID string) access.Category {

@@ -98,7 +98,13 @@ func objectiveSetSummary(e *eventsv1.ObjectiveSet) string {
 }
 
 func actionPlannedSummary(e *eventsv1.ActionPlanned) string {
-	s := fmt.Sprintf("Action prévue, confiée à %s, échéance le %s", e.GetResponsible().GetDisplayName(), e.GetDueDate())
+	// A member of the entourage is not named on the line: who they are is
+	// vie sociale, which the line's readers may not see.
+	who := e.GetResponsible().GetDisplayName()
+	if e.GetResponsible().GetEntourageMemberId() != "" {
+		who = "un membre de l'entourage"
+	}
+	s := fmt.Sprintf("Action prévue, confiée à %s, échéance le %s", who, e.GetDueDate())
 	if e.GetPrestation() != nil {
 		s += " (prestation " + timelineCode(e.GetPrestation()) + ")"
 	}

@@ -43,7 +43,7 @@ func redact(view *parcoursv1.CoordinatedView, g access.Grant) access.Categories 
 	hiddenNeeds := redactNeeds(view, keep)
 	redactProjet(view, keep, hiddenNeeds)
 	view.Timeline = slices.DeleteFunc(view.Timeline, func(e *parcoursv1.TimelineEntry) bool {
-		return e.GetCategory() != 0 && !g.Categories.Has(e.GetCategory())
+		return (e.GetCategory() != 0 && !g.Categories.Has(e.GetCategory())) || (sharingLine(e) && g.Part < access.PartReferent)
 	})
 	view.DisclosedCategories = shown.List()
 	return shown
@@ -86,6 +86,9 @@ func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, b
 		view.Transitions, view.Ruptures, view.Risks, view.Discharge = nil, nil, nil, nil
 		return
 	}
+	if lp := view.GetLifeProject(); lp != nil && !keep(access.VieSociale, false) {
+		lp.RepresentativeMemberId = ""
+	}
 	plan := view.GetPlan()
 	if plan == nil {
 		return
@@ -102,6 +105,7 @@ func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, b
 		}
 		return false
 	})
+	redactPlanPeople(view, keep)
 	evaluations := false
 	for _, o := range plan.GetObjectives() {
 		evaluations = evaluations || len(o.GetEvaluations()) > 0
@@ -114,4 +118,26 @@ func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, b
 	hidden := func(id string) bool { return slices.Contains(hiddenActions, id) }
 	view.NextActions = slices.DeleteFunc(view.NextActions, hidden)
 	view.OverdueActions = slices.DeleteFunc(view.OverdueActions, hidden)
+}
+
+// redactPlanPeople hides, in the plan, who of the entourage is named
+// (vie sociale) and the soins prestations (santé) from a reader who may
+// not see them.
+func redactPlanPeople(view *parcoursv1.CoordinatedView, keep func(access.Category, bool) bool) {
+	plan := view.GetPlan()
+	entourage := keep(access.VieSociale, false)
+	sante := keep(access.Sante, false)
+	if !entourage {
+		plan.RepresentativeMemberId = ""
+	}
+	for _, o := range plan.GetObjectives() {
+		for _, a := range o.GetActions() {
+			if !entourage && a.GetResponsible().GetEntourageMemberId() != "" {
+				a.Responsible = &parcoursv1.Responsible{DisplayName: "un membre de l'entourage"}
+			}
+			if !sante && prestationCategory(a.GetPrestation().GetCode()) == access.Sante {
+				a.Prestation = nil
+			}
+		}
+	}
 }

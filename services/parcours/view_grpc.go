@@ -35,6 +35,11 @@ func (s *Service) GetCoordinatedView(ctx context.Context, req *parcoursv1.GetCoo
 	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
 	}
+	// Access is decided on the file as stored now: a consent withdrawn or
+	// a partner dissociated a moment ago counts already.
+	if err := s.waitForFile(ctx, req.GetPersonId()); err != nil {
+		return nil, err
+	}
 	// What depends on the day (overdue actions and reviews, next actions,
 	// rights' remaining days) is computed now, on the copy read.
 	current, ok := s.views.Read(req.GetPersonId(), s.cfg.Now())
@@ -95,6 +100,35 @@ func (s *Service) viewsReady() error {
 	}
 	return st.Err()
 }
+
+// waitForFile waits, within Config.ViewWait, until the views include the
+// last event stored in the person's file.
+func (s *Service) waitForFile(ctx context.Context, personID string) error {
+	last, ok, err := s.cfg.Store.Last(ctx, StreamOf(personID))
+	var malformed *es.MalformedError
+	switch {
+	case errors.As(err, &malformed):
+		// An unreadable last message: the views pass over it, at its
+		// position.
+		last.Position, ok = malformed.Position, true
+	case err != nil:
+		return kit.Status(err)
+	}
+	if !ok {
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
+	defer cancel()
+	if err := s.runner.WaitFor(wctx, last.Position); err != nil {
+		return kit.Status(err)
+	}
+	return nil
+}
+
+// ViewsReady is nil once the views have caught up at start, else the
+// UNAVAILABLE a read answers: for the services deciding on the views'
+// teams (audit).
+func (s *Service) ViewsReady() error { return s.viewsReady() }
 
 // waitForViews waits, within Config.ViewWait, until the views include the
 // position token a command returned (read your writes); "" waits for

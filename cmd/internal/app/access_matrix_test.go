@@ -21,7 +21,7 @@ var allowedTo = map[string]string{
 	"ValidatePlan": "c", "AssociatePartner": "c", "DissociatePartner": "c",
 	"RecordSharingConsent": "c", "WithdrawSharingConsent": "c", "RecordSharingOpposition": "c", "LiftSharingOpposition": "c",
 	// The coordination or the référent.
-	"ReleaseCoordinationRole": "cr", "ResolveRupture": "cr",
+	"ReleaseCoordinationRole": "c", "ResolveRupture": "cr",
 	// Anyone taking part raises the alarm.
 	"ReportRupture": "cprnh", "RaiseRuptureRisk": "cprnh",
 	// Vie sociale et entourage: not the soins partner.

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/maillage/maillage/internal/audit"
+	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	auditv1 "github.com/maillage/maillage/proto/maillage/audit/v1"
@@ -61,6 +62,19 @@ func TestAuditTrailOverGRPC(t *testing.T) {
 	if who["aide-1@"+saadOrg] != eventsv1.LegalBasis_LEGAL_BASIS_MISSION || who["dr-1@"+ssiadOrg] != eventsv1.LegalBasis_LEGAL_BASIS_MISSION || !denied {
 		t.Errorf("who saw the file: %v, outsider refused %v", who, denied)
 	}
+	// A partner's dpo sees what their own organisation accessed, not what
+	// others saw of the person.
+	saadDPO := auditv1.NewAuditServiceClient(f.m.client(t, auth.Principal{Subject: "dpo-saad", Organisation: saadOrg, Role: auth.RoleDPO}))
+	own, err := saadDPO.ListDisclosures(ctxT(t), &auditv1.ListDisclosuresRequest{PersonId: f.person})
+	mustNil(t, err)
+	if len(own.GetRecords()) == 0 {
+		t.Error("the partner's dpo sees none of their organisation's accesses")
+	}
+	for _, r := range own.GetRecords() {
+		if a := r.GetDisclosed().GetActor(); a != nil && a.GetOrganisationId() != saadOrg {
+			t.Errorf("the partner's dpo sees an access by %s", a.GetOrganisationId())
+		}
+	}
 	// Only a dpo of an organisation taking part, or the coordination, reads it.
 	for _, p := range []struct {
 		name string
@@ -80,7 +94,7 @@ func TestAuditTrailOverGRPC(t *testing.T) {
 		}
 		wantCode(t, err, codes.PermissionDenied)
 	}
-	_, err := auditv1.NewAuditServiceClient(f.m.client(t, coordinatrice)).VerifyAuditTrail(ctxT(t), &auditv1.VerifyAuditTrailRequest{PersonId: f.person})
+	_, err = auditv1.NewAuditServiceClient(f.m.client(t, coordinatrice)).VerifyAuditTrail(ctxT(t), &auditv1.VerifyAuditTrailRequest{PersonId: f.person})
 	mustNil(t, err)
 
 	rep, err := api.VerifyAuditTrail(ctxT(t), &auditv1.VerifyAuditTrailRequest{PersonId: f.person})

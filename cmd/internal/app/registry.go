@@ -69,7 +69,8 @@ func buildAudit(d *Deps) (Service, error) {
 	if d.Teams == nil {
 		return nil, fmt.Errorf("the audit service reads who takes part in a file from parcours: run parcours too")
 	}
-	return auditsvc.New(auditsvc.Config{Store: d.Store, Kit: d.Kit, Teams: d.Teams, Keys: []ed25519.PublicKey{d.Audit.PublicKey()}})
+	return auditsvc.New(auditsvc.Config{Store: d.Store, Kit: d.Kit, Teams: d.Teams, TeamsReady: d.Parcours.ViewsReady,
+		Keys: []ed25519.PublicKey{d.Audit.PublicKey()}})
 }
 
 func buildParcours(d *Deps) (Service, error) {

@@ -106,9 +106,11 @@ func (s *Service) RevokeToken(ctx context.Context, req *accessv1.RevokeTokenRequ
 		if err := administrator(p); err != nil {
 			return nil, kit.Status(err)
 		}
+		// Kept at least as long as any token may live: an expiry given
+		// too early would let the token work again.
 		c.expiresAt = s.cfg.Kit.Now().Add(s.cfg.MaxTokenLifetime)
-		if req.GetExpiresAt() != nil {
-			c.expiresAt = req.GetExpiresAt().AsTime()
+		if at := req.GetExpiresAt(); at != nil && at.AsTime().After(c.expiresAt) {
+			c.expiresAt = at.AsTime()
 		}
 	}
 	res, err := s.run(ctx, req, func(opts decider.Options) (decider.Result, error) {

@@ -32,11 +32,15 @@ func (s *Service) ExportAuditTrail(req *auditv1.ExportAuditTrailRequest, stream 
 		Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_AUDIT_EXPORT, Detail: req.GetFormat().String()}); err != nil {
 		return kit.Status(err)
 	}
+	caller, _ := s.cfg.Kit.Caller(ctx)
 	var buf bytes.Buffer
 	for _, rec := range recs {
 		r, err := s.record(rec)
 		if err != nil {
 			return kit.Status(err)
+		}
+		if !visibleTo(r, grant, caller.Organisation) {
+			continue
 		}
 		line, err := exportLine(r, req.GetFormat())
 		if err != nil {

@@ -34,6 +34,9 @@ type Config struct {
 	Teams access.Teams
 	// Keys verify the seals: the audit key, and the keys before it.
 	Keys []ed25519.PublicKey
+	// TeamsReady is nil once Teams can be trusted (the views caught up),
+	// else the error to answer; nil means always.
+	TeamsReady func() error
 }
 
 // Service is the AuditService.
@@ -73,6 +76,11 @@ func (s *Service) allow(ctx context.Context, personID string) (access.Grant, err
 	if err != nil {
 		return access.Grant{}, kit.Status(err)
 	}
+	if s.cfg.TeamsReady != nil {
+		if err := s.cfg.TeamsReady(); err != nil {
+			return access.Grant{}, err
+		}
+	}
 	team, ok := s.cfg.Teams.TeamOf(personID)
 	if !ok {
 		return access.Grant{}, status.Errorf(codes.NotFound, "no person %s is followed", personID)
@@ -107,8 +115,9 @@ func (s *Service) ListDisclosures(ctx context.Context, req *auditv1.ListDisclosu
 		return nil, kit.Status(err)
 	}
 	out := &auditv1.ListDisclosuresResponse{}
-	for i, rec := range recs {
-		if i == size {
+	caller, _ := s.cfg.Kit.Caller(ctx)
+	for _, rec := range recs {
+		if len(out.Records) == size {
 			out.NextPageToken = fmt.Sprintf("a1.%d", rec.Version)
 			break
 		}
@@ -116,7 +125,9 @@ func (s *Service) ListDisclosures(ctx context.Context, req *auditv1.ListDisclosu
 		if err != nil {
 			return nil, kit.Status(err)
 		}
-		out.Records = append(out.Records, r)
+		if visibleTo(r, grant, caller.Organisation) {
+			out.Records = append(out.Records, r)
+		}
 	}
 	if err := s.cfg.Kit.Disclosed(ctx, kit.Disclosure{PersonID: req.GetPersonId(), Grant: grant,
 		Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_AUDIT_REPORT, Detail: fmt.Sprintf("%d records from %d", len(out.Records), from)}); err != nil {
@@ -162,4 +173,21 @@ func (s *Service) VerifyAuditTrail(ctx context.Context, req *auditv1.VerifyAudit
 		return nil, kit.Status(err)
 	}
 	return out, nil
+}
+
+// visibleTo says whether a record of the trail is shown to a reader of
+// organisation org granted g: all of them to the coordination; to a
+// partner's dpo, the records of their own organisation's accesses (what
+// they control), not what others saw of the person.
+func visibleTo(r *auditv1.AuditRecord, g access.Grant, org string) bool {
+	if g.Part >= access.PartCoordination {
+		return true
+	}
+	switch rec := r.GetRecord().(type) {
+	case *auditv1.AuditRecord_Disclosed:
+		return rec.Disclosed.GetActor().GetOrganisationId() == org
+	case *auditv1.AuditRecord_Denied:
+		return rec.Denied.GetActor().GetOrganisationId() == org
+	}
+	return true
 }
