@@ -125,7 +125,7 @@ bench: ## Benchmark the event store beside raw JetStream, and commands end to en
 # Every fuzz test of the decoders and validators, FUZZTIME each.
 FUZZTIME ?= 20s
 FUZZ_TARGETS := internal:./es:FuzzParsePosition internal:./es:FuzzValidateStream \
-	internal:./serafin:FuzzParse internal:./access:FuzzGrantRules internal:./audit:FuzzVerifyRecords services/parcours:.:FuzzRestore services/parcours:.:FuzzParsePageToken
+	internal:./serafin:FuzzParse internal:./access:FuzzGrantRules internal:./audit:FuzzVerifyRecords services/parcours:.:FuzzApplyBatch services/parcours:.:FuzzParsePageToken
 
 .PHONY: fuzz
 fuzz: ## Fuzz the decoders and validators (FUZZTIME each, default 20s).

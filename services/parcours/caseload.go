@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -55,51 +54,6 @@ func (p caseProfessional) summary() *parcoursv1.ProfessionalSummary {
 		return nil
 	}
 	return &parcoursv1.ProfessionalSummary{ProfessionalId: p.id, OrganisationId: p.organisation, DisplayName: p.name}
-}
-
-// caseloadIndex is the caseload of every coordinator. Views guards it with
-// its own lock.
-type caseloadIndex struct {
-	entries map[string]*caseEntry // by person id
-	// byCoordinator holds each coordinator's person ids, sorted: the
-	// order ListCaseload pages in.
-	byCoordinator map[string][]string
-}
-
-func newCaseloadIndex() *caseloadIndex {
-	return &caseloadIndex{entries: map[string]*caseEntry{}, byCoordinator: map[string][]string{}}
-}
-
-// update derives the person's entry from their view, and moves them to
-// their coordinator's caseload when that changed.
-func (x *caseloadIndex) update(view *parcoursv1.CoordinatedView) {
-	old := x.entries[view.GetPersonId()]
-	e := entryOf(view, old)
-	x.entries[e.personID] = e
-	oldKey := ""
-	if old != nil {
-		oldKey = old.key
-	}
-	if oldKey == e.key {
-		return
-	}
-	if oldKey != "" {
-		ids := x.byCoordinator[oldKey]
-		if i, ok := slices.BinarySearch(ids, e.personID); ok {
-			ids = slices.Delete(ids, i, i+1)
-		}
-		if len(ids) == 0 {
-			delete(x.byCoordinator, oldKey)
-		} else {
-			x.byCoordinator[oldKey] = ids
-		}
-	}
-	if e.key != "" {
-		ids := x.byCoordinator[e.key]
-		if i, ok := slices.BinarySearch(ids, e.personID); !ok {
-			x.byCoordinator[e.key] = slices.Insert(ids, i, e.personID)
-		}
-	}
 }
 
 // entryOf is the caseload entry of view; old is the person's previous
@@ -303,30 +257,42 @@ func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator st
 
 	out := &parcoursv1.ListCaseloadResponse{}
 	var disclosed []CaseloadDisclosure
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	ids := v.caseload.byCoordinator[coordinator]
-	start := 0
+	prefix := "c/" + coordinator + "/"
+	var startAfter []byte
 	if after != "" {
-		start, _ = slices.BinarySearch(ids, after)
-		if start < len(ids) && ids[start] == after {
-			start++
-		}
+		startAfter = []byte(prefix + after)
 	}
-	for i := start; i < len(ids); i++ {
-		e := v.caseload.entries[ids[i]]
+	var failure error
+	err := v.db.Scan([]byte(prefix), startAfter, func(key, _ []byte) bool {
+		id := string(key[len(prefix):])
+		view, ok, err := v.get(id)
+		if err != nil {
+			failure = err
+			return false
+		}
+		if !ok {
+			return true
+		}
+		e := entryOf(view, nil)
 		g, err := e.team.ReadFile(reader, d)
 		if err != nil || !f.match(e, g, d, within) {
-			continue
+			return true
 		}
 		if len(out.Entries) == size {
 			// One more matches: there is a next page.
 			out.NextPageToken = pageToken(out.Entries[size-1].GetPersonId(), f)
-			break
+			return false
 		}
 		entry, shown := e.proto(d, f.includeDischarged, g)
 		out.Entries = append(out.Entries, entry)
 		disclosed = append(disclosed, CaseloadDisclosure{PersonID: e.personID, Grant: g, Shown: shown})
+		return true
+	})
+	if err == nil {
+		err = failure
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, disclosed, nil
 }

@@ -1,7 +1,6 @@
 package parcours_test
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -206,22 +205,5 @@ func TestListCaseloadFollowsTheCoordinator(t *testing.T) {
 	res, _ := listCaseload(v, &parcoursv1.ListCaseloadRequest{}, "rpps-other", now)
 	if len(res.GetEntries()) != 3 || res.GetEntries()[0].GetPersonId() != caseloadPerson(0) {
 		t.Errorf("the new coordinator's caseload = %v", res.GetEntries())
-	}
-}
-
-func TestSnapshotRestoreKeepsTheCaseload(t *testing.T) {
-	t.Parallel()
-	v := caseloadViews(t)
-	restored := parcours.NewViews(nil)
-	if err := restored.Restore(bytes.NewReader(snapshot(t, v))); err != nil {
-		t.Fatalf("Restore = %v", err)
-	}
-	now := time.Date(2026, 12, 11, 10, 0, 0, 0, time.UTC)
-	req := &parcoursv1.ListCaseloadRequest{IncludeDischarged: true}
-	want, _ := listCaseload(v, req, coordinator, now)
-	got, _ := listCaseload(restored, req, coordinator, now)
-	diffProto(t, "caseload after Restore", want, got)
-	if len(got.GetEntries()) != 12 {
-		t.Errorf("caseload after Restore has %d people, want 12", len(got.GetEntries()))
 	}
 }

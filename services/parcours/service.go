@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"google.golang.org/grpc"
@@ -21,8 +22,13 @@ type Config struct {
 	Store es.Store       // required
 	Kit   *kit.Kit       // required: access, audit, the command port
 	Codec *decider.Codec // default: no upcaster
-	// CheckpointDir keeps the view's checkpoint; "" rebuilds at each start.
+	// CheckpointDir keeps the views on disk (a Pebble store in
+	// <dir>/parcours-view-v4); "" keeps them in memory, rebuilt at each
+	// start.
 	CheckpointDir string
+	// ViewCache bounds the decoded views kept in memory; default
+	// DefaultViewCache.
+	ViewCache int
 	// ViewWait bounds how long a query waits for min_position; default 2s.
 	ViewWait time.Duration
 	Now      func() time.Time // default time.Now
@@ -66,8 +72,15 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	views := NewViews(cfg.Codec)
-	runner, err := projection.NewRunner(projection.Config{Store: cfg.Store, Projection: views, Dir: cfg.CheckpointDir, Logger: cfg.Logger})
+	if cfg.CheckpointDir != "" {
+		// The views on disk, beside the other projections' checkpoints.
+		if views, err = OpenViews(filepath.Join(cfg.CheckpointDir, views.Name()), cfg.Codec, cfg.ViewCache); err != nil {
+			return nil, err
+		}
+	}
+	runner, err := projection.NewRunner(projection.Config{Store: cfg.Store, Durable: views, Logger: cfg.Logger})
 	if err != nil {
+		views.Close()
 		return nil, err
 	}
 	return &Service{cfg: cfg, kit: cfg.Kit, persons: persons, views: views, runner: runner}, nil
@@ -79,8 +92,12 @@ func (s *Service) Name() string { return parcoursv1.ParcoursService_ServiceDesc.
 // Register adds the handlers to g.
 func (s *Service) Register(g *grpc.Server) { parcoursv1.RegisterParcoursServiceServer(g, s) }
 
-// Run keeps the coordinated views up to date until ctx ends.
-func (s *Service) Run(ctx context.Context) error { return s.runner.Run(ctx) }
+// Run keeps the coordinated views up to date until ctx ends, then closes
+// their store.
+func (s *Service) Run(ctx context.Context) error {
+	err := s.runner.Run(ctx)
+	return errors.Join(err, s.views.Close())
+}
 
 // Ready is closed once the views have caught up with the store.
 func (s *Service) Ready() <-chan struct{} { return s.runner.Ready() }
@@ -95,10 +112,8 @@ func (s *Service) Teams() access.Teams { return teamsOfViews{s.views} }
 type teamsOfViews struct{ v *Views }
 
 func (t teamsOfViews) TeamOf(personID string) (access.Team, bool) {
-	t.v.mu.RLock()
-	defer t.v.mu.RUnlock()
-	view, ok := t.v.views[personID]
-	if !ok {
+	view, ok, err := t.v.get(personID)
+	if err != nil || !ok {
 		return access.Team{}, false
 	}
 	return teamOf(view), true

@@ -1,15 +1,8 @@
 package parcours
 
 import (
-	"bufio"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"io"
-	"maps"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -18,102 +11,9 @@ import (
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/es"
-	"github.com/maillage/maillage/internal/projection"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
-
-// Views is the projection of every person's coordinated view (fiche de
-// coordination), by person id. The projection runner calls Apply from one
-// goroutine; Get, Len and Snapshot may be called concurrently with it.
-type Views struct {
-	codec *decider.Codec
-
-	mu    sync.RWMutex
-	views map[string]*parcoursv1.CoordinatedView // by person id
-	// caseload indexes the views for ListCaseload; it changes with views,
-	// under mu.
-	caseload *caseloadIndex
-}
-
-var _ projection.Projection = (*Views)(nil)
-
-// NewViews returns an empty projection that decodes events with codec
-// (nil: a codec with no upcaster).
-func NewViews(codec *decider.Codec) *Views {
-	return &Views{codec: orDefault(codec), views: map[string]*parcoursv1.CoordinatedView{}, caseload: newCaseloadIndex()}
-}
-
-func orDefault(codec *decider.Codec) *decider.Codec {
-	if codec == nil {
-		return decider.NewCodec(nil)
-	}
-	return codec
-}
-
-// Name is the projection's durable name; bump its version when the view's
-// shape changes, so that it is rebuilt from the start.
-func (v *Views) Name() string { return "parcours-view-v3" }
-
-// Filter selects the events of every person's file.
-func (v *Views) Filter() es.Filter { return es.Filter{Categories: []string{Category}} }
-
-// Apply folds ev into its person's view. Events already folded (a version
-// at or below the view's) are skipped, so a redelivery is harmless. An
-// event of maillage.events.v1 that cannot be decoded is an error: the view
-// would silently be wrong. Events of other packages are not part of the
-// view; they only move its version.
-func (v *Views) Apply(ev es.RecordedEvent) error {
-	personID, ok := strings.CutPrefix(ev.Stream, Category+"-")
-	if !ok {
-		return nil // not a person's file: outside Filter
-	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	view, err := foldEvent(v.views[personID], personID, ev, v.codec)
-	if err != nil {
-		return err
-	}
-	if view != nil {
-		v.views[personID] = view
-		v.caseload.update(view)
-	}
-	return nil
-}
-
-// Get returns a copy of the person's coordinated view as the projection
-// keeps it, and false when the person has none (never enrolled, or not
-// projected yet). What depends on the day of the read (overdue actions and
-// reviews, next actions, rights' remaining days, SERAFIN-PH labels) is not
-// in it: Read adds it.
-func (v *Views) Get(personID string) (*parcoursv1.CoordinatedView, bool) {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	view, ok := v.views[personID]
-	if !ok {
-		return nil, false
-	}
-	// A copy: the caller may read or change it while Apply folds.
-	return proto.CloneOf(view), true
-}
-
-// Read returns a copy of the person's coordinated view as it reads at now:
-// Get, then present on the day of now in Europe/Paris.
-func (v *Views) Read(personID string, now time.Time) (*parcoursv1.CoordinatedView, bool) {
-	view, ok := v.Get(personID)
-	if !ok {
-		return nil, false
-	}
-	present(view, today(now))
-	return view, true
-}
-
-// Len returns the number of people with a view.
-func (v *Views) Len() int {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	return len(v.views)
-}
 
 // FoldView folds events of the person's stream, in stream order, into the
 // person's coordinated view: the fold Apply uses, for a view as it was at
@@ -339,89 +239,4 @@ func domicileView(d *eventsv1.Domicile) *parcoursv1.Domicile {
 		return nil
 	}
 	return &parcoursv1.Domicile{CommuneInsee: d.GetCommuneInsee(), Latitude: d.Latitude, Longitude: d.Longitude}
-}
-
-// maxViewSize bounds one view in a snapshot, so that a corrupt length
-// cannot make Restore allocate without limit. Far above any real file.
-const maxViewSize = 64 << 20
-
-// Snapshot writes every view, in person id order, each as its length
-// (uvarint) then its protobuf encoding.
-func (v *Views) Snapshot(w io.Writer) error {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	bw := bufio.NewWriter(w)
-	var (
-		buf  []byte
-		size [binary.MaxVarintLen64]byte
-	)
-	for _, id := range slices.Sorted(maps.Keys(v.views)) {
-		var err error
-		buf, err = proto.MarshalOptions{Deterministic: true}.MarshalAppend(buf[:0], v.views[id])
-		if err != nil {
-			return fmt.Errorf("snapshot parcours view of person %s: %w", id, err)
-		}
-		if _, err := bw.Write(size[:binary.PutUvarint(size[:], uint64(len(buf)))]); err != nil {
-			return fmt.Errorf("snapshot parcours views: %w", err)
-		}
-		if _, err := bw.Write(buf); err != nil {
-			return fmt.Errorf("snapshot parcours views: %w", err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("snapshot parcours views: %w", err)
-	}
-	return nil
-}
-
-// Restore reads what Snapshot wrote into an empty Views. It fails on a
-// truncated or corrupt snapshot, and then restores nothing.
-func (v *Views) Restore(r io.Reader) error {
-	views := map[string]*parcoursv1.CoordinatedView{}
-	br := bufio.NewReaderSize(r, 1<<20)
-	var data []byte // reused: Unmarshal copies what it keeps
-	for n := 1; ; n++ {
-		size, err := binary.ReadUvarint(br)
-		if err == io.EOF {
-			break // a clean end, between two views
-		}
-		if err != nil {
-			// io.ErrUnexpectedEOF when the length itself is cut short.
-			return fmt.Errorf("restore parcours views: length of view %d: %w", n, err)
-		}
-		if size > maxViewSize {
-			return fmt.Errorf("restore parcours views: view %d has %d bytes, more than %d: corrupt snapshot", n, size, maxViewSize)
-		}
-		// The buffer grows to the largest view read so far, at most
-		// maxViewSize, whatever a corrupt length claims.
-		data = slices.Grow(data[:0], int(size))[:size]
-		if got, err := io.ReadFull(br, data); err != nil {
-			return fmt.Errorf("restore parcours views: view %d has %d of its %d bytes: %w", n, got, size, io.ErrUnexpectedEOF)
-		}
-		view := &parcoursv1.CoordinatedView{}
-		if err := proto.Unmarshal(data, view); err != nil {
-			return fmt.Errorf("restore parcours views: view %d: %w", n, err)
-		}
-		id := view.GetPersonId()
-		if id == "" {
-			return fmt.Errorf("restore parcours views: view %d has no person id", n)
-		}
-		if _, dup := views[id]; dup {
-			return fmt.Errorf("restore parcours views: view %d: person %s appears twice", n, id)
-		}
-		views[id] = view
-	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if len(v.views) != 0 {
-		return errors.New("restore parcours views: the projection is not empty")
-	}
-	// The caseload index is derived from the views: rebuilt, not stored,
-	// so that a snapshot cannot hold an index that disagrees with them.
-	index := newCaseloadIndex()
-	for _, view := range views {
-		index.update(view)
-	}
-	v.views, v.caseload = views, index
-	return nil
 }

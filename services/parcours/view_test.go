@@ -1,11 +1,8 @@
 package parcours_test
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"testing"
 	"time"
@@ -128,7 +125,7 @@ func checkView(t *testing.T, v *parcours.Views, want *parcoursv1.CoordinatedView
 func TestViewsProjection(t *testing.T) {
 	t.Parallel()
 	v := parcours.NewViews(nil)
-	if got, want := v.Name(), "parcours-view-v3"; got != want {
+	if got, want := v.Name(), "parcours-view-v4"; got != want {
 		t.Errorf("Name() = %q, want %q", got, want)
 	}
 	if diff := cmp.Diff(es.Filter{Categories: []string{"parcours"}}, v.Filter()); diff != "" {
@@ -320,103 +317,39 @@ func TestFoldView(t *testing.T) {
 	})
 }
 
-// populated returns views of three people, one with its whole history.
-func populated(t testing.TB) *parcours.Views {
-	v := parcours.NewViews(nil)
-	for _, ev := range history(t) {
-		if err := v.Apply(ev); err != nil {
-			t.Fatalf("Apply = %v", err)
-		}
-	}
-	for _, p := range []string{otherPerson, "01JBZ8Q6Y7K3M2N4P5R6S7T8VB"} {
-		e := enrolled()
-		e.PersonId, e.Ins, e.Domicile = p, nil, &eventsv1.Domicile{CommuneInsee: "2A004"}
-		if err := v.Apply(recorded(t, p, 1, e)); err != nil {
-			t.Fatalf("Apply = %v", err)
-		}
-	}
-	return v
-}
-
-func snapshot(t testing.TB, v *parcours.Views) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := v.Snapshot(&buf); err != nil {
-		t.Fatalf("Snapshot = %v", err)
-	}
-	return buf.Bytes()
-}
-
-func TestSnapshotRestore(t *testing.T) {
+// A projection on disk reopens as it was closed: every view, the
+// count, the caseload index and the position it covers.
+func TestViewsReopenFromDisk(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		v    *parcours.Views
-	}{
-		{"empty", parcours.NewViews(nil)},
-		{"three people", populated(t)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			snap := snapshot(t, tc.v)
-			restored := parcours.NewViews(nil)
-			if err := restored.Restore(bytes.NewReader(snap)); err != nil {
-				t.Fatalf("Restore(Snapshot()) = %v", err)
-			}
-			if restored.Len() != tc.v.Len() {
-				t.Fatalf("Len() after Restore = %d, want %d", restored.Len(), tc.v.Len())
-			}
-			for _, p := range []string{personID, otherPerson, "01JBZ8Q6Y7K3M2N4P5R6S7T8VB"} {
-				want, _ := tc.v.Get(p)
-				got, _ := restored.Get(p)
-				if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
-					t.Errorf("Get(%s) after Restore (-want +got):\n%s", p, diff)
-				}
-			}
-			if again := snapshot(t, restored); !bytes.Equal(snap, again) {
-				t.Errorf("Snapshot after Restore differs from the snapshot restored")
-			}
-		})
+	dir := t.TempDir()
+	v, err := parcours.OpenViews(dir, nil, 2)
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func TestRestoreRefuses(t *testing.T) {
-	t.Parallel()
-	snap := snapshot(t, populated(t))
-	framed := func(m proto.Message) []byte {
-		b, _ := proto.Marshal(m)
-		return append(binary.AppendUvarint(nil, uint64(len(b))), b...)
+	evs := append(file(t, personID, enrolled(), coordinatorAssigned(), transitionAnticipated()),
+		file(t, otherPerson, &eventsv1.PersonEnrolled{PersonId: otherPerson, BirthDate: "1990-01-01"})...)
+	for i := range evs {
+		evs[i].Position = es.PositionAt(uint64(i + 1))
 	}
-	first, _ := populated(t).Get(personID)
-	for _, tc := range []struct {
-		name string
-		data []byte
-	}{
-		{"truncated view", snap[:len(snap)-1]},
-		{"truncated length", []byte{0x80}},
-		{"length overflowing 64 bits", bytes.Repeat([]byte{0xff}, 11)},
-		{"absurd length", binary.AppendUvarint(nil, 1<<40)},
-		{"not protobuf", append(binary.AppendUvarint(nil, 3), 0xff, 0xff, 0xff)},
-		{"view with no person", framed(&parcoursv1.CoordinatedView{Version: 3})},
-		{"same person twice", append(framed(first), framed(first)...)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			v := parcours.NewViews(nil)
-			if err := v.Restore(bytes.NewReader(tc.data)); err == nil {
-				t.Fatalf("Restore(%s) = nil error, want one", tc.name)
-			}
-			if v.Len() != 0 {
-				t.Errorf("Len() after a failed Restore = %d, want 0", v.Len())
-			}
-		})
+	if skipped, err := v.ApplyBatch(evs); err != nil || len(skipped) != 0 {
+		t.Fatalf("ApplyBatch = %v, %v", skipped, err)
 	}
-	t.Run("into a projection with views", func(t *testing.T) {
-		t.Parallel()
-		if err := populated(t).Restore(bytes.NewReader(snap)); err == nil {
-			t.Errorf("Restore into a populated projection = nil error, want one")
-		}
-	})
+	before, _ := v.Get(personID)
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, err = parcours.OpenViews(dir, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	after, ok := v.Get(personID)
+	if p, _ := v.Position(); !ok || v.Len() != 2 || p != es.PositionAt(uint64(len(evs))) {
+		t.Fatalf("after reopening: view %v, %d people, position %v", ok, v.Len(), p)
+	}
+	if diff := cmp.Diff(before, after, protocmp.Transform()); diff != "" {
+		t.Errorf("the view after reopening (-before +after):\n%s", diff)
+	}
 }
 
 // TestViewsConcurrentReads runs readers beside the runner's Apply; run
@@ -442,9 +375,6 @@ func TestViewsConcurrentReads(t *testing.T) {
 				if view, ok := v.Get(personID); ok {
 					_ = view.GetTimeline()
 				}
-				if err := v.Snapshot(io.Discard); err != nil {
-					t.Errorf("Snapshot = %v", err)
-				}
 				_ = v.Len()
 			}
 		})
@@ -455,36 +385,32 @@ func TestViewsConcurrentReads(t *testing.T) {
 	}
 }
 
-func FuzzRestore(f *testing.F) {
-	// Small real snapshots: the fuzzer minimises every input that finds new
-	// code, in time quadratic in its length, and a seed of kilobytes
-	// would spend the whole run minimising.
-	small := parcours.NewViews(nil)
-	for _, p := range []string{"A", "B"} {
-		e := &eventsv1.PersonEnrolled{PersonId: p, BirthDate: "1980-01-27", Domicile: &eventsv1.Domicile{CommuneInsee: "75056"}}
-		if err := small.Apply(recorded(f, p, 1, e)); err != nil {
-			f.Fatalf("Apply = %v", err)
-		}
-		f.Add(snapshot(f, small)) // one view, then two
-	}
-	f.Add([]byte{})
-	f.Add([]byte{0x00})
-	f.Add(binary.AppendUvarint(nil, 1<<40))
-	f.Fuzz(func(t *testing.T, data []byte) {
+// FuzzApplyBatch feeds the projection events of any type and body: it
+// never panics, passes over what it cannot read, and keeps what it had.
+func FuzzApplyBatch(f *testing.F) {
+	enrolledData, _ := proto.Marshal(&eventsv1.PersonEnrolled{PersonId: "A", BirthDate: "1980-01-27"})
+	f.Add("maillage.events.v1.PersonEnrolled", enrolledData)
+	f.Add("maillage.events.v1.CoordinationLevelSet", []byte{0x08, 0x01})
+	f.Add("maillage.events.v1.Unknown", []byte{0xff})
+	f.Fuzz(func(t *testing.T, typ string, data []byte) {
 		v := parcours.NewViews(nil)
-		if err := v.Restore(bytes.NewReader(data)); err != nil {
-			if v.Len() != 0 {
-				t.Fatalf("Len() after a failed Restore = %d, want 0", v.Len())
-			}
-			return
+		defer v.Close()
+		first := recorded(t, "A", 1, &eventsv1.PersonEnrolled{PersonId: "A", BirthDate: "1980-01-27"})
+		first.Position = es.PositionAt(1)
+		if _, err := v.ApplyBatch([]es.RecordedEvent{first}); err != nil {
+			t.Fatal(err)
 		}
-		// Whatever was accepted must survive its own round trip.
-		again := parcours.NewViews(nil)
-		if err := again.Restore(bytes.NewReader(snapshot(t, v))); err != nil {
-			t.Fatalf("Restore(Snapshot()) of an accepted snapshot = %v", err)
+		ev := es.RecordedEvent{Stream: parcours.StreamOf("A"), Version: 2, Position: es.PositionAt(2), Type: typ, Data: data}
+		skipped, err := v.ApplyBatch([]es.RecordedEvent{ev})
+		if err != nil {
+			t.Fatalf("ApplyBatch = %v", err)
 		}
-		if again.Len() != v.Len() {
-			t.Fatalf("Len() after round trip = %d, want %d", again.Len(), v.Len())
+		got, ok := v.Get("A")
+		if !ok || got.GetEnrolled().GetBirthDate() != "1980-01-27" {
+			t.Fatalf("the view after a fuzzed event: %v", got)
+		}
+		if len(skipped) == 1 && got.GetVersion() != 1 {
+			t.Fatalf("a skipped event moved the view to version %d", got.GetVersion())
 		}
 	})
 }

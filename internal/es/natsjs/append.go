@@ -27,6 +27,8 @@ const (
 	// JetStream's max_file_store reached).
 	errCodeInsufficientResources = 10023
 	errCodeInsufficientStorage   = 10047
+	// No peer can hold the stream yet (a cluster starting).
+	errCodeNoSuitablePeers = 10005
 )
 
 // storageFull says whether err is JetStream refusing for lack of room.

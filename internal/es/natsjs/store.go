@@ -95,7 +95,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	ctx, cancel := withTimeout(ctx, cfg.RequestTimeout*3)
 	defer cancel()
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	streamCfg := jetstream.StreamConfig{
 		Name:               cfg.Stream,
 		Description:        "Maillage domain events",
 		Subjects:           []string{cfg.SubjectPrefix + ".>"},
@@ -107,7 +107,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		AllowAtomicPublish: true,
 		DenyDelete:         true,
 		DenyPurge:          true,
-	})
+	}
+	for {
+		_, err = js.CreateOrUpdateStream(ctx, streamCfg)
+		// A cluster just started may not have its peers current yet.
+		if apiErrorCode(err) != errCodeNoSuitablePeers || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 	if err != nil {
 		if storageFull(err) {
 			err = fmt.Errorf("%w: %w", es.ErrStorageFull, err)

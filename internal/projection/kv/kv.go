@@ -17,6 +17,7 @@ import (
 	"os"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/maillage/maillage/internal/es"
 )
@@ -35,19 +36,48 @@ func Open(dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("kv: %w", err)
 	}
-	db, err := pebble.Open(dir, &pebble.Options{
+	return open(dir, nil)
+}
+
+// OpenMem opens a store in memory, gone when closed: for tests, and for a
+// projection told to keep nothing.
+func OpenMem() *DB {
+	db, err := open("", vfs.NewMem())
+	if err != nil {
+		panic(fmt.Sprintf("kv: in-memory store: %v", err)) // no disk, nothing to fail on
+	}
+	return db
+}
+
+func open(dir string, fs vfs.FS) (*DB, error) {
+	opts := &pebble.Options{
 		Cache:        pebble.NewCache(64 << 20),
 		MemTableSize: 32 << 20,
 		Logger:       quiet{},
-	})
+		// No write-ahead log: the event store is the projection's log. A
+		// crash loses the memtable, the position with it, and the views
+		// replay from there; and a full disk fails a flush (retried)
+		// instead of the WAL write pebble cannot survive.
+		DisableWAL: true,
+	}
+	if fs != nil {
+		opts.FS = fs
+		opts.Cache = pebble.NewCache(8 << 20)
+		opts.MemTableSize = 4 << 20
+	}
+	db, err := pebble.Open(dir, opts)
 	if err != nil {
 		return nil, fmt.Errorf("kv: open %s: %w", dir, err)
 	}
 	return &DB{db: db}, nil
 }
 
-// Close flushes and closes the store.
-func (d *DB) Close() error { return d.db.Close() }
+// Close flushes and closes the store. Without a write-ahead log, what is
+// not flushed is lost, with its position: the next start replays it.
+func (d *DB) Close() error {
+	_ = d.db.Flush()
+	return d.db.Close()
+}
 
 // Position returns the position the stored model covers; es.Start for a
 // new store.

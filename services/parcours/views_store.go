@@ -1,0 +1,270 @@
+package parcours
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/projection/kv"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+)
+
+// Views is the projection of every person's coordinated view (fiche de
+// coordination), kept on disk (projection/kv) with the position it
+// covers, with a bounded cache of decoded views in front. The runner
+// applies events to it in batches (projection.Durable); reads may run
+// concurrently.
+//
+// Keys:
+//
+//	v/<person>                   the view (protobuf)
+//	c/<org>/<subject>/<person>   the caseload index: the person is in that coordinator's caseload
+//	k/<person>                   the caseload key the person is under ("<org>/<subject>")
+//	n                            how many people have a view
+type Views struct {
+	codec *decider.Codec
+	db    *kv.DB
+
+	apply   sync.Mutex // one batch at a time
+	cacheMu sync.Mutex
+	cache   *kv.Cache[*parcoursv1.CoordinatedView]
+	people  atomic.Int64
+}
+
+var _ projection.Durable = (*Views)(nil)
+
+// DefaultViewCache is how many decoded views Views keeps in memory.
+const DefaultViewCache = 4096
+
+// NewViews returns an empty projection in memory (gone when the process
+// ends), decoding events with codec (nil: no upcaster).
+func NewViews(codec *decider.Codec) *Views { return newViews(kv.OpenMem(), codec, DefaultViewCache) }
+
+// OpenViews opens the projection stored in dir (created when absent),
+// with at most cacheSize decoded views in memory (0: DefaultViewCache).
+func OpenViews(dir string, codec *decider.Codec, cacheSize int) (*Views, error) {
+	db, err := kv.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if cacheSize <= 0 {
+		cacheSize = DefaultViewCache
+	}
+	return newViews(db, codec, cacheSize), nil
+}
+
+func newViews(db *kv.DB, codec *decider.Codec, cacheSize int) *Views {
+	v := &Views{codec: orDefault(codec), db: db, cache: kv.NewCache[*parcoursv1.CoordinatedView](cacheSize)}
+	if n, ok, _ := db.Get([]byte("n")); ok {
+		c, _ := strconv.ParseInt(string(n), 10, 64)
+		v.people.Store(c)
+	}
+	return v
+}
+
+// Close closes the store.
+func (v *Views) Close() error { return v.db.Close() }
+
+func orDefault(codec *decider.Codec) *decider.Codec {
+	if codec == nil {
+		return decider.NewCodec(nil)
+	}
+	return codec
+}
+
+// Name is the projection's durable name (and its store's directory);
+// bump its version when the view's shape changes, so that it is rebuilt.
+func (v *Views) Name() string { return "parcours-view-v4" }
+
+// Filter selects the events of every person's file.
+func (v *Views) Filter() es.Filter { return es.Filter{Categories: []string{Category}} }
+
+// Position is where the stored views stand.
+func (v *Views) Position() (es.Position, error) { return v.db.Position() }
+
+func viewKey(person string) []byte { return []byte("v/" + person) }
+
+// Apply folds one event, for tests and tools; an event of
+// maillage.events.v1 that cannot be decoded is an error.
+func (v *Views) Apply(ev es.RecordedEvent) error {
+	_, errs, err := v.applyBatch([]es.RecordedEvent{ev})
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// ApplyBatch folds events into their people's views and stores the
+// changed views, their caseload index and the position of the last event
+// in one batch. Events already folded (a version at or below the view's)
+// are skipped, so a redelivery is harmless; an event that cannot be read
+// is passed over and returned.
+func (v *Views) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
+	skipped, _, err := v.applyBatch(evs)
+	return skipped, err
+}
+
+func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, errs []error, err error) {
+	v.apply.Lock()
+	defer v.apply.Unlock()
+	changed := map[string]*parcoursv1.CoordinatedView{}
+	var order []string
+	for _, ev := range evs {
+		personID, ok := strings.CutPrefix(ev.Stream, Category+"-")
+		if !ok {
+			continue // not a person's file: outside Filter
+		}
+		base, seen := changed[personID]
+		if !seen {
+			if cur, ok, err := v.get(personID); err != nil {
+				return nil, nil, err
+			} else if ok {
+				base = proto.CloneOf(cur) // the cached one may be read meanwhile
+			}
+		}
+		view, ferr := foldEvent(base, personID, ev, v.codec)
+		if ferr != nil {
+			skipped, errs = append(skipped, ev), append(errs, ferr)
+			continue
+		}
+		if view == nil {
+			continue
+		}
+		if !seen {
+			order = append(order, personID)
+		}
+		changed[personID] = view
+	}
+	b := v.db.NewBatch()
+	added := int64(0)
+	for _, id := range order {
+		view := changed[id]
+		data, err := proto.MarshalOptions{Deterministic: true}.Marshal(view)
+		if err != nil {
+			b.Discard()
+			return nil, nil, fmt.Errorf("parcours view of person %s: %w", id, err)
+		}
+		_, existed, err := v.db.Get(viewKey(id))
+		if err != nil {
+			b.Discard()
+			return nil, nil, err
+		}
+		if !existed {
+			added++
+		}
+		if err := b.Set(viewKey(id), data); err != nil {
+			b.Discard()
+			return nil, nil, err
+		}
+		if err := v.index(b, id, view); err != nil {
+			b.Discard()
+			return nil, nil, err
+		}
+	}
+	if added > 0 {
+		_ = b.Set([]byte("n"), []byte(strconv.FormatInt(v.people.Load()+added, 10)))
+	}
+	if len(evs) > 0 {
+		if err := b.Commit(evs[len(evs)-1].Position); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		b.Discard()
+	}
+	v.people.Add(added)
+	v.cacheMu.Lock()
+	for _, id := range order {
+		v.cache.Put(id, changed[id])
+	}
+	v.cacheMu.Unlock()
+	return skipped, errs, nil
+}
+
+// index keeps the person in their coordinator's caseload: the
+// coordinator's own, or, discharged with the role vacant, the last one's.
+func (v *Views) index(b *kv.Batch, id string, view *parcoursv1.CoordinatedView) error {
+	old, _, err := v.db.Get([]byte("k/" + id))
+	if err != nil {
+		return err
+	}
+	key := caseloadKey(view.GetCoordinator().GetOrganisationId(), view.GetCoordinator().GetProfessionalId())
+	if key == "" && view.GetDischarged() {
+		key = string(old)
+	}
+	if key == string(old) {
+		return nil
+	}
+	if len(old) > 0 {
+		if err := b.Delete([]byte("c/" + string(old) + "/" + id)); err != nil {
+			return err
+		}
+	}
+	if key == "" {
+		return b.Delete([]byte("k/" + id))
+	}
+	if err := b.Set([]byte("c/"+key+"/"+id), nil); err != nil {
+		return err
+	}
+	return b.Set([]byte("k/"+id), []byte(key))
+}
+
+// get returns the person's view as stored, from the cache or the store;
+// the caller must not change it.
+func (v *Views) get(personID string) (*parcoursv1.CoordinatedView, bool, error) {
+	v.cacheMu.Lock()
+	view, ok := v.cache.Get(personID)
+	v.cacheMu.Unlock()
+	if ok {
+		return view, true, nil
+	}
+	data, ok, err := v.db.Get(viewKey(personID))
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	view = &parcoursv1.CoordinatedView{}
+	if err := proto.Unmarshal(data, view); err != nil {
+		return nil, false, fmt.Errorf("parcours view of person %s: %w", personID, err)
+	}
+	v.cacheMu.Lock()
+	v.cache.Put(personID, view)
+	v.cacheMu.Unlock()
+	return view, true, nil
+}
+
+// Get returns a copy of the person's coordinated view as the projection
+// keeps it, and false when the person has none (never enrolled, or not
+// projected yet). What depends on the day of the read (overdue actions and
+// reviews, next actions, rights' remaining days, SERAFIN-PH labels) is not
+// in it: Read adds it.
+func (v *Views) Get(personID string) (*parcoursv1.CoordinatedView, bool) {
+	view, ok, err := v.get(personID)
+	if err != nil || !ok {
+		return nil, false
+	}
+	return proto.CloneOf(view), true
+}
+
+// Read returns a copy of the person's coordinated view as it reads at now:
+// Get, then present on the day of now in Europe/Paris.
+func (v *Views) Read(personID string, now time.Time) (*parcoursv1.CoordinatedView, bool) {
+	view, ok := v.Get(personID)
+	if !ok {
+		return nil, false
+	}
+	present(view, today(now))
+	return view, true
+}
+
+// Len returns the number of people with a view.
+func (v *Views) Len() int { return int(v.people.Load()) }
