@@ -108,6 +108,8 @@ CMD_BENCHTIME ?= 5000x
 # Views over a département (services/parcours): 20,000 people × ~50 events,
 # written once under $TMPDIR/maillage-bench-department-20000 and reused.
 VIEW_BENCHTIME ?= 50000x
+# A caseload reads each person's line from the index on disk.
+CASELOAD_BENCHTIME ?= 5000x
 # What access rules and audit cost (services/parcours BenchmarkTrust):
 # each audited read appends to the store.
 TRUST_BENCHTIME ?= 5000x
@@ -117,7 +119,8 @@ bench: ## Benchmark the event store beside raw JetStream, and commands end to en
 	@echo "# load average before the run: $$(cat /proc/loadavg 2>/dev/null || uptime)" > bench.out
 	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=$(COUNT) -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
 	cd cmd && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
-	cd services/parcours && go test -run='^$$' -bench='ViewRead|Caseload' -benchtime=$(VIEW_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
+	cd services/parcours && go test -run='^$$' -bench='ViewRead' -benchtime=$(VIEW_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
+	cd services/parcours && go test -run='^$$' -bench='Caseload' -benchtime=$(CASELOAD_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='Rebuild|Restore' -benchtime=2x -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='Trust' -benchtime=$(TRUST_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	@cd internal && go run ./es/natsjs/benchreport < $(CURDIR)/bench.out

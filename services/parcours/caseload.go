@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/maillage/maillage/internal/access"
@@ -263,15 +264,11 @@ func (v *Views) ListCaseload(req *parcoursv1.ListCaseloadRequest, coordinator st
 		startAfter = []byte(prefix + after)
 	}
 	var failure error
-	err := v.db.Scan([]byte(prefix), startAfter, func(key, _ []byte) bool {
-		id := string(key[len(prefix):])
-		view, ok, err := v.get(id)
-		if err != nil {
-			failure = err
+	err := v.db.Scan([]byte(prefix), startAfter, func(key, value []byte) bool {
+		view := &parcoursv1.CoordinatedView{}
+		if err := proto.Unmarshal(value, view); err != nil {
+			failure = fmt.Errorf("caseload entry %s: %w", key, err)
 			return false
-		}
-		if !ok {
-			return true
 		}
 		e := entryOf(view, nil)
 		g, err := e.team.ReadFile(reader, d)

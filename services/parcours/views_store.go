@@ -202,10 +202,7 @@ func (v *Views) index(b *kv.Batch, id string, view *parcoursv1.CoordinatedView) 
 	if key == "" && view.GetDischarged() {
 		key = string(old)
 	}
-	if key == string(old) {
-		return nil
-	}
-	if len(old) > 0 {
+	if len(old) > 0 && key != string(old) {
 		if err := b.Delete([]byte("c/" + string(old) + "/" + id)); err != nil {
 			return err
 		}
@@ -213,10 +210,55 @@ func (v *Views) index(b *kv.Batch, id string, view *parcoursv1.CoordinatedView) 
 	if key == "" {
 		return b.Delete([]byte("k/" + id))
 	}
-	if err := b.Set([]byte("c/"+key+"/"+id), nil); err != nil {
+	// The entry carries what a caseload line needs, so that a page reads
+	// a few hundred bytes a person, not their whole file.
+	entry, err := proto.MarshalOptions{Deterministic: true}.Marshal(caseloadView(view))
+	if err != nil {
 		return err
 	}
+	if err := b.Set([]byte("c/"+key+"/"+id), entry); err != nil {
+		return err
+	}
+	if key == string(old) {
+		return nil
+	}
 	return b.Set([]byte("k/"+id), []byte(key))
+}
+
+// caseloadView is the part of a view a caseload line is made of (entryOf)
+// and decided on (teamOf).
+func caseloadView(v *parcoursv1.CoordinatedView) *parcoursv1.CoordinatedView {
+	out := &parcoursv1.CoordinatedView{
+		PersonId: v.GetPersonId(), Version: v.GetVersion(), Position: v.GetPosition(),
+		CoordinationLevel: v.GetCoordinationLevel(), NextReviewOn: v.GetNextReviewOn(),
+		Discharged: v.GetDischarged(), Discharge: v.GetDischarge(),
+		Coordinator: v.GetCoordinator(), Referent: v.GetReferent(),
+		Transitions: v.GetTransitions(), Ruptures: v.GetRuptures(), Risks: v.GetRisks(),
+		HolderOrganisationId: v.GetHolderOrganisationId(), Partners: v.GetPartners(),
+		Consents: v.GetConsents(), Oppositions: v.GetOppositions(),
+	}
+	if e := v.GetEnrolled(); e != nil {
+		out.Enrolled = &parcoursv1.Enrollment{BirthDate: e.GetBirthDate(), PublicConcerned: e.GetPublicConcerned(),
+			Domicile: &parcoursv1.Domicile{CommuneInsee: e.GetDomicile().GetCommuneInsee()}}
+	}
+	for _, n := range v.GetNeeds() {
+		out.Needs = append(out.Needs, &parcoursv1.Need{NeedId: n.GetNeedId(), Code: n.GetCode()})
+	}
+	if p := v.GetPlan(); p != nil {
+		out.Plan = &parcoursv1.Plan{}
+		for _, o := range p.GetObjectives() {
+			lite := &parcoursv1.Objective{ObjectiveId: o.GetObjectiveId(), NeedIds: o.GetNeedIds(), State: o.GetState()}
+			for _, a := range o.GetActions() {
+				lite.Actions = append(lite.Actions, &parcoursv1.Action{ActionId: a.GetActionId(), DueDate: a.GetDueDate(),
+					State: a.GetState(), Prestation: a.GetPrestation()})
+			}
+			out.Plan.Objectives = append(out.Plan.Objectives, lite)
+		}
+	}
+	if n := len(v.GetTimeline()); n > 0 {
+		out.Timeline = []*parcoursv1.TimelineEntry{{OccurredAt: v.GetTimeline()[n-1].GetOccurredAt()}}
+	}
+	return out
 }
 
 // get returns the person's view as stored, from the cache or the store;
