@@ -226,33 +226,54 @@ func (v *Views) index(b *kv.Batch, id string, view *parcoursv1.CoordinatedView) 
 }
 
 // caseloadView is the part of a view a caseload line is made of (entryOf)
-// and decided on (teamOf).
+// and decided on (teamOf): what is open or still to come, not the
+// history.
 func caseloadView(v *parcoursv1.CoordinatedView) *parcoursv1.CoordinatedView {
 	out := &parcoursv1.CoordinatedView{
-		PersonId: v.GetPersonId(), Version: v.GetVersion(), Position: v.GetPosition(),
+		PersonId: v.GetPersonId(), Version: v.GetVersion(),
 		CoordinationLevel: v.GetCoordinationLevel(), NextReviewOn: v.GetNextReviewOn(),
-		Discharged: v.GetDischarged(), Discharge: v.GetDischarge(),
-		Coordinator: v.GetCoordinator(), Referent: v.GetReferent(),
-		Transitions: v.GetTransitions(), Ruptures: v.GetRuptures(), Risks: v.GetRisks(),
+		Discharged: v.GetDischarged(), Coordinator: v.GetCoordinator(), Referent: v.GetReferent(),
 		HolderOrganisationId: v.GetHolderOrganisationId(), Partners: v.GetPartners(),
 		Consents: v.GetConsents(), Oppositions: v.GetOppositions(),
+	}
+	if d := v.GetDischarge(); d != nil {
+		out.Discharge = &parcoursv1.Discharge{DischargedOn: d.GetDischargedOn()}
 	}
 	if e := v.GetEnrolled(); e != nil {
 		out.Enrolled = &parcoursv1.Enrollment{BirthDate: e.GetBirthDate(), PublicConcerned: e.GetPublicConcerned(),
 			Domicile: &parcoursv1.Domicile{CommuneInsee: e.GetDomicile().GetCommuneInsee()}}
 	}
-	for _, n := range v.GetNeeds() {
-		out.Needs = append(out.Needs, &parcoursv1.Need{NeedId: n.GetNeedId(), Code: n.GetCode()})
+	for _, t := range v.GetTransitions() { // in planned-date order: the first one anticipated
+		if t.GetState() == parcoursv1.TransitionState_TRANSITION_STATE_ANTICIPATED {
+			out.Transitions = []*parcoursv1.Transition{{TransitionId: t.GetTransitionId(), Kind: t.GetKind(), PlannedDate: t.GetPlannedDate(), State: t.GetState()}}
+			break
+		}
 	}
-	if p := v.GetPlan(); p != nil {
-		out.Plan = &parcoursv1.Plan{}
-		for _, o := range p.GetObjectives() {
-			lite := &parcoursv1.Objective{ObjectiveId: o.GetObjectiveId(), NeedIds: o.GetNeedIds(), State: o.GetState()}
-			for _, a := range o.GetActions() {
-				lite.Actions = append(lite.Actions, &parcoursv1.Action{ActionId: a.GetActionId(), DueDate: a.GetDueDate(),
-					State: a.GetState(), Prestation: a.GetPrestation()})
-			}
-			out.Plan.Objectives = append(out.Plan.Objectives, lite)
+	for _, r := range v.GetRuptures() {
+		if r.GetState() == parcoursv1.RuptureState_RUPTURE_STATE_OPEN {
+			out.Ruptures = append(out.Ruptures, &parcoursv1.Rupture{State: r.GetState()})
+		}
+	}
+	for _, r := range v.GetRisks() {
+		if r.GetState() == parcoursv1.RuptureState_RUPTURE_STATE_OPEN {
+			out.Risks = append(out.Risks, &parcoursv1.RuptureRisk{State: r.GetState()})
+		}
+	}
+	needed := map[string]bool{}
+	for _, p := range viewPendingActions(v.GetPlan()) {
+		if out.Plan == nil {
+			out.Plan = &parcoursv1.Plan{}
+		}
+		out.Plan.Objectives = append(out.Plan.Objectives, &parcoursv1.Objective{ObjectiveId: p.objective.GetObjectiveId(),
+			NeedIds: p.objective.GetNeedIds(), State: p.objective.GetState(),
+			Actions: []*parcoursv1.Action{{ActionId: p.action.GetActionId(), DueDate: p.action.GetDueDate(), State: p.action.GetState(), Prestation: p.action.GetPrestation()}}})
+		for _, id := range p.objective.GetNeedIds() {
+			needed[id] = true
+		}
+	}
+	for _, n := range v.GetNeeds() {
+		if needed[n.GetNeedId()] {
+			out.Needs = append(out.Needs, &parcoursv1.Need{NeedId: n.GetNeedId(), Code: &parcoursv1.SerafinCode{Code: n.GetCode().GetCode()}})
 		}
 	}
 	if n := len(v.GetTimeline()); n > 0 {
