@@ -119,6 +119,7 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 	v.apply.Lock()
 	defer v.apply.Unlock()
 	changed := map[string]*parcoursv1.CoordinatedView{}
+	before := map[string]*parcoursv1.CoordinatedView{} // as stored, nil when new
 	var order []string
 	for _, ev := range evs {
 		personID, ok := strings.CutPrefix(ev.Stream, Category+"-")
@@ -126,8 +127,11 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 			continue // not a person's file: outside Filter
 		}
 		base, seen := changed[personID]
+		var cur *parcoursv1.CoordinatedView
 		if !seen {
-			if cur, ok, err := v.get(personID); err != nil {
+			var ok bool
+			var err error
+			if cur, ok, err = v.get(personID); err != nil {
 				return nil, nil, err
 			} else if ok {
 				base = proto.CloneOf(cur) // the cached one may be read meanwhile
@@ -143,6 +147,7 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 		}
 		if !seen {
 			order = append(order, personID)
+			before[personID] = cur
 		}
 		changed[personID] = view
 	}
@@ -155,19 +160,14 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 			b.Discard()
 			return nil, nil, fmt.Errorf("parcours view of person %s: %w", id, err)
 		}
-		_, existed, err := v.db.Get(viewKey(id))
-		if err != nil {
-			b.Discard()
-			return nil, nil, err
-		}
-		if !existed {
+		if before[id] == nil {
 			added++
 		}
 		if err := b.Set(viewKey(id), data); err != nil {
 			b.Discard()
 			return nil, nil, err
 		}
-		if err := v.index(b, id, view); err != nil {
+		if err := v.index(b, id, before[id], view); err != nil {
 			b.Discard()
 			return nil, nil, err
 		}
@@ -193,10 +193,18 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 
 // index keeps the person in their coordinator's caseload: the
 // coordinator's own, or, discharged with the role vacant, the last one's.
-func (v *Views) index(b *kv.Batch, id string, view *parcoursv1.CoordinatedView) error {
-	old, _, err := v.db.Get([]byte("k/" + id))
-	if err != nil {
-		return err
+// prev is the view as stored before the batch (nil for a new person).
+func (v *Views) index(b *kv.Batch, id string, prev, view *parcoursv1.CoordinatedView) error {
+	var old []byte
+	if prev != nil {
+		old = []byte(caseloadKey(prev.GetCoordinator().GetOrganisationId(), prev.GetCoordinator().GetProfessionalId()))
+		if len(old) == 0 && prev.GetDischarged() {
+			// Discharged with the role vacant: the key it was left under.
+			var err error
+			if old, _, err = v.db.Get([]byte("k/" + id)); err != nil {
+				return err
+			}
+		}
 	}
 	key := caseloadKey(view.GetCoordinator().GetOrganisationId(), view.GetCoordinator().GetProfessionalId())
 	if key == "" && view.GetDischarged() {
