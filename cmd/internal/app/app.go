@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,6 +32,7 @@ import (
 	"github.com/maillage/maillage/internal/kit"
 	"github.com/maillage/maillage/internal/natsembed"
 	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/projection/kv"
 	mserver "github.com/maillage/maillage/internal/server"
 )
 
@@ -53,8 +55,9 @@ type App struct {
 	services []Service
 	audit    *audit.Writer
 	register *register.Register // revocations and delegations
-	// registerRunner keeps the register up to date.
+	// registerRunner keeps the register up to date, on disk in registerDB.
 	registerRunner *projection.Runner
+	registerDB     *kv.DB
 	addr           net.Addr
 	caFile         string
 }
@@ -80,8 +83,14 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	// The access register (revocations, delegations) runs in every
 	// instance: no token is trusted before it has caught up.
 	a.register = register.New(cfg.Now)
-	if a.registerRunner, err = projection.NewRunner(projection.Config{Store: a.store, Projection: a.register,
-		Dir: cfg.projectionsDir(), Logger: cfg.Logger}); err != nil {
+	if a.registerDB, err = kv.Open(filepath.Join(cfg.projectionsDir(), a.register.Name())); err != nil {
+		return nil, err
+	}
+	durable, err := register.OpenDurable(a.register, a.registerDB)
+	if err != nil {
+		return nil, err
+	}
+	if a.registerRunner, err = projection.NewRunner(projection.Config{Store: a.store, Durable: durable, Logger: cfg.Logger}); err != nil {
 		return nil, err
 	}
 	verifier, err := a.verifier(ctx)
@@ -282,6 +291,10 @@ func (a *App) openStore(ctx context.Context) error {
 }
 
 func (a *App) closeStore() {
+	if a.registerDB != nil {
+		a.registerDB.Close()
+		a.registerDB = nil
+	}
 	if a.store != nil {
 		a.store.Close()
 	}
