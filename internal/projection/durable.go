@@ -54,8 +54,7 @@ func (r *Runner) runDurable(ctx context.Context) error {
 		return fmt.Errorf("projection %s: %w", d.Name(), err)
 	}
 	defer sub.Close()
-	items := make(chan subItem, 2*durableBatch)
-	go pumpSubscription(ctx, sub, items)
+	items := es.Pump(ctx, sub, 2*durableBatch)
 	for {
 		var batch []es.RecordedEvent
 		select {
@@ -100,43 +99,24 @@ func (r *Runner) runDurable(ctx context.Context) error {
 	}
 }
 
-type subItem struct {
-	ev  es.RecordedEvent
-	err error
-}
-
-func pumpSubscription(ctx context.Context, sub es.Subscription, items chan<- subItem) {
-	for {
-		ev, err := sub.Next(ctx)
-		select {
-		case items <- subItem{ev: ev, err: err}:
-		case <-ctx.Done():
-			return
-		}
-		if err != nil && !errors.Is(err, es.ErrMalformed) {
-			return
-		}
-	}
-}
-
 // take adds an event of the subscription to batch, passing over the ones
 // before the stored position and the messages no event can be read from.
-func (r *Runner) take(it subItem, batch *[]es.RecordedEvent) error {
+func (r *Runner) take(d es.Delivery, batch *[]es.RecordedEvent) error {
 	var malformed *es.MalformedError
-	if errors.As(it.err, &malformed) {
-		r.skip(malformed.Position, "", it.err)
+	if errors.As(d.Err, &malformed) {
+		r.skip(malformed.Position, "", d.Err)
 		return nil
 	}
-	if it.err != nil {
-		return it.err
+	if d.Err != nil {
+		return d.Err
 	}
-	if !r.Position().Before(it.ev.Position) {
+	if !r.Position().Before(d.Event.Position) {
 		return nil
 	}
-	if n := len(*batch); n > 0 && !(*batch)[n-1].Position.Before(it.ev.Position) {
+	if n := len(*batch); n > 0 && !(*batch)[n-1].Position.Before(d.Event.Position) {
 		return nil
 	}
-	*batch = append(*batch, it.ev)
+	*batch = append(*batch, d.Event)
 	return nil
 }
 

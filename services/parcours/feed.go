@@ -46,11 +46,6 @@ func (f *Feed) Run(ctx context.Context) error { <-ctx.Done(); return nil }
 // Ready is closed with the parcours views.
 func (f *Feed) Ready() <-chan struct{} { return f.svc.Ready() }
 
-type feedItem struct {
-	ev  es.RecordedEvent
-	err error
-}
-
 // Subscribe streams the events after from_position that the caller may
 // see.
 func (f *Feed) Subscribe(req *feedv1.SubscribeRequest, stream feedv1.FeedService_SubscribeServer) error {
@@ -75,27 +70,24 @@ func (f *Feed) Subscribe(req *feedv1.SubscribeRequest, stream feedv1.FeedService
 		return kit.Status(err)
 	}
 	defer sub.Close()
-	items := make(chan feedItem, 2*feedBatch)
-	go pump(ctx, sub, items)
+	items := es.Pump(ctx, sub, 2*feedBatch)
 	for {
 		var batch []es.RecordedEvent
 		select {
-		case it := <-items:
-			if it.err != nil {
-				return kit.Status(it.err)
+		case d := <-items:
+			if err := takeEvent(d, &batch); err != nil {
+				return kit.Status(err)
 			}
-			batch = append(batch, it.ev)
 		case <-ctx.Done():
 			return nil
 		}
 	drain:
 		for len(batch) < feedBatch {
 			select {
-			case it := <-items:
-				if it.err != nil {
-					return kit.Status(it.err)
+			case d := <-items:
+				if err := takeEvent(d, &batch); err != nil {
+					return kit.Status(err)
 				}
-				batch = append(batch, it.ev)
 			default:
 				break drain
 			}
@@ -108,23 +100,17 @@ func (f *Feed) Subscribe(req *feedv1.SubscribeRequest, stream feedv1.FeedService
 	}
 }
 
-// pump reads the subscription into items until ctx ends or it fails;
-// unreadable messages are passed over, as the projections do.
-func pump(ctx context.Context, sub es.Subscription, items chan<- feedItem) {
-	for {
-		ev, err := sub.Next(ctx)
-		if errors.Is(err, es.ErrMalformed) {
-			continue
-		}
-		select {
-		case items <- feedItem{ev: ev, err: err}:
-		case <-ctx.Done():
-			return
-		}
-		if err != nil {
-			return
-		}
+// takeEvent adds a delivered event to batch; an unreadable message is
+// passed over, as the projections do.
+func takeEvent(d es.Delivery, batch *[]es.RecordedEvent) error {
+	if errors.Is(d.Err, es.ErrMalformed) {
+		return nil
 	}
+	if d.Err != nil {
+		return d.Err
+	}
+	*batch = append(*batch, d.Event)
+	return nil
 }
 
 // send filters, audits and sends a batch; it returns the position reached.

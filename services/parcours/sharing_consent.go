@@ -29,7 +29,6 @@ func decideRecordSharingConsent(s *PersonState, c RecordSharingConsent, at decid
 	if access.Of(c.Categories...) == 0 {
 		bad.Add("categories", "at least one category is required")
 	}
-	c.Choice.check(bad, s, at)
 	if c.ExpiresOn != "" {
 		if d, err := parseDate(c.ExpiresOn); err != nil {
 			bad.Add("expires_on", "%q is not a calendar date YYYY-MM-DD", c.ExpiresOn)
@@ -37,10 +36,7 @@ func decideRecordSharingConsent(s *PersonState, c RecordSharingConsent, at decid
 			bad.Add("expires_on", "%s is before the day the consent was expressed (%s)", c.ExpiresOn, c.Choice.On)
 		}
 	}
-	if err := bad.OrNil(); err != nil {
-		return nil, err
-	}
-	if err := checkFile(s, c.PersonID); err != nil {
+	if err := checkChoice(bad, s, c.PersonID, c.Choice, at); err != nil {
 		return nil, err
 	}
 	id, err := newID(at)
@@ -69,11 +65,7 @@ func decideWithdrawSharingConsent(s *PersonState, c WithdrawSharingConsent, at d
 	if c.ConsentID == "" {
 		bad.Add("consent_id", "the consent is required")
 	}
-	c.Choice.check(bad, s, at)
-	if err := bad.OrNil(); err != nil {
-		return nil, err
-	}
-	if err := checkFile(s, c.PersonID); err != nil {
+	if err := checkChoice(bad, s, c.PersonID, c.Choice, at); err != nil {
 		return nil, err
 	}
 	if _, ok := s.Team.Consents[c.ConsentID]; !ok {
@@ -101,11 +93,7 @@ func decideRecordSharingOpposition(s *PersonState, c RecordSharingOpposition, at
 	if access.Of(c.Categories...) == 0 {
 		bad.Add("categories", "at least one category is required")
 	}
-	c.Choice.check(bad, s, at)
-	if err := bad.OrNil(); err != nil {
-		return nil, err
-	}
-	if err := checkFile(s, c.PersonID); err != nil {
+	if err := checkChoice(bad, s, c.PersonID, c.Choice, at); err != nil {
 		return nil, err
 	}
 	id, err := newID(at)
@@ -134,11 +122,7 @@ func decideLiftSharingOpposition(s *PersonState, c LiftSharingOpposition, at dec
 	if c.OppositionID == "" {
 		bad.Add("opposition_id", "the opposition is required")
 	}
-	c.Choice.check(bad, s, at)
-	if err := bad.OrNil(); err != nil {
-		return nil, err
-	}
-	if err := checkFile(s, c.PersonID); err != nil {
+	if err := checkChoice(bad, s, c.PersonID, c.Choice, at); err != nil {
 		return nil, err
 	}
 	if _, ok := s.Team.Oppositions[c.OppositionID]; !ok {
@@ -146,4 +130,14 @@ func decideLiftSharingOpposition(s *PersonState, c LiftSharingOpposition, at dec
 	}
 	return []proto.Message{&eventsv1.SharingOppositionLifted{OppositionId: c.OppositionID, DecidedBy: c.Choice.DecidedBy,
 		RepresentativeMemberId: c.Choice.RepresentativeMemberID, LiftedOn: c.Choice.On}}, nil
+}
+
+// checkChoice ends the checks of a command recording the person's choice:
+// its fields (bad, and the choice's), then the file.
+func checkChoice(bad *derrors.InvalidError, s *PersonState, personID string, ch SharingChoice, at decider.Context) error {
+	ch.check(bad, s, at)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	return checkFile(s, personID)
 }

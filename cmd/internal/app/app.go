@@ -328,7 +328,7 @@ func (a *App) deps() (*Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Deps{Store: a.store, Codec: decider.NewCodec(nil), Kit: k, Audit: a.audit, Config: a.cfg, App: a}, nil
+	return &Deps{Store: a.store, Codec: decider.NewCodec(nil), Kit: k, Audit: a.audit, Config: a.cfg, Register: a.register}, nil
 }
 
 // verifier trusts the local key and, when configured, an OIDC provider;

@@ -37,18 +37,24 @@ func start(t *testing.T, dataDir string, now func() time.Time) *running {
 
 func startWith(t testing.TB, dataDir string, now func() time.Time, sync natsembed.SyncPolicy) *running {
 	t.Helper()
+	return startConfig(t, app.Config{DataDir: dataDir, Sync: sync, Now: now})
+}
+
+// startConfig runs maillaged with cfg, on loopback, its logs discarded,
+// until the test ends.
+func startConfig(t testing.TB, cfg app.Config) *running {
+	t.Helper()
+	cfg.Addr, cfg.MetricsAddr = "127.0.0.1:0", "off"
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{
-		DataDir: dataDir, Addr: "127.0.0.1:0", MetricsAddr: "off", Sync: sync,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
-	})
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	r := &running{app: a, dir: dataDir}
+	r := &running{app: a, dir: cfg.DataDir}
 	stopped := false
 	var runErr error
 	r.stop = func() error {

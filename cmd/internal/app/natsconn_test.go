@@ -1,9 +1,6 @@
 package app_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -25,34 +22,6 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// startConfig runs maillaged with cfg (DataDir, Addr and logging filled).
-func startConfig(t *testing.T, cfg app.Config) *running {
-	t.Helper()
-	cfg.Addr, cfg.MetricsAddr = "127.0.0.1:0", "off"
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	r := &running{app: a, dir: cfg.DataDir}
-	stopped := false
-	var runErr error
-	r.stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			runErr = <-done
-		}
-		return runErr
-	}
-	t.Cleanup(func() { r.stop() })
-	return r
 }
 
 // The embedded server, when it listens, takes only its users, over TLS

@@ -7,6 +7,7 @@ import (
 
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/access/accesssvc"
+	"github.com/maillage/maillage/internal/access/register"
 	"github.com/maillage/maillage/internal/audit"
 	"github.com/maillage/maillage/internal/audit/auditsvc"
 	"github.com/maillage/maillage/internal/decider"
@@ -32,7 +33,9 @@ type Deps struct {
 	// that read its views (the feed).
 	Parcours *parcours.Service
 	Config   Config
-	App      *App
+	// Register is the access register maillaged keeps (revocations,
+	// delegations), for the access service's commands.
+	Register *register.Register
 }
 
 // registration is one service maillaged can run.
@@ -61,7 +64,7 @@ func buildFeed(d *Deps) (Service, error) {
 }
 
 func buildAccess(d *Deps) (Service, error) {
-	return accesssvc.New(accesssvc.Config{Store: d.Store, Kit: d.Kit, Register: d.App.register,
+	return accesssvc.New(accesssvc.Config{Store: d.Store, Kit: d.Kit, Register: d.Register,
 		MaxTokenLifetime: d.Config.MaxTokenLifetime, Logger: d.Config.Logger})
 }
 

@@ -9,8 +9,6 @@ import (
 	"github.com/maillage/maillage/internal/kit"
 )
 
-type kitRequest = proto.Message
-
 // run runs a command through the kit's command port (scoped request id,
 // fingerprint), and answers a gRPC status on error.
 func (s *Service) run(ctx context.Context, req proto.Message, handle func(decider.Options) (decider.Result, error)) (decider.Result, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/maillage/maillage/internal/access/register"
@@ -173,7 +174,7 @@ func (s *Service) RevokeDelegation(ctx context.Context, req *accessv1.RevokeDele
 	return &accessv1.RevokeDelegationResponse{Position: res.Position.String()}, nil
 }
 
-func (s *Service) delegate(ctx context.Context, req kitRequest, platform, reason string, grant bool) (decider.Result, error) {
+func (s *Service) delegate(ctx context.Context, req proto.Message, platform, reason string, grant bool) (decider.Result, error) {
 	p, _ := auth.PrincipalFrom(ctx)
 	if err := administrator(p); err != nil {
 		return decider.Result{}, kit.Status(err)
