@@ -294,25 +294,3 @@ type Delivery struct {
 	Event RecordedEvent
 	Err   error
 }
-
-// Pump reads sub into a channel of up to buffer deliveries, so that a
-// reader can take whatever has arrived at once (a batch) without waiting
-// on the next. It stops at the first error that is not ErrMalformed,
-// after delivering it, or when ctx ends.
-func Pump(ctx context.Context, sub Subscription, buffer int) <-chan Delivery {
-	out := make(chan Delivery, buffer)
-	go func() {
-		for {
-			ev, err := sub.Next(ctx)
-			select {
-			case out <- Delivery{Event: ev, Err: err}:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil && !errors.Is(err, ErrMalformed) {
-				return
-			}
-		}
-	}()
-	return out
-}

@@ -23,13 +23,19 @@ type Durable interface {
 	// ApplyBatch folds events, in store order, and stores the changes
 	// with the position of the last event, atomically. Events it cannot
 	// read (es.ErrMalformed) it passes over and returns: they are
-	// counted and logged, not applied.
+	// counted and logged, not applied. It must not keep events: the
+	// runner reuses the slice.
 	ApplyBatch(events []es.RecordedEvent) (skipped []es.RecordedEvent, err error)
 }
 
-// durableBatch bounds the events of one ApplyBatch: a catch-up commits
-// every few thousand events, the live tail event by event.
-const durableBatch = 2000
+// durableBatch bounds the events of one ApplyBatch. While a projection
+// catches up with the store it waits up to catchUpLinger for a full batch,
+// so that a view changed by many events is written once; on the live tail
+// it applies what has arrived at once.
+const (
+	durableBatch  = 4096
+	catchUpLinger = 50 * time.Millisecond
+)
 
 func (r *Runner) runDurable(ctx context.Context) error {
 	start := time.Now()
@@ -54,26 +60,21 @@ func (r *Runner) runDurable(ctx context.Context) error {
 		return fmt.Errorf("projection %s: %w", d.Name(), err)
 	}
 	defer sub.Close()
-	items := es.Pump(ctx, sub, 2*durableBatch)
+	inbox := es.NewInbox(ctx, sub, durableBatch)
+	var batch []es.RecordedEvent
 	for {
-		var batch []es.RecordedEvent
-		select {
-		case it := <-items:
+		atLeast, linger := 1, time.Duration(0)
+		if r.Position().Before(head) {
+			atLeast, linger = durableBatch, catchUpLinger
+		}
+		deliveries, err := inbox.Take(ctx, atLeast, linger)
+		if err != nil {
+			return r.stopped(ctx, err)
+		}
+		batch = batch[:0]
+		for _, it := range deliveries {
 			if err := r.take(it, &batch); err != nil {
 				return r.stopped(ctx, err)
-			}
-		case <-ctx.Done():
-			return nil
-		}
-	drain:
-		for len(batch) < durableBatch {
-			select {
-			case it := <-items:
-				if err := r.take(it, &batch); err != nil {
-					return r.stopped(ctx, err)
-				}
-			default:
-				break drain
 			}
 		}
 		if len(batch) == 0 {

@@ -70,27 +70,24 @@ func (f *Feed) Subscribe(req *feedv1.SubscribeRequest, stream feedv1.FeedService
 		return kit.Status(err)
 	}
 	defer sub.Close()
-	items := es.Pump(ctx, sub, 2*feedBatch)
+	inbox := es.NewInbox(ctx, sub, feedBatch)
+	var batch []es.RecordedEvent
 	for {
-		var batch []es.RecordedEvent
-		select {
-		case d := <-items:
+		deliveries, err := inbox.Take(ctx, 1, 0)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return kit.Status(err)
+		}
+		batch = batch[:0]
+		for _, d := range deliveries {
 			if err := takeEvent(d, &batch); err != nil {
 				return kit.Status(err)
 			}
-		case <-ctx.Done():
-			return nil
 		}
-	drain:
-		for len(batch) < feedBatch {
-			select {
-			case d := <-items:
-				if err := takeEvent(d, &batch); err != nil {
-					return kit.Status(err)
-				}
-			default:
-				break drain
-			}
+		if len(batch) == 0 {
+			continue
 		}
 		last, err := f.send(ctx, stream, batch, from)
 		if err != nil {
