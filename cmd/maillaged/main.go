@@ -32,12 +32,15 @@ func main() {
 }
 
 func run(args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, logCfg, err := parseFlags(args, getenv, stderr)
+	cfg, procCfg, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	cfg.Logger, err = newLogger(logCfg, stderr)
+	cfg.Logger, err = newLogger(procCfg, stderr)
 	if err != nil {
+		return err
+	}
+	if err := tuneMemory(procCfg.memoryLimit, getenv); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -57,9 +60,9 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	return a.Run(ctx)
 }
 
-type logConfig struct{ format, level string }
+type processConfig struct{ format, level, memoryLimit string }
 
-func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (app.Config, logConfig, error) {
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (app.Config, processConfig, error) {
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
 			return v
@@ -67,7 +70,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 		return def
 	}
 	var cfg app.Config
-	var lc logConfig
+	var lc processConfig
 	var services, sync, replicas, maxToken string
 	fs := flag.NewFlagSet("maillaged", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -98,6 +101,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 	fs.StringVar(&cfg.TLSClientCerts, "tls-client-certs", env("MAILLAGE_TLS_CLIENT_CERTS", ""), `ask ESSMS systems for client certificates naming their FINESS/SIRET (subject serialNumber, OU or O): "optional" or "required"; every token on the connection must act for that organisation (env MAILLAGE_TLS_CLIENT_CERTS)`)
 	fs.StringVar(&cfg.TLSClientCA, "tls-client-ca", env("MAILLAGE_TLS_CLIENT_CA", ""), "PEM bundle of the CAs that sign client certificates (env MAILLAGE_TLS_CLIENT_CA)")
 	fs.StringVar(&lc.format, "log-format", env("MAILLAGE_LOG_FORMAT", "text"), `"text" or "json" (env MAILLAGE_LOG_FORMAT)`)
+	fs.StringVar(&lc.memoryLimit, "memory-limit", env("MAILLAGE_MEMORY_LIMIT", defaultMemoryLimit), "soft limit of the Go heap: the collector works harder near it; GOMEMLIMIT wins when set (env MAILLAGE_MEMORY_LIMIT)")
 	fs.StringVar(&lc.level, "log-level", env("MAILLAGE_LOG_LEVEL", "info"), "debug, info, warn or error (env MAILLAGE_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, lc, err
@@ -121,7 +125,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 	return cfg, lc, nil
 }
 
-func newLogger(lc logConfig, w io.Writer) (*slog.Logger, error) {
+func newLogger(lc processConfig, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(lc.level)); err != nil {
 		return nil, fmt.Errorf("--log-level=%q: %w", lc.level, err)

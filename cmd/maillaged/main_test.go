@@ -246,3 +246,16 @@ func TestGracefulStopLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	checkAfterRestart(t, dir, acked)
 }
+
+func TestMemoryLimitSizes(t *testing.T) {
+	for in, want := range map[string]int64{"768MiB": 768 << 20, "1GiB": 1 << 30, "64KiB": 64 << 10, "800000000": 800000000, "512B": 512} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v, want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-5MiB", "MiB", "1.5GiB", "12TB", "99999999999GiB"} {
+		if got, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q) = %d, want an error", in, got)
+		}
+	}
+}
