@@ -26,16 +26,15 @@ import (
 	"github.com/maillage/maillage/internal/es/natsjs"
 	"github.com/maillage/maillage/internal/natsembed"
 	"github.com/maillage/maillage/internal/projection"
-	"github.com/maillage/maillage/internal/serafin"
-	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 	"github.com/maillage/maillage/services/parcours"
+	"github.com/maillage/maillage/services/parcours/department"
 )
 
-// A département's worth of coordination files: 20,000 people with about 50
-// events each (MAILLAGE_BENCH_PEOPLE changes the count). Built once per
-// benchmark binary, through the event store as maillaged writes them.
-type department struct {
+// A département's worth of coordination files (package department):
+// 20,000 people with about 48 events each (MAILLAGE_BENCH_PEOPLE changes
+// the count), written once and reused; the views rebuilt at each run.
+type benchDepartment struct {
 	nc     *nats.Conn
 	store  es.Store
 	people []string
@@ -47,32 +46,29 @@ type department struct {
 
 var (
 	deptOnce sync.Once
-	dept     *department
+	dept     *benchDepartment
 	deptErr  error
 )
 
-func loadDepartment(b *testing.B) *department {
+func loadDepartment(b *testing.B) *benchDepartment {
 	b.Helper()
-	deptOnce.Do(func() { dept, deptErr = buildDepartment() })
+	deptOnce.Do(func() { dept, deptErr = openDepartment() })
 	if deptErr != nil {
 		b.Fatal(deptErr)
 	}
 	return dept
 }
 
-func buildDepartment() (*department, error) {
-	people := 20_000
+func openDepartment() (*benchDepartment, error) {
+	people := department.DefaultPeople
 	if n, err := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_PEOPLE")); err == nil && n > 0 {
 		people = n
 	}
-	// Kept between runs (the same people give the same files): writing a
-	// million events takes about a minute, reading them is what is measured.
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("maillage-bench-department-v2-%d", people))
-	complete := filepath.Join(dir, "complete")
-	if _, err := os.Stat(complete); err != nil {
-		os.RemoveAll(dir)
+	written, err := department.Prepare(people, os.Stderr)
+	if err != nil {
+		return nil, err
 	}
-	ns, err := natsembed.Start(natsembed.Config{StoreDir: dir, Sync: natsembed.SyncInterval, NoListen: true})
+	ns, err := natsembed.Start(natsembed.Config{StoreDir: written.Dir, Sync: natsembed.SyncInterval, NoListen: true})
 	if err != nil {
 		return nil, err
 	}
@@ -84,21 +80,9 @@ func buildDepartment() (*department, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &department{nc: nc, store: store}
-	if _, err := os.Stat(complete); err == nil {
-		for p := range people {
-			d.people = append(d.people, benchPersonID(p))
-		}
-		head, err := store.Head(context.Background(), es.Filter{Categories: []string{parcours.Category}})
-		if err != nil {
-			return nil, err
-		}
-		d.events = int(head.Commit)
-		fmt.Fprintf(os.Stderr, "department: %d people, %d events, reopened from %s\n", len(d.people), d.events, dir)
-	} else if err := d.write(people); err != nil {
-		return nil, err
-	} else if err := os.WriteFile(complete, nil, 0o600); err != nil {
-		return nil, err
+	d := &benchDepartment{nc: nc, store: store, events: written.Events}
+	for p := range people {
+		d.people = append(d.people, department.PersonID(p))
 	}
 	// The views on disk, rebuilt at each run of the benchmarks.
 	viewsDir := filepath.Join(os.TempDir(), fmt.Sprintf("maillage-bench-views-%d", people))
@@ -111,136 +95,6 @@ func buildDepartment() (*department, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-func benchPersonID(p int) string { return fmt.Sprintf("01JDBENCH%017d", p) }
-
-func (d *department) write(people int) error {
-	store := d.store
-	start := time.Now()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := w; p < people; p += 8 {
-				id := benchPersonID(p)
-				n, err := writeFile(store, id, p)
-				if err != nil {
-					errs <- err
-					return
-				}
-				mu.Lock()
-				d.people = append(d.people, id)
-				d.events += n
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "department: %d people, %d events written in %s\n", len(d.people), d.events, time.Since(start).Round(time.Second))
-	return nil
-}
-
-// writeFile appends one person's coordination file, about 50 events over
-// every area: roles, entourage, projet de vie, rights, needs, the plan
-// (objectives, actions, validation, reviews, evaluations), transitions,
-// risks and ruptures.
-func writeFile(store es.Store, id string, seed int) (int, error) {
-	r := rand.New(rand.NewPCG(uint64(seed), 7))
-	n := 0
-	newID := func() string { n++; return fmt.Sprintf("01JD%012d%010d", seed, n) }
-	day := func(offset int) string { return time.Now().AddDate(0, 0, offset).Format("2006-01-02") }
-	code := func(c string) *eventsv1.SerafinCode {
-		return &eventsv1.SerafinCode{System: serafin.System, Version: serafin.Version, Code: c}
-	}
-	evs := []proto.Message{
-		&eventsv1.PersonEnrolled{PersonId: id, BirthDate: "1980-01-01", Domicile: &eventsv1.Domicile{CommuneInsee: "35238"},
-			PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_CURATELLE},
-		&eventsv1.CoordinatorAssigned{ProfessionalId: fmt.Sprintf("prof-%d", seed%150), OrganisationId: "750000001", DisplayName: "Coordinatrice"},
-		&eventsv1.ReferentAssigned{ProfessionalId: fmt.Sprintf("ref-%d", seed%400), OrganisationId: "350000014", DisplayName: "Référent"},
-		&eventsv1.CoordinationLevelSet{Level: eventsv1.CoordinationLevel_COORDINATION_LEVEL_RENFORCEE, Reason: "situation complexe"},
-	}
-	var members []string
-	for i := range 3 {
-		m := newID()
-		members = append(members, m)
-		evs = append(evs, &eventsv1.EntourageMemberAdded{MemberId: m, DisplayName: fmt.Sprintf("Proche %d", i), Relationship: "sœur",
-			Quadrant: eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_FAMILY, Circle: eventsv1.SluzkiCircle_SLUZKI_CIRCLE_INTIMATE,
-			Roles: []eventsv1.EntourageRole{eventsv1.EntourageRole_ENTOURAGE_ROLE_CAREGIVER}})
-	}
-	evs = append(evs,
-		&eventsv1.LifeProjectExpressed{Text: "Vivre dans mon appartement et travailler en ESAT.", ExpressedBy: eventsv1.LifeProjectAuthor_LIFE_PROJECT_AUTHOR_PERSON},
-		&eventsv1.RightsNotified{RightId: newID(), Decision: eventsv1.MdphDecision_MDPH_DECISION_AAH, StartDate: day(-400), EndDate: day(r.IntN(900))},
-		&eventsv1.RightsNotified{RightId: newID(), Decision: eventsv1.MdphDecision_MDPH_DECISION_ORIENTATION_ESMS, Detail: "orientation SAMSAH", StartDate: day(-300), EndDate: day(60 + r.IntN(900))},
-	)
-	var needs, objectives, actions []string
-	for _, c := range []string{"1.2.1.3", "1.3.2.1", "1.1.1", "1.3.3.2"} {
-		nd := newID()
-		needs = append(needs, nd)
-		evs = append(evs, &eventsv1.NeedIdentified{NeedId: nd, Code: code(c), Description: "besoin évalué avec la personne"})
-	}
-	for i := range 4 {
-		o := newID()
-		objectives = append(objectives, o)
-		evs = append(evs, &eventsv1.ObjectiveSet{ObjectiveId: o, NeedIds: []string{needs[i]}, Statement: "Objectif concret",
-			Indicator: "mesurable", DueDate: day(30 + r.IntN(200))})
-	}
-	for i := range 10 {
-		a := newID()
-		actions = append(actions, a)
-		evs = append(evs, &eventsv1.ActionPlanned{ActionId: a, ObjectiveId: objectives[i%4], Description: "Action du plan",
-			Responsible: &eventsv1.Responsible{Who: &eventsv1.Responsible_EntourageMemberId{EntourageMemberId: members[i%3]}, DisplayName: "Proche"},
-			DueDate:     day(r.IntN(120) - 30), Prestation: code("2.1.1.1")})
-	}
-	review := newID()
-	evs = append(evs,
-		&eventsv1.PlanValidated{PlanRevision: 1, ValidatedBy: eventsv1.PlanValidator_PLAN_VALIDATOR_PERSON, ValidatedOn: day(-20)},
-		&eventsv1.PlanReviewScheduled{ReviewId: review, ScheduledOn: day(r.IntN(60) - 10)},
-	)
-	for _, a := range actions[:5] {
-		evs = append(evs, &eventsv1.ActionCompleted{ActionId: a, CompletedOn: day(-5)})
-	}
-	for i, o := range objectives[:3] {
-		evs = append(evs, &eventsv1.ObjectiveEvaluated{ObjectiveId: o, Outcome: eventsv1.ObjectiveOutcome(2 + i%3), EvaluatedOn: day(-2),
-			PersonWords: "Ça avance.", ReviewId: review})
-	}
-	t1, t2 := newID(), newID()
-	risk, rupture := newID(), newID()
-	evs = append(evs,
-		&eventsv1.TransitionAnticipated{TransitionId: t1, Kind: eventsv1.TransitionKind_TRANSITION_KIND_RETOUR_DOMICILE, FromSetting: "MAS", ToSetting: "domicile", PlannedDate: day(40)},
-		&eventsv1.TransitionRescheduled{TransitionId: t1, PlannedDate: day(70), Reason: "logement pas prêt"},
-		&eventsv1.TransitionAnticipated{TransitionId: t2, Kind: eventsv1.TransitionKind_TRANSITION_KIND_EMPLOI, FromSetting: "SAMSAH", ToSetting: "ESAT", PlannedDate: day(r.IntN(90))},
-		&eventsv1.TransitionCompleted{TransitionId: t2, CompletedOn: day(0)},
-		&eventsv1.RuptureRiskRaised{RiskId: risk, Kind: eventsv1.RuptureKind_RUPTURE_KIND_TRANSITION_UNSECURED, Description: "pas d'engagement", RaisedOn: day(-3), TransitionId: t1},
-		&eventsv1.RuptureResolved{RuptureId: risk, ResolvedOn: day(-1), Resolution: "engagement signé"},
-		&eventsv1.RuptureDetected{RuptureId: rupture, Kind: eventsv1.RuptureKind_RUPTURE_KIND_LOSS_OF_SUPPORT, Description: "fin du SAVS", DetectedOn: day(-4)},
-		&eventsv1.EntourageMemberUpdated{MemberId: members[0], DisplayName: "Proche 0", Relationship: "sœur",
-			Quadrant: eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_FAMILY, Circle: eventsv1.SluzkiCircle_SLUZKI_CIRCLE_INTIMATE,
-			Roles: []eventsv1.EntourageRole{eventsv1.EntourageRole_ENTOURAGE_ROLE_CAREGIVER, eventsv1.EntourageRole_ENTOURAGE_ROLE_TRUSTED_PERSON}},
-		&eventsv1.NeedClosed{NeedId: needs[3], Reason: eventsv1.NeedClosureReason_NEED_CLOSURE_REASON_MET},
-		&eventsv1.PlanReviewScheduled{ReviewId: newID(), ScheduledOn: day(90)},
-	)
-	if r.IntN(2) == 0 {
-		evs = append(evs, &eventsv1.RuptureResolved{RuptureId: rupture, ResolvedOn: day(0), Resolution: "relais par un SAMSAH"})
-	}
-	for v, ev := range evs {
-		data, err := decider.Encode(ev)
-		if err != nil {
-			return 0, err
-		}
-		if _, err := store.Append(context.Background(), parcours.StreamOf(id), es.Exactly(es.Version(v)),
-			es.AppendRequest{Events: []es.EventData{data}, Metadata: es.Metadata{OccurredAt: time.Now()}}); err != nil {
-			return 0, err
-		}
-	}
-	return len(evs), nil
 }
 
 // rebuild runs a fresh projection from the start of the store until it has
@@ -390,13 +244,13 @@ func BenchmarkCaseload(b *testing.B) {
 			listed := 0
 			b.ResetTimer()
 			for i := range b.N {
-				coordinator := fmt.Sprintf("prof-%d", i%150)
+				coordinator := department.Coordinator(i % department.Coordinators)
 				req := proto.CloneOf(bc.req)
 				t0 := time.Now()
 				n := 0
 				for {
-					reader := access.Caller{Subject: coordinator, Organisation: "750000001", Role: auth.RoleCoordinateur}
-					res, _, err := d.views.ListCaseload(req, "750000001/"+coordinator, reader, now)
+					reader := access.Caller{Subject: coordinator, Organisation: department.Organisation, Role: auth.RoleCoordinateur}
+					res, _, err := d.views.ListCaseload(req, department.Organisation+"/"+coordinator, reader, now)
 					if err != nil {
 						b.Fatal(err)
 					}

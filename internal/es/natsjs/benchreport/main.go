@@ -41,7 +41,7 @@ func main() {
 	pairs := pairUp(results, order)
 	commands := commandRuns(results, order)
 	if len(pairs) == 0 && len(commands) == 0 && results["BenchmarkViewRead"] == nil && results["BenchmarkRebuild/projection"] == nil &&
-		len(trustRuns(results, order)) == 0 {
+		len(trustRuns(results, order)) == 0 && !hasServer(order) {
 		fmt.Fprintln(os.Stderr, "benchreport: no raw/es pair nor command run in the input")
 		os.Exit(1)
 	}
@@ -51,6 +51,16 @@ func main() {
 	reportCommands(os.Stdout, results, commands)
 	reportViews(os.Stdout, results)
 	reportTrust(os.Stdout, results, order)
+	reportServer(os.Stdout, results, order)
+}
+
+func hasServer(order []string) bool {
+	for _, name := range order {
+		if strings.HasPrefix(name, "BenchmarkServer/") {
+			return true
+		}
+	}
+	return false
 }
 
 // parse reads benchmark lines: name, iterations, then value-unit pairs.

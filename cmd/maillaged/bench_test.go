@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/natsembed"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+	"github.com/maillage/maillage/services/parcours/department"
+)
+
+// BenchmarkServer measures maillaged as an operator runs it, a process
+// started on a département's store (package department; 20,000 people,
+// MAILLAGE_BENCH_PEOPLE changes it), beside the engine underneath in the
+// same run:
+//
+//   - raw-replay: the fastest full read of the same store by a JetStream
+//     ordered consumer in this process (events/s);
+//   - cold-start: from exec to health SERVING with no views on disk, so
+//     every view is rebuilt (s; events/s of the rebuild; resident memory);
+//   - view-read, caseload: GetCoordinatedView and ListCaseload over gRPC
+//     (TLS, token, access rules, audit), one caller (p50, p99);
+//   - warm-restart: SIGTERM, then exec to SERVING again (s; memory);
+//   - view-read-sync-always: reads once the store fsyncs every write,
+//     the audit's too.
+//
+// Targets (ARCHITECTURE.md): resident memory < 1 GiB, restart to serving
+// < 5 s, rebuild < 10 s at 20,000 people, view read p99 < 1 ms, caseload
+// p99 < 10 ms. Run it with -benchtime=1x: each stage is one measure.
+func BenchmarkServer(b *testing.B) {
+	people := department.DefaultPeople
+	if n, err := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_PEOPLE")); err == nil && n > 0 {
+		people = n
+	}
+	dept, err := department.Prepare(people, os.Stderr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := b.TempDir()
+	if err := os.CopyFS(filepath.Join(data, "nats"), os.DirFS(dept.Dir)); err != nil {
+		b.Fatal(err)
+	}
+	b.Run(fmt.Sprintf("people=%d", people), func(parent *testing.B) {
+		b := parent
+		b.Run("raw-replay", func(b *testing.B) {
+			for range b.N {
+				n, took, err := rawReplay(filepath.Join(data, "nats"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(n)/took.Seconds(), "events/s")
+			}
+		})
+		var srv *served
+		b.Run("cold-start", func(b *testing.B) {
+			srv = serve(b, parent, data, "interval")
+			b.ReportMetric(srv.ready.Seconds(), "s")
+			b.ReportMetric(float64(dept.Events)/srv.ready.Seconds(), "events/s")
+			srv.reportMemory(b)
+		})
+		client := srv.dial(b)
+		b.Run("view-read", func(b *testing.B) { client.readViews(b, people) })
+		b.Run("caseload", func(b *testing.B) { client.readCaseloads(b) })
+		b.Run("memory-after-reads", func(b *testing.B) { srv.reportMemory(b) })
+		srv.stop(b)
+		b.Run("warm-restart", func(b *testing.B) {
+			srv = serve(b, parent, data, "interval")
+			b.ReportMetric(srv.ready.Seconds(), "s")
+			srv.reportMemory(b)
+		})
+		srv.stop(b)
+		srv = serve(b, parent, data, "always")
+		client = srv.dial(b)
+		b.Run("view-read-sync-always", func(b *testing.B) { client.readViews(b, people) })
+		srv.stop(b)
+	})
+}
+
+// rawReplay reads the whole store with the engine's fastest full read:
+// an unfiltered ordered consumer with large pulls, in process.
+func rawReplay(storeDir string) (int, time.Duration, error) {
+	ns, err := natsembed.Start(natsembed.Config{StoreDir: storeDir, Sync: natsembed.SyncInterval, NoListen: true})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer ns.Shutdown()
+	nc, err := nats.Connect("", nats.InProcessServer(ns))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return 0, 0, err
+	}
+	ctx := context.Background()
+	st, err := js.Stream(ctx, "EVENTS")
+	if err != nil {
+		return 0, 0, err
+	}
+	last := st.CachedInfo().State.LastSeq
+	start := time.Now()
+	cons, err := js.OrderedConsumer(ctx, "EVENTS", jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		return 0, 0, err
+	}
+	it, err := cons.Messages(jetstream.PullMaxBytes(8 << 20))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer it.Stop()
+	for n := 1; ; n++ {
+		m, err := it.Next()
+		if err != nil {
+			return n, 0, err
+		}
+		if md, _ := m.Metadata(); md.Sequence.Stream >= last {
+			return n, time.Since(start), nil
+		}
+	}
+}
+
+// served is a maillaged process, once it answered SERVING.
+type served struct {
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the process has ended, with err
+	err    error
+	dir   string
+	addr  string
+	ready time.Duration // from exec to SERVING
+}
+
+// serve execs maillaged (this test binary, see TestMain) on dir and
+// waits until its overall health is SERVING; owner's end kills it if it
+// still runs.
+func serve(b, owner *testing.B, dir, sync string) *served {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "--data", dir, "--addr", "127.0.0.1:0", "--metrics-addr", "off",
+		"--log-format", "json", "--sync", sync)
+	cmd.Env = append(os.Environ(), "MAILLAGED_TEST_AS_SERVER=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	s := &served{cmd: cmd, exited: make(chan struct{}), dir: dir}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving gRPC" {
+				addr <- line.Addr
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	go func() { s.err = cmd.Wait(); close(s.exited) }()
+	owner.Cleanup(func() {
+		cmd.Process.Kill() // an error once it has ended
+		<-s.exited
+	})
+	select {
+	case s.addr = <-addr:
+	case <-s.exited:
+		b.Fatalf("maillaged exited before listening: %v", s.err)
+	case <-time.After(5 * time.Minute):
+		b.Fatal("maillaged not listening after 5 minutes")
+	}
+	cc := s.conn(b, nil)
+	defer cc.Close()
+	health := healthpb.NewHealthClient(cc)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		r, err := health.Check(ctx, &healthpb.HealthCheckRequest{})
+		cancel()
+		if err == nil && r.GetStatus() == healthpb.HealthCheckResponse_SERVING {
+			s.ready = time.Since(start)
+			return s
+		}
+		if time.Since(start) > 10*time.Minute {
+			b.Fatalf("maillaged not SERVING after 10 minutes: %v %v", r, err)
+		}
+		time.Sleep(2 * time.Millisecond) // polling the server's own answer, as an orchestrator does
+	}
+}
+
+// reportMemory reports the process's resident set now and its peak.
+func (s *served) reportMemory(b *testing.B) {
+	b.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		b.Skipf("no /proc here: %v", err)
+	}
+	for line := range strings.Lines(string(status)) {
+		name, value, _ := strings.Cut(line, ":")
+		if name != "VmRSS" && name != "VmHWM" {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 64)
+		unit := map[string]string{"VmRSS": "rss-MiB", "VmHWM": "peak-rss-MiB"}[name]
+		b.ReportMetric(kb/1024, unit)
+	}
+}
+
+func (s *served) stop(b *testing.B) {
+	b.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		b.Fatal(err)
+	}
+	select {
+	case <-s.exited:
+		if s.err != nil {
+			b.Fatalf("maillaged exited with %v after SIGTERM", s.err)
+		}
+	case <-time.After(2 * time.Minute):
+		b.Fatal("maillaged still running 2 minutes after SIGTERM")
+	}
+}
+
+// conn dials the server over TLS with the local CA, sending token when
+// one is given.
+func (s *served) conn(b *testing.B, token *string) *grpc.ClientConn {
+	b.Helper()
+	pem, err := os.ReadFile(filepath.Join(s.dir, "tls", "ca.pem"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pool, ServerName: "localhost"}))}
+	if token != nil {
+		opts = append(opts, grpc.WithPerRPCCredentials(bearer(*token)))
+	}
+	cc, err := grpc.NewClient(s.addr, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cc
+}
+
+// coordinators calls maillaged as the département's coordinators, each
+// with their own token, over one connection.
+type coordinators struct {
+	api    parcoursv1.ParcoursServiceClient
+	tokens []grpc.CallOption
+}
+
+func (s *served) dial(b *testing.B) *coordinators {
+	b.Helper()
+	key, err := auth.LoadSigningKey(s.dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	iss, err := auth.NewIssuer(auth.IssuerConfig{Key: key})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := &coordinators{}
+	for i := range department.Coordinators {
+		token, err := iss.Issue(auth.Principal{Subject: department.Coordinator(i), Organisation: department.Organisation, Role: auth.RoleCoordinateur})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.tokens = append(c.tokens, grpc.PerRPCCredentials(bearer(token)))
+	}
+	cc := s.conn(b, nil)
+	b.Cleanup(func() { cc.Close() })
+	c.api = parcoursv1.NewParcoursServiceClient(cc)
+	return c
+}
+
+// readViews reads random people's views, each as their coordinator.
+func (c *coordinators) readViews(b *testing.B, people int) {
+	r := rand.New(rand.NewPCG(3, 4))
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, max(b.N, 20000))
+	b.ResetTimer()
+	for range max(b.N, 20000) {
+		p := r.IntN(people)
+		t0 := time.Now()
+		if _, err := c.api.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: department.PersonID(p)},
+			c.tokens[p%department.Coordinators]); err != nil {
+			b.Fatalf("view of person %d: %v", p, err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, lat, "µs", time.Microsecond)
+}
+
+// readCaseloads lists each coordinator's whole caseload, page by page.
+func (c *coordinators) readCaseloads(b *testing.B) {
+	ctx := context.Background()
+	n := max(b.N, 2000)
+	lat := make([]time.Duration, 0, n)
+	listed := 0
+	b.ResetTimer()
+	for i := range n {
+		token := c.tokens[i%department.Coordinators]
+		req := &parcoursv1.ListCaseloadRequest{PageSize: 500}
+		t0 := time.Now()
+		for {
+			res, err := c.api.ListCaseload(ctx, req, token)
+			if err != nil {
+				b.Fatalf("caseload of %s: %v", department.Coordinator(i%department.Coordinators), err)
+			}
+			listed += len(res.GetEntries())
+			if res.GetNextPageToken() == "" {
+				break
+			}
+			req.PageToken = res.GetNextPageToken()
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(listed)/float64(n), "people/op")
+	reportLatency(b, lat, "ms", time.Millisecond)
+}
+
+func reportLatency(b *testing.B, lat []time.Duration, unit string, per time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2])/float64(per), "p50-"+unit)
+	b.ReportMetric(float64(lat[len(lat)*99/100])/float64(per), "p99-"+unit)
+}
