@@ -147,9 +147,9 @@ type served struct {
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the process has ended, with err
 	err    error
-	dir   string
-	addr  string
-	ready time.Duration // from exec to SERVING
+	dir    string
+	addr   string
+	ready  time.Duration // from exec to SERVING
 }
 
 // serve execs maillaged (this test binary, see TestMain) on dir and
