@@ -5,7 +5,10 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
+	"github.com/maillage/maillage/internal/es/natsjs"
+	"github.com/maillage/maillage/internal/projection/kv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,4 +226,106 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			t.Fatalf("report %+v, %v; want 11 records intact, sealed through 9", rep, err)
 		}
 	})
+}
+
+// lastCounter is the real store, counting the trails' last records read.
+type lastCounter struct {
+	es.Store
+	lasts atomic.Int64
+}
+
+func (c *lastCounter) Last(ctx context.Context, stream string) (es.RecordedEvent, bool, error) {
+	c.lasts.Add(1)
+	return c.Store.Last(ctx, stream)
+}
+
+// runRecords runs a writer with heads on disk in dir (none when dir is
+// empty), records n disclosures for each person, and stops it.
+func runRecords(t *testing.T, store es.Store, key ed25519.PrivateKey, dir string, n int, people ...string) {
+	t.Helper()
+	cfg := audit.Config{Store: store, Key: key, SealEvery: 100}
+	if dir != "" {
+		db, err := kv.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		cfg.Heads = db
+	}
+	w, err := audit.NewWriter(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = w.Run(ctx) }()
+	for _, p := range people {
+		for i := range n {
+			if err := w.Record(context.Background(), p, disclosure(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cancel()
+	<-done
+}
+
+// With its heads on disk, a restarted writer appends to the trails it
+// knows without reading their last record; a head gone stale (another
+// writer wrote since) is caught by the version check and read again, and
+// every chain stays intact.
+func TestWriterHeadsOnDisk(t *testing.T) {
+	store := &lastCounter{Store: natsjstest.NewStore(t)}
+	key := newKey(t)
+	dir := t.TempDir()
+	runRecords(t, store, key, dir, 3, "P1", "P2")
+	before := store.lasts.Load()
+	runRecords(t, store, key, dir, 3, "P1", "P2")
+	if read := store.lasts.Load() - before; read != 0 {
+		t.Errorf("a writer restarted with its heads on disk read %d trails' last records, want 0", read)
+	}
+	runRecords(t, store, key, "", 2, "P1") // another writer, not sharing the heads
+	runRecords(t, store, key, dir, 2, "P1", "P2")
+	for p, want := range map[string]uint64{"P1": 3 + 1 + 3 + 1 + 2 + 1 + 2 + 1, "P2": 3 + 1 + 3 + 1 + 2 + 1} {
+		rep, err := audit.Verify(context.Background(), store, p, key.Public().(ed25519.PublicKey))
+		if err != nil || !rep.Intact() || rep.Records != want || rep.SealedThrough != want-1 {
+			t.Errorf("%s: report %+v, %v; want %d records intact, sealed through the one before the last seal", p, rep, err, want)
+		}
+	}
+}
+
+// Trails written into the domain events' store, as maillaged did before
+// the trails had a stream of their own, move record by record and verify
+// as before; a second move copies nothing.
+func TestMoveTrailsKeepsThemVerifiable(t *testing.T) {
+	ctx := context.Background()
+	events, nc := natsjstest.NewStoreConn(t)
+	key := newKey(t)
+	runRecords(t, events, key, "", 5, "P1", "P2")
+	if _, err := events.Append(ctx, "parcours-P1", es.NoStream, es.AppendRequest{Events: []es.EventData{{Type: "maillage.events.v1.PersonEnrolled"}}}); err != nil {
+		t.Fatal(err)
+	}
+	trails, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, Stream: "AUDIT", SubjectPrefix: "trails"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := audit.MoveTrails(ctx, events, trails)
+	if err != nil || moved != 12 {
+		t.Fatalf("MoveTrails = %d, %v; want the 12 records (5 and a seal, twice)", moved, err)
+	}
+	for _, p := range []string{"P1", "P2"} {
+		rep, err := audit.Verify(ctx, trails, p, key.Public().(ed25519.PublicKey))
+		if err != nil || !rep.Intact() || rep.Records != 6 || rep.SealedThrough != 5 {
+			t.Errorf("%s moved: report %+v, %v; want 6 records intact, sealed through 5", p, rep, err)
+		}
+	}
+	if moved, err := audit.MoveTrails(ctx, events, trails); err != nil || moved != 0 {
+		t.Fatalf("a second MoveTrails = %d, %v; want nothing moved", moved, err)
+	}
+	// The trails go on in their store.
+	runRecords(t, trails, key, "", 1, "P1")
+	rep, err := audit.Verify(ctx, trails, "P1", key.Public().(ed25519.PublicKey))
+	if err != nil || !rep.Intact() || rep.Records != 8 {
+		t.Fatalf("after the move and one more record: %+v, %v; want 8 records intact", rep, err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/projection/kv"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
 
@@ -39,6 +40,10 @@ type Config struct {
 	// appended side by side, pipelined: the faster when the store does
 	// not wait for the disk.
 	Atomic bool
+	// Heads keeps the trails' heads on disk, so that a restarted writer
+	// appends without reading each trail's last record first; nil keeps
+	// them in memory only.
+	Heads  *kv.DB
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -85,7 +90,7 @@ func NewWriter(cfg Config) (*Writer, error) {
 		cfg.Logger = slog.Default()
 	}
 	w := &Writer{cfg: cfg, keyID: auth.KeyID(cfg.Key.Public().(ed25519.PublicKey)),
-		queue: make(chan *pending, 4*cfg.MaxBatch), done: make(chan struct{}), stopped: make(chan struct{}), heads: newHeads(100_000)}
+		queue: make(chan *pending, 4*cfg.MaxBatch), done: make(chan struct{}), stopped: make(chan struct{}), heads: newHeads(100_000, cfg.Heads)}
 	if b, ok := cfg.Store.(es.BatchAppender); ok {
 		w.batch = b
 	}
@@ -217,14 +222,23 @@ func (w *Writer) appendAll(ctx context.Context, order []string, byPerson map[str
 		if err != nil {
 			return err
 		}
-		appends = append(appends, es.StreamAppend{Stream: StreamOf(person), Expected: es.Exactly(es.Version(h.sequence)), Events: dataOf(cs)})
+		appends = append(appends, es.StreamAppend{Stream: StreamOf(person), Expected: h.expected(), Events: dataOf(cs)})
 		nexts = append(nexts, cs[len(cs)-1].after)
 	}
-	if _, err := w.batch.AppendBatch(ctx, appends); err != nil {
+	results, err := w.batch.AppendBatch(ctx, appends)
+	if err != nil {
 		return err
 	}
+	written := make(map[string]head, len(order))
 	for i, person := range order {
-		w.heads.put(person, nexts[i])
+		next := nexts[i]
+		if i < len(results) {
+			next.position = results[i].Position
+		}
+		written[person] = next
+	}
+	w.heads.put(written)
+	for _, person := range order {
 		tell(byPerson[person], nil)
 	}
 	return nil
@@ -248,13 +262,15 @@ func (w *Writer) appendOne(ctx context.Context, person string, ps []*pending) {
 		}
 		told := 0
 		for _, c := range cs {
-			_, err = w.cfg.Store.Append(ctx, StreamOf(person), es.Exactly(es.Version(h.sequence)), es.AppendRequest{Events: []es.EventData{c.data}})
+			var res es.AppendResult
+			res, err = w.cfg.Store.Append(ctx, StreamOf(person), h.expected(), es.AppendRequest{Events: []es.EventData{c.data}})
 			if err != nil {
 				w.heads.forget(person)
 				break
 			}
 			h = c.after
-			w.heads.put(person, h)
+			h.position = res.Position
+			w.heads.put(map[string]head{person: h})
 			if c.owner >= 0 {
 				ps[c.owner].err <- nil
 				told = c.owner + 1
@@ -359,12 +375,13 @@ func (w *Writer) sealStale(ctx context.Context, cutoff time.Time) {
 		if err != nil {
 			continue
 		}
-		if _, err := w.cfg.Store.Append(ctx, StreamOf(person), es.Exactly(es.Version(h.sequence)), es.AppendRequest{Events: []es.EventData{data}}); err != nil {
+		res, err := w.cfg.Store.Append(ctx, StreamOf(person), h.expected(), es.AppendRequest{Events: []es.EventData{data}})
+		if err != nil {
 			w.heads.forget(person)
 			w.cfg.Logger.Warn("audit trail not sealed", "person", person, "err", err)
 			continue
 		}
-		w.heads.put(person, head{sequence: h.sequence + 1, hash: Hash(data.Type, data.Data)})
+		w.heads.put(map[string]head{person: {sequence: h.sequence + 1, hash: Hash(data.Type, data.Data), position: res.Position}})
 	}
 }
 

@@ -90,6 +90,7 @@ type Version uint64
 type ExpectedVersion struct {
 	kind    expectKind
 	version Version
+	at      Position // where the caller knows the expected version ends; zero: unknown
 }
 
 type expectKind uint8
@@ -113,6 +114,22 @@ func Exactly(v Version) ExpectedVersion {
 	}
 	return ExpectedVersion{kind: expectExact, version: v}
 }
+
+// ExactlyAt is Exactly(v), telling the store that the stream's version v
+// is stored at position p, as an append's result or a read said: a store
+// may then skip looking the stream's end up. A hint gone stale (the stream
+// moved on) costs a round trip, never a wrong append. p must be where
+// version v is, never a guess: the store trusts the pair.
+func ExactlyAt(v Version, p Position) ExpectedVersion {
+	e := Exactly(v)
+	if v > 0 {
+		e.at = p
+	}
+	return e
+}
+
+// At returns the position hint of ExactlyAt, and false when there is none.
+func (e ExpectedVersion) At() (Position, bool) { return e.at, !e.at.IsZero() }
 
 // IsAny reports whether e accepts any version.
 func (e ExpectedVersion) IsAny() bool { return e.kind == expectAny }

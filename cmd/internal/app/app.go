@@ -46,11 +46,15 @@ type Service interface {
 
 // App is a running maillaged.
 type App struct {
-	cfg      Config
-	log      *slog.Logger
-	ns       *server.Server // embedded NATS, nil with an external one
-	nc       *nats.Conn
-	store    es.Store
+	cfg   Config
+	log   *slog.Logger
+	ns    *server.Server // embedded NATS, nil with an external one
+	nc    *nats.Conn
+	store es.Store
+	// trails is the audit trails' own store (stream AUDIT): every read
+	// writes to it, and the domain events' store stays the projections'.
+	trails   es.Store
+	headsDB  *kv.DB // the trails' heads, kept across restarts
 	srv      *mserver.Server
 	services []Service
 	audit    *audit.Writer
@@ -142,6 +146,9 @@ func (a *App) CAFile() string { return a.caFile }
 
 // Store is the event store, for tests and tools in this binary.
 func (a *App) Store() es.Store { return a.store }
+
+// Trails is the audit trails' store, for tests.
+func (a *App) Trails() es.Store { return a.trails }
 
 // NATS is the connection to the store's NATS, for benchmarks that measure
 // the engine beside Maillage in the same run.
@@ -282,6 +289,16 @@ func (a *App) openStore(ctx context.Context) error {
 		return err
 	}
 	a.store = store
+	trails, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas, Stream: "AUDIT", SubjectPrefix: "trails"})
+	if err != nil {
+		return fmt.Errorf("the audit trails' store: %w", err)
+	}
+	a.trails = trails
+	if moved, err := audit.MoveTrails(ctx, store, trails); err != nil {
+		return err
+	} else if moved > 0 {
+		a.log.Info("audit trails moved to their own stream AUDIT", "records", moved)
+	}
 	where := "embedded, " + a.cfg.natsDir()
 	if a.cfg.NATSURL != "" {
 		where = a.cfg.NATSURL
@@ -294,6 +311,13 @@ func (a *App) closeStore() {
 	if a.registerDB != nil {
 		a.registerDB.Close()
 		a.registerDB = nil
+	}
+	if a.headsDB != nil {
+		a.headsDB.Close()
+		a.headsDB = nil
+	}
+	if a.trails != nil {
+		a.trails.Close()
 	}
 	if a.store != nil {
 		a.store.Close()
@@ -318,7 +342,10 @@ func (a *App) deps() (*Deps, error) {
 	// One atomic batch per group commit where each write waits for the
 	// disk or for a quorum; pipelined appends where it does not.
 	atomic := a.cfg.NATSURL != "" || a.cfg.Sync == natsembed.SyncAlways
-	if a.audit, err = audit.NewWriter(audit.Config{Store: a.store, Key: key, Atomic: atomic, Now: a.cfg.Now, Logger: a.log}); err != nil {
+	if a.headsDB, err = kv.Open(filepath.Join(a.cfg.DataDir, "audit-heads")); err != nil {
+		return nil, err
+	}
+	if a.audit, err = audit.NewWriter(audit.Config{Store: a.trails, Heads: a.headsDB, Key: key, Atomic: atomic, Now: a.cfg.Now, Logger: a.log}); err != nil {
 		return nil, err
 	}
 	// Person ids derive from a secret only this deployment holds: the
@@ -328,7 +355,7 @@ func (a *App) deps() (*Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Deps{Store: a.store, Codec: decider.NewCodec(nil), Kit: k, Audit: a.audit, Config: a.cfg, Register: a.register}, nil
+	return &Deps{Store: a.store, Trails: a.trails, Codec: decider.NewCodec(nil), Kit: k, Audit: a.audit, Config: a.cfg, Register: a.register}, nil
 }
 
 // verifier trusts the local key and, when configured, an OIDC provider;

@@ -136,7 +136,7 @@ func TestAuditTrailOverGRPC(t *testing.T) {
 	}
 
 	// Someone with write access to the store forges a disclosure.
-	store := f.m.app.Store()
+	store := f.m.app.Trails()
 	forged, _ := decider.Encode(&eventsv1.InformationDisclosed{DisclosureId: "forged", PersonId: f.person,
 		Chain: &eventsv1.AuditChainLink{Sequence: 999, PreviousHash: []byte("not the hash")}})
 	_, err = store.Append(ctxT(t), audit.StreamOf(f.person), es.Any, es.AppendRequest{Events: []es.EventData{forged}})

@@ -23,9 +23,11 @@ import (
 // audit, the command port) and settings for all.
 type Deps struct {
 	Store es.Store
-	Codec *decider.Codec
-	Kit   *kit.Kit
-	Audit *audit.Writer
+	// Trails is the audit trails' store (stream AUDIT).
+	Trails es.Store
+	Codec  *decider.Codec
+	Kit    *kit.Kit
+	Audit  *audit.Writer
 	// Teams reads who takes part in a person's coordination; set once
 	// parcours is built (services built after it may use it).
 	Teams access.Teams
@@ -72,7 +74,7 @@ func buildAudit(d *Deps) (Service, error) {
 	if d.Teams == nil {
 		return nil, fmt.Errorf("the audit service reads who takes part in a file from parcours: run parcours too")
 	}
-	return auditsvc.New(auditsvc.Config{Store: d.Store, Kit: d.Kit, Teams: d.Teams, TeamsReady: d.Parcours.ViewsReady,
+	return auditsvc.New(auditsvc.Config{Store: d.Trails, Kit: d.Kit, Teams: d.Teams, TeamsReady: d.Parcours.ViewsReady,
 		Keys: []ed25519.PublicKey{d.Audit.PublicKey()}})
 }
 

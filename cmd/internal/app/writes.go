@@ -22,9 +22,22 @@ type writeHealth interface {
 // write passes: a probe event every probeEvery while it fails, since no
 // traffic comes to a server that says NOT_SERVING.
 func (a *App) watchWrites(ctx context.Context, ready func() bool) {
-	wh, ok := a.store.(writeHealth)
-	if !ok {
+	var stores []writeHealth // the domain events' and the audit trails'
+	for _, s := range []es.Store{a.store, a.trails} {
+		if wh, ok := s.(writeHealth); ok {
+			stores = append(stores, wh)
+		}
+	}
+	if len(stores) == 0 {
 		return
+	}
+	health := func() error {
+		for _, wh := range stores {
+			if err := wh.WriteHealth(); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	const probeEvery = 5 * time.Second
 	tick := time.NewTicker(500 * time.Millisecond)
@@ -36,11 +49,11 @@ func (a *App) watchWrites(ctx context.Context, ready func() bool) {
 			return
 		case <-tick.C:
 		}
-		err := wh.WriteHealth()
+		err := health()
 		if err != nil && time.Since(lastProbe) >= probeEvery && failing {
 			lastProbe = time.Now()
 			a.probeWrite(ctx)
-			err = wh.WriteHealth()
+			err = health()
 		}
 		switch {
 		case err != nil && !failing:
@@ -55,7 +68,7 @@ func (a *App) watchWrites(ctx context.Context, ready func() bool) {
 	}
 }
 
-// probeWrite appends one small event to the store's probe stream.
+// probeWrite appends one small event to each store's probe stream.
 func (a *App) probeWrite(ctx context.Context) {
 	data, err := decider.Encode(wrapperspb.String("probe: does the event store take writes again?"))
 	if err != nil {
@@ -63,7 +76,9 @@ func (a *App) probeWrite(ctx context.Context) {
 	}
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	_, _ = a.store.Append(pctx, "probe-maillaged", es.Any, es.AppendRequest{Events: []es.EventData{data}})
+	for _, s := range []es.Store{a.store, a.trails} {
+		_, _ = s.Append(pctx, "probe-maillaged", es.Any, es.AppendRequest{Events: []es.EventData{data}})
+	}
 }
 
 func (a *App) setAll(st healthpb.HealthCheckResponse_ServingStatus) {

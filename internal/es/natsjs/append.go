@@ -76,6 +76,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected es.ExpectedV
 	}
 	for attempt := 0; ; attempt++ {
 		head, cached := s.heads.get(stream)
+		if at, ok := expected.At(); ok && !cached && attempt == 0 {
+			// The caller knows where its expected version ends: the
+			// server's subject-sequence check decides, no lookup first.
+			v, _ := expected.Version()
+			head, cached = streamHead{version: v, seq: at.Commit}, true
+		}
 		fromLeader := false
 		if !cached || attempt > 0 {
 			fromLeader = attempt > 1

@@ -208,7 +208,14 @@ func (s *Store) Head(ctx context.Context, f es.Filter) (es.Position, error) {
 	ctx, cancel := withTimeout(ctx, s.cfg.RequestTimeout)
 	defer cancel()
 	var head uint64
-	for _, subj := range s.filterSubjects(f) {
+	subjects := s.filterSubjects(f)
+	if len(f.Categories) == 0 {
+		// The stream's last message: the server answers it from the last
+		// block, where a wildcard of the stream's own prefix would make it
+		// match every subject it holds.
+		subjects = []string{">"}
+	}
+	for _, subj := range subjects {
 		msgs, _, err := s.directBatch(ctx, directRequest{LastFor: subj})
 		if err != nil {
 			return es.Start, err

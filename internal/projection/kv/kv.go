@@ -170,6 +170,16 @@ func (b *Batch) Commit(p es.Position) error {
 	return b.b.Close()
 }
 
+// Write writes the batch without a position: for a store that is not a
+// projection's model (a cache kept across restarts). Like Commit, it does
+// not wait for the disk.
+func (b *Batch) Write() error {
+	if err := b.b.Commit(pebble.NoSync); err != nil {
+		return fmt.Errorf("kv: write: %w", err)
+	}
+	return b.b.Close()
+}
+
 // Discard drops an uncommitted batch.
 func (b *Batch) Discard() { _ = b.b.Close() }
 
