@@ -2,13 +2,13 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +22,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
@@ -40,6 +41,8 @@ import (
 //     ordered consumer in this process (events/s);
 //   - cold-start: from exec to health SERVING with no views on disk, so
 //     every view is rebuilt (s; events/s of the rebuild; resident memory);
+//   - noop-grpc: a health check on the same connection, what any call
+//     costs;
 //   - view-read, caseload: GetCoordinatedView and ListCaseload over gRPC
 //     (TLS, token, access rules, audit), one caller (p50, p99);
 //   - warm-restart: SIGTERM, then exec to SERVING again (s; memory);
@@ -80,7 +83,8 @@ func BenchmarkServer(b *testing.B) {
 			b.ReportMetric(float64(dept.Events)/srv.ready.Seconds(), "events/s")
 			srv.reportMemory(b)
 		})
-		client := srv.dial(b)
+		client := srv.dial(b, people)
+		b.Run("noop-grpc", func(b *testing.B) { client.noop(b) })
 		b.Run("view-read", func(b *testing.B) { client.readViews(b, people) })
 		b.Run("caseload", func(b *testing.B) { client.readCaseloads(b) })
 		b.Run("memory-after-reads", func(b *testing.B) { srv.reportMemory(b) })
@@ -92,7 +96,7 @@ func BenchmarkServer(b *testing.B) {
 		})
 		srv.stop(b)
 		srv = serve(b, parent, data, "always")
-		client = srv.dial(b)
+		client = srv.dial(b, people)
 		b.Run("view-read-sync-always", func(b *testing.B) { client.readViews(b, people) })
 		srv.stop(b)
 	})
@@ -142,6 +146,10 @@ func rawReplay(storeDir string) (int, time.Duration, error) {
 	}
 }
 
+// benchLogLevel: MAILLAGE_BENCH_LOG_LEVEL, default info (a line per call,
+// as an operator runs it).
+var benchLogLevel = cmp.Or(os.Getenv("MAILLAGE_BENCH_LOG_LEVEL"), "info")
+
 // served is a maillaged process, once it answered SERVING.
 type served struct {
 	cmd    *exec.Cmd
@@ -157,8 +165,9 @@ type served struct {
 // still runs.
 func serve(b, owner *testing.B, dir, sync string) *served {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "--data", dir, "--addr", "127.0.0.1:0", "--metrics-addr", "off",
-		"--log-format", "json", "--sync", sync)
+	addr := freeAddr(b)
+	cmd := exec.Command(os.Args[0], "--data", dir, "--addr", addr, "--metrics-addr", "off",
+		"--log-format", "json", "--sync", sync, "--log-level", benchLogLevel)
 	cmd.Env = append(os.Environ(), "MAILLAGED_TEST_AS_SERVER=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -168,29 +177,30 @@ func serve(b, owner *testing.B, dir, sync string) *served {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	s := &served{cmd: cmd, exited: make(chan struct{}), dir: dir}
-	addr := make(chan string, 1)
+	s := &served{cmd: cmd, exited: make(chan struct{}), dir: dir, addr: addr}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving gRPC" {
-				addr <- line.Addr
+			if text := sc.Text(); strings.HasPrefix(text, "DBG") || strings.HasPrefix(text, "maillaged:") || strings.Contains(text, `"level":"ERROR"`) {
+				fmt.Fprintln(os.Stderr, text) // what went wrong, in the benchmark's output
 			}
 		}
-		io.Copy(io.Discard, stderr)
 	}()
 	go func() { s.err = cmd.Wait(); close(s.exited) }()
 	owner.Cleanup(func() {
 		cmd.Process.Kill() // an error once it has ended
 		<-s.exited
 	})
-	select {
-	case s.addr = <-addr:
-	case <-s.exited:
-		b.Fatalf("maillaged exited before listening: %v", s.err)
-	case <-time.After(5 * time.Minute):
-		b.Fatal("maillaged not listening after 5 minutes")
+	// The TLS CA is written at the first start, before the server listens.
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "tls", "ca.pem")); err == nil {
+			break
+		}
+		select {
+		case <-s.exited:
+			b.Fatalf("maillaged exited before listening: %v", s.err)
+		case <-time.After(2 * time.Millisecond):
+		}
 	}
 	cc := s.conn(b, nil)
 	defer cc.Close()
@@ -203,11 +213,26 @@ func serve(b, owner *testing.B, dir, sync string) *served {
 			s.ready = time.Since(start)
 			return s
 		}
+		select {
+		case <-s.exited:
+			b.Fatalf("maillaged exited before serving: %v", s.err)
+		default:
+		}
 		if time.Since(start) > 10*time.Minute {
 			b.Fatalf("maillaged not SERVING after 10 minutes: %v %v", r, err)
 		}
 		time.Sleep(2 * time.Millisecond) // polling the server's own answer, as an orchestrator does
 	}
+}
+
+// freeAddr returns a loopback address no one listens on now.
+func freeAddr(b *testing.B) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // reportMemory reports the process's resident set now and its peak.
@@ -253,7 +278,11 @@ func (s *served) conn(b *testing.B, token *string) *grpc.ClientConn {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)
-	opts := []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pool, ServerName: "localhost"}))}
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pool, ServerName: "localhost"})),
+		// A server still starting refuses connections: try again soon,
+		// not after gRPC's default second, which the restart would count.
+		grpc.WithConnectParams(grpc.ConnectParams{Backoff: backoff.Config{BaseDelay: 2 * time.Millisecond, Multiplier: 1.2, MaxDelay: 20 * time.Millisecond},
+			MinConnectTimeout: time.Second})}
 	if token != nil {
 		opts = append(opts, grpc.WithPerRPCCredentials(bearer(*token)))
 	}
@@ -268,10 +297,11 @@ func (s *served) conn(b *testing.B, token *string) *grpc.ClientConn {
 // with their own token, over one connection.
 type coordinators struct {
 	api    parcoursv1.ParcoursServiceClient
+	health healthpb.HealthClient
 	tokens []grpc.CallOption
 }
 
-func (s *served) dial(b *testing.B) *coordinators {
+func (s *served) dial(b *testing.B, people int) *coordinators {
 	b.Helper()
 	key, err := auth.LoadSigningKey(s.dir)
 	if err != nil {
@@ -282,7 +312,7 @@ func (s *served) dial(b *testing.B) *coordinators {
 		b.Fatal(err)
 	}
 	c := &coordinators{}
-	for i := range department.Coordinators {
+	for i := range department.Coordinators(people) {
 		token, err := iss.Issue(auth.Principal{Subject: department.Coordinator(i), Organisation: department.Organisation, Role: auth.RoleCoordinateur})
 		if err != nil {
 			b.Fatal(err)
@@ -291,8 +321,24 @@ func (s *served) dial(b *testing.B) *coordinators {
 	}
 	cc := s.conn(b, nil)
 	b.Cleanup(func() { cc.Close() })
-	c.api = parcoursv1.NewParcoursServiceClient(cc)
+	c.api, c.health = parcoursv1.NewParcoursServiceClient(cc), healthpb.NewHealthClient(cc)
 	return c
+}
+
+// noop is a health check on the same connection: what any call costs.
+func (c *coordinators) noop(b *testing.B) {
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, max(b.N, 20000))
+	b.ResetTimer()
+	for range max(b.N, 20000) {
+		t0 := time.Now()
+		if _, err := c.health.Check(ctx, &healthpb.HealthCheckRequest{}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, lat, "µs", time.Microsecond)
 }
 
 // readViews reads random people's views, each as their coordinator.
@@ -305,7 +351,7 @@ func (c *coordinators) readViews(b *testing.B, people int) {
 		p := r.IntN(people)
 		t0 := time.Now()
 		if _, err := c.api.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: department.PersonID(p)},
-			c.tokens[p%department.Coordinators]); err != nil {
+			c.tokens[department.CoordinatorOf(p, people)]); err != nil {
 			b.Fatalf("view of person %d: %v", p, err)
 		}
 		lat = append(lat, time.Since(t0))
@@ -322,13 +368,13 @@ func (c *coordinators) readCaseloads(b *testing.B) {
 	listed := 0
 	b.ResetTimer()
 	for i := range n {
-		token := c.tokens[i%department.Coordinators]
+		token := c.tokens[i%len(c.tokens)]
 		req := &parcoursv1.ListCaseloadRequest{PageSize: 500}
 		t0 := time.Now()
 		for {
 			res, err := c.api.ListCaseload(ctx, req, token)
 			if err != nil {
-				b.Fatalf("caseload of %s: %v", department.Coordinator(i%department.Coordinators), err)
+				b.Fatalf("caseload of %s: %v", department.Coordinator(i%len(c.tokens)), err)
 			}
 			listed += len(res.GetEntries())
 			if res.GetNextPageToken() == "" {

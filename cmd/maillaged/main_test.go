@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"testing"
@@ -29,10 +30,20 @@ import (
 // server process without building one.
 func TestMain(m *testing.M) {
 	if os.Getenv("MAILLAGED_TEST_AS_SERVER") == "1" {
+		// MAILLAGED_TEST_CPU_PROFILE=file profiles each server process of a
+		// benchmark into file.<pid> (go tool pprof).
+		if path := os.Getenv("MAILLAGED_TEST_CPU_PROFILE"); path != "" {
+			f, err := os.Create(fmt.Sprintf("%s.%d", path, os.Getpid()))
+			if err == nil && pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
 		if err := run(os.Args[1:], os.Getenv, os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, "maillaged:", err)
+			pprof.StopCPUProfile()
 			os.Exit(1)
 		}
+		pprof.StopCPUProfile()
 		os.Exit(0)
 	}
 	os.Exit(m.Run())

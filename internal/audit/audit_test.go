@@ -284,9 +284,10 @@ func TestWriterHeadsOnDisk(t *testing.T) {
 	if read := store.lasts.Load() - before; read != 0 {
 		t.Errorf("a writer restarted with its heads on disk read %d trails' last records, want 0", read)
 	}
-	runRecords(t, store, key, "", 2, "P1") // another writer, not sharing the heads
-	runRecords(t, store, key, dir, 2, "P1", "P2")
-	for p, want := range map[string]uint64{"P1": 3 + 1 + 3 + 1 + 2 + 1 + 2 + 1, "P2": 3 + 1 + 3 + 1 + 2 + 1} {
+	// Another writer, not sharing the heads, writes to P1 and begins P3.
+	runRecords(t, store, key, "", 2, "P1", "P3")
+	runRecords(t, store, key, dir, 2, "P1", "P2", "P3")
+	for p, want := range map[string]uint64{"P1": 3 + 1 + 3 + 1 + 2 + 1 + 2 + 1, "P2": 3 + 1 + 3 + 1 + 2 + 1, "P3": 2 + 1 + 2 + 1} {
 		rep, err := audit.Verify(context.Background(), store, p, key.Public().(ed25519.PublicKey))
 		if err != nil || !rep.Intact() || rep.Records != want || rep.SealedThrough != want-1 {
 			t.Errorf("%s: report %+v, %v; want %d records intact, sealed through the one before the last seal", p, rep, err, want)

@@ -45,15 +45,24 @@ func newHeads(max int, disk *kv.DB) *heads { return &heads{m: map[string]head{},
 
 func headKey(person string) []byte { return []byte("h/" + person) }
 
-func (c *heads) load(ctx context.Context, store es.Store, person string) (head, error) {
-	c.mu.Lock()
-	h, ok := c.m[person]
-	c.mu.Unlock()
-	if ok {
-		return h, nil
-	}
-	if c.disk != nil {
-		if data, ok, err := c.disk.Get(headKey(person)); err == nil && ok {
+// load returns the person's trail's head: remembered, or read from the
+// trail. With heads on disk, a trail this writer never wrote to is taken
+// for new (most are: a person's first disclosure); the append's version
+// check says otherwise when another writer began it, and the caller loads
+// again with fresh set, which reads the trail.
+func (c *heads) load(ctx context.Context, store es.Store, person string, fresh bool) (head, error) {
+	if !fresh {
+		c.mu.Lock()
+		h, ok := c.m[person]
+		c.mu.Unlock()
+		if ok {
+			return h, nil
+		}
+		if c.disk != nil {
+			data, ok, err := c.disk.Get(headKey(person))
+			if err == nil && !ok {
+				return head{}, nil
+			}
 			if h, err := decodeHead(data); err == nil {
 				return h, nil
 			}
@@ -66,7 +75,7 @@ func (c *heads) load(ctx context.Context, store es.Store, person string) (head, 
 	if !found {
 		return head{}, nil
 	}
-	h = head{sequence: uint64(last.Version), hash: Hash(last.Type, last.Data), position: last.Position}
+	h := head{sequence: uint64(last.Version), hash: Hash(last.Type, last.Data), position: last.Position}
 	if last.Type != sealType {
 		// Records since the last seal are not counted: one more seal
 		// comes at the next record or timer.

@@ -214,7 +214,7 @@ func (w *Writer) appendAll(ctx context.Context, order []string, byPerson map[str
 	appends := make([]es.StreamAppend, 0, len(order))
 	nexts := make([]head, 0, len(order))
 	for _, person := range order {
-		h, err := w.heads.load(ctx, w.cfg.Store, person)
+		h, err := w.heads.load(ctx, w.cfg.Store, person, false)
 		if err != nil {
 			return err
 		}
@@ -253,7 +253,7 @@ func (w *Writer) appendOne(ctx context.Context, person string, ps []*pending) {
 	var err error
 	for attempt := 0; attempt < 4 && len(ps) > 0; attempt++ {
 		var h head
-		if h, err = w.heads.load(ctx, w.cfg.Store, person); err != nil {
+		if h, err = w.heads.load(ctx, w.cfg.Store, person, attempt > 0); err != nil {
 			break
 		}
 		var cs []chained
@@ -367,7 +367,7 @@ func (w *Writer) seal(person string, h head) *eventsv1.AuditTrailSealed {
 // before cutoff.
 func (w *Writer) sealStale(ctx context.Context, cutoff time.Time) {
 	for _, person := range w.heads.unsealedBefore(cutoff) {
-		h, err := w.heads.load(ctx, w.cfg.Store, person)
+		h, err := w.heads.load(ctx, w.cfg.Store, person, false)
 		if err != nil || h.unsealed == 0 {
 			continue
 		}

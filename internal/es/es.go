@@ -305,6 +305,17 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) hold.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
+// Progress is a Subscription that can tell how far it has read the store,
+// the messages its filter passed over included: read is the position of
+// the last message it read, delivered the position of the last event Next
+// returned. A reader that has handled everything through delivered has
+// then seen every event its filter selects up to read. A subscription
+// whose filtering the engine does (and so cannot tell) does not implement
+// it, or answers ok false.
+type Progress interface {
+	Progress() (read, delivered Position, ok bool)
+}
+
 // Delivery is one answer of a subscription: an event, or why there is
 // none (an error wrapping ErrMalformed for a message passed over).
 type Delivery struct {

@@ -1,31 +1,30 @@
-// Package projection runs projections: it subscribes to the event store
-// from a projection's checkpoint, applies each event once, and persists the
-// projection's state with its checkpoint, so that a restart resumes where it
-// stopped instead of replaying everything. Queries wait on a Runner for a
-// position (read-your-writes for integrators, bounded).
+// Package projection runs projections: each keeps its read model in a
+// store of its own (projection/kv) with the position it covers, written in
+// the same batch, so that a restart resumes exactly where it stopped. The
+// Runner subscribes to the event store from that position and hands the
+// projection events by the batch. Queries wait on a Runner for a position
+// (read-your-writes for integrators, bounded) or for everything stored
+// when they began (decisions on the file as stored now).
 package projection
 
-import (
-	"io"
+import "github.com/maillage/maillage/internal/es"
 
-	"github.com/maillage/maillage/internal/es"
-)
-
-// Projection folds events into a read model. The Runner calls Apply from
-// one goroutine, in store order, once per position after the last
-// checkpoint; queries may read the model concurrently, so the projection
-// guards its own state.
+// Projection is a read model whose state lives in a store of its own with
+// the position it covers, written in the same batch: a restart resumes
+// exactly there, with nothing to restore and no window to replay.
 type Projection interface {
-	// Name is durable: it names the checkpoint file. Change it (a new
-	// version suffix) when the model's shape changes, to rebuild.
+	// Name names the projection (and its store's directory). Change it (a
+	// new version suffix) when the model's shape changes, to rebuild.
 	Name() string
 	// Filter selects the events the projection reads.
 	Filter() es.Filter
-	// Apply folds one event. An error stops the runner: a projection that
-	// cannot read an event must not skip it silently.
-	Apply(ev es.RecordedEvent) error
-	// Snapshot writes the model; Restore reads what Snapshot wrote into an
-	// empty projection.
-	Snapshot(w io.Writer) error
-	Restore(r io.Reader) error
+	// Position is where the stored model stands; es.Start when empty.
+	Position() (es.Position, error)
+	// ApplyBatch folds events, in store order, and stores the changes
+	// with the position of the last event, atomically. Events it cannot
+	// read (es.ErrMalformed) it passes over and returns: they are
+	// counted and logged, not applied. Any other error stops the runner:
+	// a projection must not skip what it cannot apply. It must not keep
+	// events: the runner reuses the slice.
+	ApplyBatch(events []es.RecordedEvent) (skipped []es.RecordedEvent, err error)
 }

@@ -14,19 +14,9 @@ import (
 
 // Config of a Runner.
 type Config struct {
-	Store      es.Store
-	Projection Projection
-	// Durable, instead of Projection, is a projection that keeps its model
-	// and position together (projection/kv): the runner applies events to
-	// it in batches and keeps no checkpoint file.
-	Durable Durable
-	// Dir keeps the projection's checkpoint file; "" keeps nothing (the
-	// projection rebuilds at every start).
-	Dir string
-	// CheckpointEvery is how often a running projection saves itself;
-	// default 30s. It also saves when it stops.
-	CheckpointEvery time.Duration
-	Logger          *slog.Logger
+	Store      es.Store   // required
+	Projection Projection // required
+	Logger     *slog.Logger
 }
 
 // Runner runs one projection.
@@ -37,7 +27,8 @@ type Runner struct {
 	mu       sync.Mutex
 	pos      es.Position
 	advanced chan struct{} // closed and replaced whenever pos moves
-	ready    chan struct{} // closed once restored and caught up with the store
+	progress es.Progress   // how far the subscription read; nil when it cannot tell
+	ready    chan struct{} // closed once caught up with the store at start
 	readyOne sync.Once
 	skipped  atomic.Uint64 // unreadable events passed over
 }
@@ -48,26 +39,17 @@ func NewRunner(cfg Config) (*Runner, error) {
 	if cfg.Store == nil {
 		errs = append(errs, errors.New("projection: Store is required"))
 	}
-	if (cfg.Projection == nil) == (cfg.Durable == nil) {
-		errs = append(errs, errors.New("projection: one of Projection and Durable is required"))
+	if cfg.Projection == nil {
+		errs = append(errs, errors.New("projection: Projection is required"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if cfg.CheckpointEvery == 0 {
-		cfg.CheckpointEvery = 30 * time.Second
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	name := ""
-	if cfg.Projection != nil {
-		name = cfg.Projection.Name()
-	} else {
-		name = cfg.Durable.Name()
-	}
 	return &Runner{
-		cfg: cfg, log: cfg.Logger.With("projection", name),
+		cfg: cfg, log: cfg.Logger.With("projection", cfg.Projection.Name()),
 		advanced: make(chan struct{}), ready: make(chan struct{}),
 	}, nil
 }
@@ -79,99 +61,130 @@ func (r *Runner) Position() es.Position {
 	return r.pos
 }
 
-// Ready is closed once the projection has restored its checkpoint and
-// caught up with what the store held when it started.
+// Ready is closed once the projection has caught up with what the store
+// held when it started.
 func (r *Runner) Ready() <-chan struct{} { return r.ready }
-
-// Run restores the checkpoint, then applies events until ctx is done; then
-// it saves a last checkpoint. It returns nil when ctx ends it, or the error
-// that stopped the projection.
-func (r *Runner) Run(ctx context.Context) error {
-	if r.cfg.Durable != nil {
-		return r.runDurable(ctx)
-	}
-	start := time.Now()
-	restored, err := r.restore()
-	if err != nil {
-		return err
-	}
-	head, err := r.cfg.Store.Head(ctx, r.cfg.Projection.Filter())
-	if err != nil {
-		return fmt.Errorf("projection %s: %w", r.cfg.Projection.Name(), err)
-	}
-	if !r.Position().Before(head) {
-		r.markReady(start, restored)
-	}
-	sub, err := r.cfg.Store.Subscribe(ctx, r.Position(), r.cfg.Projection.Filter())
-	if err != nil {
-		return fmt.Errorf("projection %s: %w", r.cfg.Projection.Name(), err)
-	}
-	defer sub.Close()
-	lastSave := time.Now()
-	for {
-		ev, err := sub.Next(ctx)
-		var malformed *es.MalformedError
-		if errors.As(err, &malformed) {
-			// A message no event can be read from (written by hand, by
-			// a newer or broken writer): skipped, loudly, instead of
-			// stopping maillaged at every start.
-			r.skip(malformed.Position, "", err)
-			if !malformed.Position.Before(head) {
-				r.markReady(start, restored)
-			}
-			continue
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				// A checkpoint is a head start, not data: one that cannot
-				// be written (a full disk) costs a longer replay at the
-				// next start, and is said, not failed on.
-				if err := r.save(); err != nil {
-					r.log.Error("checkpoint not saved at stop; the next start replays from the last one", "err", err)
-				}
-				return nil
-			}
-			return fmt.Errorf("projection %s: %w", r.cfg.Projection.Name(), err)
-		}
-		if !r.Position().Before(ev.Position) {
-			continue // at or before the checkpoint: applied already
-		}
-		if err := r.cfg.Projection.Apply(ev); err != nil {
-			if errors.Is(err, es.ErrMalformed) {
-				r.skip(ev.Position, ev.Stream, err)
-				if !ev.Position.Before(head) {
-					r.markReady(start, restored)
-				}
-				continue
-			}
-			r.save()
-			return fmt.Errorf("projection %s at %v (%s %s v%d): %w", r.cfg.Projection.Name(), ev.Position, ev.Type, ev.Stream, ev.Version, err)
-		}
-		r.advance(ev.Position)
-		if !ev.Position.Before(head) {
-			r.markReady(start, restored)
-		}
-		if time.Since(lastSave) >= r.cfg.CheckpointEvery {
-			if err := r.save(); err != nil {
-				r.log.Error("checkpoint failed; will retry", "err", err)
-			}
-			lastSave = time.Now()
-		}
-	}
-}
-
-// skip passes over an event that cannot be read, and says so.
-func (r *Runner) skip(p es.Position, stream string, err error) {
-	r.skipped.Add(1)
-	r.log.Error("projection skipped an unreadable event", "position", p.String(),
-		"stream", stream, "err", err)
-	if r.Position().Before(p) {
-		r.advance(p)
-	}
-}
 
 // Skipped counts the unreadable events skipped since start.
 func (r *Runner) Skipped() uint64 { return r.skipped.Load() }
+
+// batch bounds the events of one ApplyBatch. While a projection catches
+// up with the store it waits up to catchUpLinger for a full batch, so
+// that a view changed by many events is written once; on the live tail
+// it applies what has arrived at once.
+const (
+	batch         = 4096
+	catchUpLinger = 50 * time.Millisecond
+)
+
+// Run applies events from the projection's stored position until ctx
+// ends (then it returns nil) or an event cannot be applied (then the
+// error).
+func (r *Runner) Run(ctx context.Context) error {
+	start := time.Now()
+	p := r.cfg.Projection
+	pos, err := p.Position()
+	if err != nil {
+		return fmt.Errorf("projection %s: %w", p.Name(), err)
+	}
+	r.mu.Lock()
+	r.pos = pos
+	r.mu.Unlock()
+	restored := !pos.IsZero()
+	head, err := r.cfg.Store.Head(ctx, p.Filter())
+	if err != nil {
+		return r.stopped(ctx, err)
+	}
+	if !pos.Before(head) {
+		r.markReady(start, restored)
+	}
+	sub, err := r.cfg.Store.Subscribe(ctx, pos, p.Filter())
+	if err != nil {
+		return r.stopped(ctx, err) // stopped while subscribing: not an error
+	}
+	defer sub.Close()
+	if pr, ok := sub.(es.Progress); ok {
+		if _, _, knows := pr.Progress(); knows {
+			r.mu.Lock()
+			r.progress = pr
+			r.mu.Unlock()
+		}
+	}
+	inbox := es.NewInbox(ctx, sub, batch)
+	var events []es.RecordedEvent
+	for {
+		atLeast, linger := 1, time.Duration(0)
+		if r.Position().Before(head) {
+			atLeast, linger = batch, catchUpLinger
+		}
+		deliveries, err := inbox.Take(ctx, atLeast, linger)
+		if err != nil {
+			return r.stopped(ctx, err)
+		}
+		events = events[:0]
+		var passedOver es.Position // the last unreadable message among them
+		for _, d := range deliveries {
+			if err := r.take(d, &events, &passedOver); err != nil {
+				return r.stopped(ctx, err)
+			}
+		}
+		if len(events) > 0 {
+			skipped, err := p.ApplyBatch(events)
+			if err != nil {
+				return fmt.Errorf("projection %s at %v: %w", p.Name(), events[0].Position, err)
+			}
+			for _, ev := range skipped {
+				r.skipped.Add(1)
+				r.log.Error("projection skipped an unreadable event", "position", ev.Position.String(), "stream", ev.Stream, "type", ev.Type)
+			}
+		}
+		// Applied through the last event, and past the unreadable
+		// messages, once everything before them is applied.
+		last := passedOver
+		if n := len(events); n > 0 && last.Before(events[n-1].Position) {
+			last = events[n-1].Position
+		}
+		if r.Position().Before(last) {
+			r.advance(last)
+		}
+		if !r.Position().Before(head) {
+			r.markReady(start, restored)
+		}
+	}
+}
+
+// take adds a delivered event to events, passing over the ones at or
+// before the stored position; a message no event can be read from is
+// counted, logged, and moves passedOver.
+func (r *Runner) take(d es.Delivery, events *[]es.RecordedEvent, passedOver *es.Position) error {
+	var malformed *es.MalformedError
+	if errors.As(d.Err, &malformed) {
+		r.skipped.Add(1)
+		r.log.Error("projection skipped an unreadable message", "position", malformed.Position.String(), "err", d.Err)
+		if passedOver.Before(malformed.Position) {
+			*passedOver = malformed.Position
+		}
+		return nil
+	}
+	if d.Err != nil {
+		return d.Err
+	}
+	if !r.Position().Before(d.Event.Position) {
+		return nil
+	}
+	if n := len(*events); n > 0 && !(*events)[n-1].Position.Before(d.Event.Position) {
+		return nil
+	}
+	*events = append(*events, d.Event)
+	return nil
+}
+
+func (r *Runner) stopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return fmt.Errorf("projection %s: %w", r.cfg.Projection.Name(), err)
+}
 
 func (r *Runner) advance(p es.Position) {
 	r.mu.Lock()
@@ -192,47 +205,71 @@ func (r *Runner) markReady(start time.Time, restored bool) {
 // asked position in time.
 var ErrBehind = errors.New("projection: not caught up yet")
 
+// progressPoll is how often a wait looks again at how far the
+// subscription read, when nothing the projection applies moves it.
+const progressPoll = 200 * time.Microsecond
+
 // WaitFor blocks until every event the projection reads up to target is
 // applied, or ctx ends (then it returns an error wrapping ErrBehind). A
-// target past the projection's own events (another service's write) is
-// reached as soon as the projection has applied its last event.
+// target past the projection's own events (another service's write, an
+// event it does not read) is reached as soon as the projection has
+// applied everything it reads before it.
 func (r *Runner) WaitFor(ctx context.Context, target es.Position) error {
 	if !r.Position().Before(target) {
 		return nil
 	}
-	// Events after the last one this projection reads are not its concern.
-	head, err := r.cfg.Store.Head(ctx, r.filter())
-	if err != nil {
-		return err
+	r.mu.Lock()
+	progress := r.progress
+	r.mu.Unlock()
+	if progress == nil {
+		// The subscription cannot tell what it passed over: ask the
+		// store where the projection's own events end.
+		head, err := r.cfg.Store.Head(ctx, r.cfg.Projection.Filter())
+		if err != nil {
+			return err
+		}
+		if head.Before(target) {
+			target = head
+		}
 	}
-	if head.Before(target) {
-		target = head
+	var poll <-chan time.Time
+	if progress != nil {
+		t := time.NewTicker(progressPoll)
+		defer t.Stop()
+		poll = t.C
 	}
 	for {
 		r.mu.Lock()
 		pos, advanced := r.pos, r.advanced
 		r.mu.Unlock()
-		if !pos.Before(target) {
+		if !pos.Before(target) || progress != nil && passed(progress, pos, target) {
 			return nil
 		}
 		select {
 		case <-advanced:
+		case <-poll:
 		case <-ctx.Done():
-			return fmt.Errorf("%w: %s is at %v, asked for %v: %w", ErrBehind, r.name(), pos, target, ctx.Err())
+			return fmt.Errorf("%w: %s is at %v, asked for %v: %w", ErrBehind, r.cfg.Projection.Name(), pos, target, ctx.Err())
 		}
 	}
 }
 
-func (r *Runner) filter() es.Filter {
-	if r.cfg.Durable != nil {
-		return r.cfg.Durable.Filter()
-	}
-	return r.cfg.Projection.Filter()
+// passed reports whether the subscription has read the store through
+// target and everything it delivered is applied (at or before applied):
+// then every event the projection reads up to target is applied.
+func passed(p es.Progress, applied, target es.Position) bool {
+	read, delivered, ok := p.Progress()
+	return ok && !read.Before(target) && !applied.Before(delivered)
 }
 
-func (r *Runner) name() string {
-	if r.cfg.Durable != nil {
-		return r.cfg.Durable.Name()
+// WaitForStored blocks until the projection has applied every event it
+// reads that the store held when it was called: a decision made on the
+// model then sees the file as stored now (a consent withdrawn a moment
+// ago counts), whatever process wrote it.
+func (r *Runner) WaitForStored(ctx context.Context) error {
+	head, err := r.cfg.Store.Head(ctx, es.Filter{})
+	if err != nil {
+		return err
 	}
-	return r.cfg.Projection.Name()
+	return r.WaitFor(ctx, head)
 }

@@ -1,13 +1,8 @@
 package projection_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,60 +10,8 @@ import (
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/es/natsjs/natsjstest"
 	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/projection/kv"
 )
-
-// counter counts events per stream and how many times Apply ran.
-type counter struct {
-	mu      sync.Mutex
-	byStrm  map[string]int
-	applies int
-}
-
-func newCounter() *counter { return &counter{byStrm: map[string]int{}} }
-
-func (c *counter) Name() string      { return "counter-v1" }
-func (c *counter) Filter() es.Filter { return es.Filter{Categories: []string{"person"}} }
-func (c *counter) Apply(ev es.RecordedEvent) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if string(ev.Data) == "poison" {
-		return errors.New("cannot read poison")
-	}
-	if string(ev.Data) == "garbled" {
-		return fmt.Errorf("cannot decode: %w", es.ErrMalformed)
-	}
-	c.byStrm[ev.Stream]++
-	c.applies++
-	return nil
-}
-func (c *counter) Snapshot(w io.Writer) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for s, n := range c.byStrm {
-		fmt.Fprintf(w, "%s %d\n", s, n)
-	}
-	return nil
-}
-func (c *counter) Restore(r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		var s string
-		var n int
-		if _, err := fmt.Sscanf(sc.Text(), "%s %d", &s, &n); err != nil {
-			return err
-		}
-		c.byStrm[s] = n
-	}
-	return sc.Err()
-}
-func (c *counter) total() (events, applies int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, n := range c.byStrm {
-		events += n
-	}
-	return events, c.applies
-}
 
 func write(t *testing.T, s es.Store, stream string, n int) es.Position {
 	t.Helper()
@@ -110,65 +53,17 @@ func waitFor(t *testing.T, r *projection.Runner, p es.Position) {
 	}
 }
 
-func TestRunnerResumesFromCheckpointWithoutReplay(t *testing.T) {
-	store, dir := natsjstest.NewStore(t), t.TempDir()
-	write(t, store, "person-a", 5)
-	p := write(t, store, "person-b", 3)
-
-	c1 := newCounter()
-	r1, stop1 := start(t, projection.Config{Store: store, Projection: c1, Dir: dir})
-	waitFor(t, r1, p)
-	if ev, _ := c1.total(); ev != 8 {
-		t.Fatalf("first run counted %d events, want 8", ev)
-	}
-	if err := stop1(); err != nil {
-		t.Fatalf("Run ended with %v, want nil on cancel", err)
-	}
-	p = write(t, store, "person-a", 2)
-
-	c2 := newCounter()
-	r2, _ := start(t, projection.Config{Store: store, Projection: c2, Dir: dir})
-	waitFor(t, r2, p)
-	events, applies := c2.total()
-	if events != 10 || applies != 2 {
-		t.Fatalf("after restart: %d events counted with %d applies, want 10 counted and only the 2 new ones applied", events, applies)
-	}
-	select {
-	case <-r2.Ready():
-	case <-time.After(10 * time.Second):
-		t.Fatal("restarted runner never ready")
-	}
-}
-
-func TestRunnerRebuildsFromACorruptCheckpoint(t *testing.T) {
-	store, dir := natsjstest.NewStore(t), t.TempDir()
-	p := write(t, store, "person-a", 4)
-	r1, stop1 := start(t, projection.Config{Store: store, Projection: newCounter(), Dir: dir})
-	waitFor(t, r1, p)
-	stop1()
-	file := filepath.Join(dir, "counter-v1.checkpoint")
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data[len(data)/2] ^= 0xff
-	os.WriteFile(file, data, 0o600)
-
-	c := newCounter()
-	r2, _ := start(t, projection.Config{Store: store, Projection: c, Dir: dir})
-	waitFor(t, r2, p)
-	if events, applies := c.total(); events != 4 || applies != 4 {
-		t.Fatalf("rebuild counted %d events in %d applies, want 4 and 4", events, applies)
-	}
-	if _, err := os.Stat(file + ".bad"); err != nil {
-		t.Errorf("corrupt checkpoint not kept aside: %v", err)
-	}
+// counting runs a diskCounter (projection_test.go) kept in memory.
+func counting(t *testing.T) *diskCounter {
+	db := kv.OpenMem()
+	t.Cleanup(func() { db.Close() })
+	return &diskCounter{db: db}
 }
 
 func TestWaitFor(t *testing.T) {
 	store := natsjstest.NewStore(t)
 	p := write(t, store, "person-a", 3)
-	r, stop := start(t, projection.Config{Store: store, Projection: newCounter()})
+	r, stop := start(t, projection.Config{Store: store, Projection: counting(t)})
 	waitFor(t, r, p)
 
 	// A position of an event the projection does not read (another
@@ -185,13 +80,43 @@ func TestWaitFor(t *testing.T) {
 	}
 }
 
+// WaitForStored returns once everything the projection reads that was
+// stored before the call is applied, whatever else the store holds after
+// it; a stopped projection never claims it.
+func TestWaitForStored(t *testing.T) {
+	store := natsjstest.NewStore(t)
+	write(t, store, "person-a", 3)
+	c := counting(t)
+	r, stop := start(t, projection.Config{Store: store, Projection: c})
+	for i := range 20 {
+		write(t, store, "person-a", 1)
+		write(t, store, "meeting-x", 2) // not read by the projection, and last in the store
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := r.WaitForStored(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("round %d: WaitForStored = %v", i, err)
+		}
+		if got := c.count("person-a"); got != uint64(4+i) {
+			t.Fatalf("round %d: WaitForStored returned with %d events of person-a applied, want %d", i, got, 4+i)
+		}
+	}
+	stop()
+	write(t, store, "person-a", 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := r.WaitForStored(ctx); !errors.Is(err, projection.ErrBehind) {
+		t.Fatalf("WaitForStored on a stopped projection with an event stored since = %v, want ErrBehind", err)
+	}
+}
+
 func TestRunnerStopsOnAnEventItCannotApply(t *testing.T) {
 	store := natsjstest.NewStore(t)
 	write(t, store, "person-a", 2)
 	if _, err := store.Append(context.Background(), "person-a", es.Any, es.AppendRequest{Events: []es.EventData{{Type: "test.Event", Data: []byte("poison")}}}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := projection.NewRunner(projection.Config{Store: store, Projection: newCounter()})
+	r, err := projection.NewRunner(projection.Config{Store: store, Projection: counting(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +125,8 @@ func TestRunnerStopsOnAnEventItCannotApply(t *testing.T) {
 	if err := r.Run(ctx); err == nil || ctx.Err() != nil {
 		t.Fatalf("Run over a poison event = %v, want it to stop with the event's error", err)
 	}
-	if got := r.Position(); got.Commit != 2 {
-		t.Fatalf("stopped at %v, want at the last good event (2)", got)
+	if got := r.Position(); got.Commit >= 3 {
+		t.Fatalf("stopped at %v, want before the poison event (3)", got)
 	}
 }
 
@@ -218,11 +143,11 @@ func TestRunnerSkipsUnreadableMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := write(t, store, "person-a", 1)
-	c := newCounter()
+	c := counting(t)
 	r, _ := start(t, projection.Config{Store: store, Projection: c})
 	waitFor(t, r, last)
 	<-r.Ready()
-	if events, _ := c.total(); events != 2 || r.Skipped() != 2 {
-		t.Fatalf("applied %d events and skipped %d; want 2 and 2", events, r.Skipped())
+	if got := c.count("person-a"); got != 2 || r.Skipped() != 2 {
+		t.Fatalf("applied %d events and skipped %d; want 2 and 2", got, r.Skipped())
 	}
 }

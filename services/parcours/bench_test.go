@@ -100,7 +100,7 @@ func openDepartment() (*benchDepartment, error) {
 // rebuild runs a fresh projection from the start of the store until it has
 // applied every event, and returns how long that took.
 func rebuild(store es.Store, views *parcours.Views) (time.Duration, error) {
-	runner, err := projection.NewRunner(projection.Config{Store: store, Durable: views, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	runner, err := projection.NewRunner(projection.Config{Store: store, Projection: views, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return 0, err
 	}
@@ -244,7 +244,7 @@ func BenchmarkCaseload(b *testing.B) {
 			listed := 0
 			b.ResetTimer()
 			for i := range b.N {
-				coordinator := department.Coordinator(i % department.Coordinators)
+				coordinator := department.Coordinator(i % department.Coordinators(len(d.people)))
 				req := proto.CloneOf(bc.req)
 				t0 := time.Now()
 				n := 0

@@ -45,6 +45,10 @@ func (s *Service) ListCaseload(ctx context.Context, req *parcoursv1.ListCaseload
 	if err := s.waitForViews(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
 	}
+	// Each line is decided on the file as stored now.
+	if err := s.waitForStored(ctx); err != nil {
+		return nil, err
+	}
 	res, disclosed, err := s.views.ListCaseload(req, caseloadKey(caller.Organisation, coordinator), caller, s.cfg.Now())
 	if err != nil {
 		return nil, kit.Status(err)

@@ -119,11 +119,7 @@ func (f *Feed) send(ctx context.Context, stream feedv1.FeedService_SubscribeServ
 	today := f.svc.kit.Today()
 	// Rights as stored now: the views include everything stored before
 	// the batch is decided (a consent withdrawn since an event counts).
-	head, err := f.svc.cfg.Store.Head(ctx, es.Filter{Categories: []string{Category}})
-	if err != nil {
-		return from, kit.Status(err)
-	}
-	if err := f.svc.runner.WaitFor(ctx, head); err != nil {
+	if err := f.svc.runner.WaitForStored(ctx); err != nil {
 		return from, kit.Status(err)
 	}
 	var out []*feedv1.FeedEvent

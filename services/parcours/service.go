@@ -78,7 +78,7 @@ func New(cfg Config) (*Service, error) {
 			return nil, err
 		}
 	}
-	runner, err := projection.NewRunner(projection.Config{Store: cfg.Store, Durable: views, Logger: cfg.Logger})
+	runner, err := projection.NewRunner(projection.Config{Store: cfg.Store, Projection: views, Logger: cfg.Logger})
 	if err != nil {
 		views.Close()
 		return nil, err

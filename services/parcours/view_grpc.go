@@ -37,7 +37,7 @@ func (s *Service) GetCoordinatedView(ctx context.Context, req *parcoursv1.GetCoo
 	}
 	// Access is decided on the file as stored now: a consent withdrawn or
 	// a partner dissociated a moment ago counts already.
-	if err := s.waitForFile(ctx, req.GetPersonId()); err != nil {
+	if err := s.waitForStored(ctx); err != nil {
 		return nil, err
 	}
 	// What depends on the day (overdue actions and reviews, next actions,
@@ -101,25 +101,14 @@ func (s *Service) viewsReady() error {
 	return st.Err()
 }
 
-// waitForFile waits, within Config.ViewWait, until the views include the
-// last event stored in the person's file.
-func (s *Service) waitForFile(ctx context.Context, personID string) error {
-	last, ok, err := s.cfg.Store.Last(ctx, StreamOf(personID))
-	var malformed *es.MalformedError
-	switch {
-	case errors.As(err, &malformed):
-		// An unreadable last message: the views pass over it, at its
-		// position.
-		last.Position, ok = malformed.Position, true
-	case err != nil:
-		return kit.Status(err)
-	}
-	if !ok {
-		return nil
-	}
+// waitForStored waits, within Config.ViewWait, until the views include
+// every event stored when the read began: access is decided on the files
+// as stored now (a consent withdrawn or a partner dissociated a moment
+// ago counts), whichever instance wrote it.
+func (s *Service) waitForStored(ctx context.Context) error {
 	wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
 	defer cancel()
-	if err := s.runner.WaitFor(wctx, last.Position); err != nil {
+	if err := s.runner.WaitForStored(wctx); err != nil {
 		return kit.Status(err)
 	}
 	return nil

@@ -20,7 +20,7 @@ import (
 // Views is the projection of every person's coordinated view (fiche de
 // coordination), kept on disk (projection/kv) with the position it
 // covers, with a bounded cache of decoded views in front. The runner
-// applies events to it in batches (projection.Durable); reads may run
+// applies events to it in batches (projection.Projection); reads may run
 // concurrently.
 //
 // Keys:
@@ -39,10 +39,13 @@ type Views struct {
 	people  atomic.Int64
 }
 
-var _ projection.Durable = (*Views)(nil)
+var _ projection.Projection = (*Views)(nil)
 
-// DefaultViewCache is how many decoded views Views keeps in memory.
-const DefaultViewCache = 4096
+// DefaultViewCache is how many decoded views Views keeps in memory: the
+// files being written to, which the projection folds events into, and
+// the ones read since. A decoded view weighs tens of kilobytes of small
+// objects the collector walks: a larger cache costs every collection.
+const DefaultViewCache = 1024
 
 // NewViews returns an empty projection in memory (gone when the process
 // ends), decoding events with codec (nil: no upcaster).
@@ -317,13 +320,25 @@ func (v *Views) get(personID string) (*parcoursv1.CoordinatedView, bool, error) 
 // keeps it, and false when the person has none (never enrolled, or not
 // projected yet). What depends on the day of the read (overdue actions and
 // reviews, next actions, rights' remaining days, SERAFIN-PH labels) is not
-// in it: Read adds it.
+// in it: Read adds it. A view not in the cache is decoded for the caller
+// alone: reads at random across a département would only churn the cache
+// the projection writes through.
 func (v *Views) Get(personID string) (*parcoursv1.CoordinatedView, bool) {
-	view, ok, err := v.get(personID)
+	v.cacheMu.Lock()
+	cached, ok := v.cache.Get(personID)
+	v.cacheMu.Unlock()
+	if ok {
+		return proto.CloneOf(cached), true
+	}
+	data, ok, err := v.db.Get(viewKey(personID))
 	if err != nil || !ok {
 		return nil, false
 	}
-	return proto.CloneOf(view), true
+	view := &parcoursv1.CoordinatedView{}
+	if err := proto.Unmarshal(data, view); err != nil {
+		return nil, false
+	}
+	return view, true
 }
 
 // Read returns a copy of the person's coordinated view as it reads at now:

@@ -94,7 +94,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.registerRunner, err = projection.NewRunner(projection.Config{Store: a.store, Durable: durable, Logger: cfg.Logger}); err != nil {
+	if a.registerRunner, err = projection.NewRunner(projection.Config{Store: a.store, Projection: durable, Logger: cfg.Logger}); err != nil {
 		return nil, err
 	}
 	verifier, err := a.verifier(ctx)
@@ -276,7 +276,10 @@ func (a *App) openStore(ctx context.Context) error {
 		return fmt.Errorf("connect to NATS: %w", err)
 	}
 	a.nc = nc
-	store, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas})
+	// The embedded server without a listener has no other writer: the
+	// store knows where the stream ends without asking (every read asks).
+	sole := a.cfg.NATSURL == "" && a.cfg.NATSListen == ""
+	store, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas, SoleWriter: sole})
 	if errors.Is(err, es.ErrStorageFull) {
 		where := a.cfg.natsDir()
 		if a.cfg.NATSURL != "" {

@@ -22,7 +22,7 @@ type Durable struct {
 	db *kv.DB
 }
 
-var _ projection.Durable = (*Durable)(nil)
+var _ projection.Projection = (*Durable)(nil)
 
 // OpenDurable loads the register stored in db (empty when new).
 func OpenDurable(r *Register, db *kv.DB) (*Durable, error) {

@@ -76,11 +76,16 @@ func (s *Store) Append(ctx context.Context, stream string, expected es.ExpectedV
 	}
 	for attempt := 0; ; attempt++ {
 		head, cached := s.heads.get(stream)
-		if at, ok := expected.At(); ok && !cached && attempt == 0 {
-			// The caller knows where its expected version ends: the
-			// server's subject-sequence check decides, no lookup first.
-			v, _ := expected.Version()
-			head, cached = streamHead{version: v, seq: at.Commit}, true
+		if !cached && attempt == 0 {
+			// The caller knows where its expected version ends (or that
+			// the stream is new): the server's subject-sequence check
+			// decides, no lookup first.
+			if at, ok := expected.At(); ok {
+				v, _ := expected.Version()
+				head, cached = streamHead{version: v, seq: at.Commit}, true
+			} else if v, ok := expected.Version(); ok && v == 0 {
+				head, cached = streamHead{}, true
+			}
 		}
 		fromLeader := false
 		if !cached || attempt > 0 {
@@ -185,6 +190,7 @@ func (s *Store) publish(ctx context.Context, stream string, head streamHead, req
 		return s.findRequest(ctx, stream, req.Metadata.RequestID, 0)
 	}
 	n := es.Version(len(msgs))
+	s.wrote(ack.Sequence)
 	last := streamHead{version: head.version + n, seq: ack.Sequence}
 	s.heads.put(stream, last)
 	return es.AppendResult{

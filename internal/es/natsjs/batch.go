@@ -62,6 +62,7 @@ func (s *Store) AppendBatch(ctx context.Context, batch []es.StreamAppend) ([]es.
 	}
 	s.writes.ok()
 	// The batch's messages have consecutive sequences ending at ack's.
+	s.wrote(ack.Sequence)
 	seq := ack.Sequence - uint64(len(msgs))
 	out := make([]es.AppendResult, len(batch))
 	for i, b := range batch {

@@ -58,3 +58,30 @@ func TestAppendWithAPositionHint(t *testing.T) {
 		t.Fatalf("Head(all) = %v, %v; want the last append's %v", head, err, res.Position)
 	}
 }
+
+// A sole writer knows where the stream ends from the stream at Open and
+// its own appends, and answers Head of everything without asking.
+func TestSoleWriterKnowsTheStreamsEnd(t *testing.T) {
+	ctx := context.Background()
+	first, nc := natsjstest.NewStoreConn(t)
+	res, err := first.Append(ctx, "person-a", es.Any, es.AppendRequest{Events: []es.EventData{{Type: "A"}, {Type: "B"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sole, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, SoleWriter: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head, err := sole.Head(ctx, es.Filter{}); err != nil || head != res.Position {
+		t.Fatalf("Head(all) of a sole writer just opened = %v, %v; want the stream's end %v", head, err, res.Position)
+	}
+	for i := range 3 {
+		res, err = sole.Append(ctx, "person-b", es.Any, es.AppendRequest{Events: []es.EventData{{Type: "C"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head, err := sole.Head(ctx, es.Filter{}); err != nil || head != res.Position {
+			t.Fatalf("Head(all) after append %d = %v, %v; want %v", i, head, err, res.Position)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -33,6 +34,10 @@ type Config struct {
 	DuplicateWindow time.Duration // how long a request id is remembered by the server; default 24h
 	RequestTimeout  time.Duration // bounds each call to the server; default 5s
 	HeadCacheSize   int           // streams whose last version is remembered; default 200,000
+	// SoleWriter says no other process writes to the stream (an embedded
+	// server without a listener): the store then knows where the stream
+	// ends from its own appends, and Head of everything asks nothing.
+	SoleWriter bool
 }
 
 func (c *Config) setDefaults() {
@@ -79,6 +84,19 @@ type Store struct {
 	heads   *headCache
 	replies *replies
 	writes  writeHealth
+	// last is the stream's last sequence this process knows of: its own
+	// appends' and, with SoleWriter, the stream's at Open.
+	last atomic.Uint64
+}
+
+// wrote notes that the stream holds seq now.
+func (s *Store) wrote(seq uint64) {
+	for {
+		cur := s.last.Load()
+		if seq <= cur || s.last.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
 }
 
 var _ es.Store = (*Store)(nil)
@@ -129,7 +147,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natsjs: %w", err)
 	}
-	return &Store{cfg: cfg, nc: cfg.Conn, js: js, heads: newHeadCache(cfg.HeadCacheSize), replies: rep}, nil
+	st := &Store{cfg: cfg, nc: cfg.Conn, js: js, heads: newHeadCache(cfg.HeadCacheSize), replies: rep}
+	if cfg.SoleWriter {
+		info, err := js.Stream(ctx, cfg.Stream)
+		if err != nil {
+			rep.close()
+			return nil, fmt.Errorf("natsjs: stream %s: %w", cfg.Stream, err)
+		}
+		st.wrote(info.CachedInfo().State.LastSeq)
+	}
+	return st, nil
 }
 
 // Close releases the store's subscription; the connection is the caller's.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -53,7 +54,7 @@ func (s *Store) Subscribe(ctx context.Context, from es.Position, f es.Filter) (e
 	if err != nil {
 		return nil, fmt.Errorf("natsjs: subscribe: %w", err)
 	}
-	sub := &subscription{store: s, it: it}
+	sub := &subscription{store: s, it: it, knows: clientSide || len(f.Categories) == 0}
 	if clientSide {
 		sub.filter = &f
 	}
@@ -92,6 +93,21 @@ type subscription struct {
 	store  *Store
 	it     jetstream.MessagesContext
 	filter *es.Filter // applied here when the consumer reads unfiltered
+	// knows: the consumer reads every message, so the subscription can
+	// tell how far it read (es.Progress).
+	knows bool
+	// read and delivered are stream sequences (es.Progress); read is
+	// stored after delivered, and loaded before it.
+	read, delivered atomic.Uint64
+}
+
+// Progress tells how far the subscription has read; see es.Progress.
+func (sub *subscription) Progress() (read, delivered es.Position, ok bool) {
+	if !sub.knows {
+		return es.Start, es.Start, false
+	}
+	r := sub.read.Load()
+	return es.PositionAt(r), es.PositionAt(sub.delivered.Load()), true
 }
 
 func (sub *subscription) Next(ctx context.Context) (es.RecordedEvent, error) {
@@ -106,17 +122,21 @@ func (sub *subscription) Next(ctx context.Context) (es.RecordedEvent, error) {
 			}
 			return es.RecordedEvent{}, fmt.Errorf("natsjs: subscription: %w", err)
 		}
-		if sub.filter != nil {
-			stream, err := sub.store.streamOf(m.Subject())
-			if err != nil || !sub.filter.Matches(stream) {
-				continue
-			}
-		}
 		md, err := m.Metadata()
 		if err != nil {
 			return es.RecordedEvent{}, fmt.Errorf("natsjs: subscription: %w", err)
 		}
-		return sub.store.decode(m.Subject(), md.Sequence.Stream, md.Timestamp, m.Headers(), m.Data())
+		seq := md.Sequence.Stream
+		if sub.filter != nil {
+			stream, err := sub.store.streamOf(m.Subject())
+			if err != nil || !sub.filter.Matches(stream) {
+				sub.read.Store(seq) // passed over: read through it
+				continue
+			}
+		}
+		sub.delivered.Store(seq)
+		sub.read.Store(seq)
+		return sub.store.decode(m.Subject(), seq, md.Timestamp, m.Headers(), m.Data())
 	}
 }
 

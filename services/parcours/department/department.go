@@ -34,9 +34,12 @@ import (
 // coordinated by.
 const Organisation = "750000001"
 
-// Coordinators is how many coordinators share the files: about 133
-// people each at 20,000 people, a real caseload (file active).
-const Coordinators = 150
+// Caseload is how many people each coordinator follows, a real caseload
+// (file active): 150 coordinators at 20,000 people.
+const Caseload = 133
+
+// Coordinators is how many coordinators share people's files.
+func Coordinators(people int) int { return max(1, people/Caseload) }
 
 // DefaultPeople is a département's people followed.
 const DefaultPeople = 20_000
@@ -45,10 +48,11 @@ const DefaultPeople = 20_000
 func PersonID(p int) string { return fmt.Sprintf("01JDBENCH%017d", p) }
 
 // Coordinator is the professional id of the c-th coordinator; person p is
-// coordinated by Coordinator(p % Coordinators).
+// coordinated by Coordinator(p % Coordinators(people)).
 func Coordinator(c int) string { return fmt.Sprintf("prof-%d", c) }
 
-func coordinatorOf(p int) string { return Coordinator(p % Coordinators) }
+// CoordinatorOf is the coordinator of the p-th person of people.
+func CoordinatorOf(p, people int) int { return p % Coordinators(people) }
 
 // Store is a department written in a JetStream store directory.
 type Store struct {
@@ -60,7 +64,7 @@ type Store struct {
 // Prepare returns the store of people's files under os.TempDir(), writing
 // it first when it is not there (progress, when not nil, hears how long).
 func Prepare(people int, progress io.Writer) (Store, error) {
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("maillage-bench-department-v2-%d", people))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("maillage-bench-department-v3-%d", people))
 	complete := filepath.Join(dir, "complete")
 	_, err := os.Stat(complete)
 	written := err == nil
@@ -113,7 +117,7 @@ func Write(ctx context.Context, store es.Store, people int) (int, error) {
 		go func() {
 			defer wg.Done()
 			for p := w; p < people; p += 8 {
-				n, err := writeFile(ctx, store, PersonID(p), p)
+				n, err := writeFile(ctx, store, PersonID(p), p, Coordinator(CoordinatorOf(p, people)))
 				mu.Lock()
 				events += n
 				if err != nil {
@@ -134,7 +138,7 @@ func Write(ctx context.Context, store es.Store, people int) (int, error) {
 // every area: roles, entourage, projet de vie, rights, needs, the plan
 // (objectives, actions, validation, reviews, evaluations), transitions,
 // risks and ruptures.
-func writeFile(ctx context.Context, store es.Store, id string, seed int) (int, error) {
+func writeFile(ctx context.Context, store es.Store, id string, seed int, coordinator string) (int, error) {
 	r := rand.New(rand.NewPCG(uint64(seed), 7))
 	n := 0
 	newID := func() string { n++; return fmt.Sprintf("01JD%012d%010d", seed, n) }
@@ -145,7 +149,7 @@ func writeFile(ctx context.Context, store es.Store, id string, seed int) (int, e
 	evs := []proto.Message{
 		&eventsv1.PersonEnrolled{PersonId: id, BirthDate: "1980-01-01", Domicile: &eventsv1.Domicile{CommuneInsee: "35238"},
 			PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_CURATELLE},
-		&eventsv1.CoordinatorAssigned{ProfessionalId: coordinatorOf(seed), OrganisationId: Organisation, DisplayName: "Coordinatrice"},
+		&eventsv1.CoordinatorAssigned{ProfessionalId: coordinator, OrganisationId: Organisation, DisplayName: "Coordinatrice"},
 		&eventsv1.ReferentAssigned{ProfessionalId: fmt.Sprintf("ref-%d", seed%400), OrganisationId: "350000014", DisplayName: "Référent"},
 		&eventsv1.CoordinationLevelSet{Level: eventsv1.CoordinationLevel_COORDINATION_LEVEL_RENFORCEE, Reason: "situation complexe"},
 	}

@@ -29,6 +29,9 @@ func (c *diskCounter) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, er
 	var skipped []es.RecordedEvent
 	for _, ev := range evs {
 		c.applied++
+		if string(ev.Data) == "poison" {
+			return nil, errors.New("poison: cannot be applied")
+		}
 		if string(ev.Data) == "garbled" {
 			skipped = append(skipped, ev)
 			continue
@@ -74,7 +77,7 @@ func TestDurableRunnerResumesExactlyWhereItsStoreStands(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := &diskCounter{db: db}
-		r, stop := start(t, projection.Config{Store: store, Durable: c})
+		r, stop := start(t, projection.Config{Store: store, Projection: c})
 		waitFor(t, r, last)
 		select {
 		case <-r.Ready():
