@@ -113,9 +113,13 @@ CASELOAD_BENCHTIME ?= 5000x
 # What access rules and audit cost (services/parcours BenchmarkTrust):
 # each audited read appends to the store.
 TRUST_BENCHTIME ?= 5000x
+# maillaged as a process (cmd/maillaged BenchmarkServer) on a département
+# of each size: resident memory, cold start, restart, reads over gRPC. The
+# stores are written once under $TMPDIR (100,000 people: ~2 minutes, 1.9 GB).
+BENCH_PEOPLE ?= 20000 100000
 
 .PHONY: bench
-bench: ## Benchmark the event store beside raw JetStream, and commands end to end; print the ratios.
+bench: ## Benchmark the event store beside raw JetStream, commands end to end, the views, and maillaged at 20,000 and 100,000 people; print the ratios.
 	@echo "# load average before the run: $$(cat /proc/loadavg 2>/dev/null || uptime)" > bench.out
 	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=$(COUNT) -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
 	cd cmd && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
@@ -123,6 +127,9 @@ bench: ## Benchmark the event store beside raw JetStream, and commands end to en
 	cd services/parcours && go test -run='^$$' -bench='Caseload' -benchtime=$(CASELOAD_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='Rebuild|Restore' -benchtime=2x -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='Trust' -benchtime=$(TRUST_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
+	for n in $(BENCH_PEOPLE); do \
+	  (cd cmd && MAILLAGE_BENCH_PEOPLE=$$n go test -run='^$$' -bench='Server' -benchtime=1x -count=$(COUNT) -timeout=90m ./maillaged) | tee -a $(CURDIR)/bench.out; \
+	done
 	@cd internal && go run ./es/natsjs/benchreport < $(CURDIR)/bench.out
 
 # Every fuzz test of the decoders and validators, FUZZTIME each.

@@ -74,7 +74,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (ap
 	var services, sync, replicas, maxToken string
 	fs := flag.NewFlagSet("maillaged", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DataDir, "data", env("MAILLAGE_DATA", "./data"), "data directory: event store, signing key, TLS, view checkpoints (env MAILLAGE_DATA)")
+	fs.StringVar(&cfg.DataDir, "data", env("MAILLAGE_DATA", "./data"), "data directory: event store, signing key, TLS, views and audit heads on disk (env MAILLAGE_DATA)")
 	fs.StringVar(&cfg.Addr, "addr", env("MAILLAGE_ADDR", "127.0.0.1:7443"), "gRPC listen address (env MAILLAGE_ADDR)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("MAILLAGE_METRICS_ADDR", "127.0.0.1:9464"), `Prometheus /metrics address, or "off" (env MAILLAGE_METRICS_ADDR)`)
 	fs.StringVar(&services, "services", env("MAILLAGE_SERVICES", strings.Join(app.AllServices, ",")), "services this instance runs (env MAILLAGE_SERVICES)")

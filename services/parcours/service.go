@@ -22,10 +22,10 @@ type Config struct {
 	Store es.Store       // required
 	Kit   *kit.Kit       // required: access, audit, the command port
 	Codec *decider.Codec // default: no upcaster
-	// CheckpointDir keeps the views on disk (a Pebble store in
+	// ProjectionsDir keeps the views on disk (a Pebble store in
 	// <dir>/parcours-view-v4); "" keeps them in memory, rebuilt at each
 	// start.
-	CheckpointDir string
+	ProjectionsDir string
 	// ViewCache bounds the decoded views kept in memory; default
 	// DefaultViewCache.
 	ViewCache int
@@ -72,9 +72,9 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	views := NewViews(cfg.Codec)
-	if cfg.CheckpointDir != "" {
-		// The views on disk, beside the other projections' checkpoints.
-		if views, err = OpenViews(filepath.Join(cfg.CheckpointDir, views.Name()), cfg.Codec, cfg.ViewCache); err != nil {
+	if cfg.ProjectionsDir != "" {
+		// The views on disk, beside the other projections.
+		if views, err = OpenViews(filepath.Join(cfg.ProjectionsDir, views.Name()), cfg.Codec, cfg.ViewCache); err != nil {
 			return nil, err
 		}
 	}

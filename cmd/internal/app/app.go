@@ -156,7 +156,7 @@ func (a *App) NATS() *nats.Conn { return a.nc }
 
 // Run serves until ctx is done, then shuts down: the gRPC server first
 // (in-flight commands finish and their appends are acknowledged), then the
-// services (projections save their checkpoints), then NATS (the embedded
+// services (projections flush their stores), then NATS (the embedded
 // server flushes its store).
 func (a *App) Run(ctx context.Context) error {
 	// The audit writer outlives the services: every disclosure answered

@@ -64,8 +64,14 @@ func TestCoordinationFileFromEnrolmentToDischarge(t *testing.T) {
 	cc := m.client(t, coordinatrice)
 	waitServing(t, cc, parcoursv1.ParcoursService_ServiceDesc.ServiceName)
 	api := parcoursv1.NewParcoursServiceClient(cc)
-	today := func() string { return clk.Now().Format("2006-01-02") }
-	in := func(days int) string { return clk.Now().AddDate(0, 0, days).Format("2006-01-02") }
+	// Days as the server counts them: in Europe/Paris, which is a day
+	// ahead of UTC for an hour or two each night.
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := func() string { return clk.Now().In(paris).Format("2006-01-02") }
+	in := func(days int) string { return clk.Now().In(paris).AddDate(0, 0, days).Format("2006-01-02") }
 
 	enrolled, err := api.EnrollPerson(ctxT(t), &parcoursv1.EnrollPersonRequest{RequestId: "dossier-enrol", BirthDate: "2007-09-01",
 		Domicile:        &parcoursv1.Domicile{CommuneInsee: "44109"},

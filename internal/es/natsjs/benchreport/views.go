@@ -21,15 +21,12 @@ func reportViews(w io.Writer, results map[string]result) {
 		if read["p99-µs"] >= 1000 {
 			verdict = "MISSES"
 		}
-		fmt.Fprintf(w, "  view read: p50 %.1f µs, p99 %.1f µs (target p99 < 1 ms: %s)\n", read["p50-µs"], read["p99-µs"], verdict)
+		fmt.Fprintf(w, "  view read from the projection (GetCoordinatedView without network nor audit): p50 %.1f µs, p99 %.1f µs (target p99 < 1 ms: %s)\n", read["p50-µs"], read["p99-µs"], verdict)
 		if heap, ok := read["heap-MiB"]; ok {
-			// Live heap, before the collector's headroom (GOGC=100 lets the
-			// process grow to about twice it): compare half the target.
-			verdict := "meets"
-			if heap >= 512 {
-				verdict = "AT RISK"
-			}
-			fmt.Fprintf(w, "  live heap with every view in memory: %.0f MiB (target resident memory < 1 GiB: %s)\n", heap, verdict)
+			// Live heap of the benchmark's process: the views are on
+			// disk, a bounded cache of them in memory. maillaged's own
+			// resident memory is BenchmarkServer's.
+			fmt.Fprintf(w, "  live heap of the process reading them (views on disk, a bounded cache in memory): %.0f MiB\n", heap)
 		}
 	}
 	if cl, ok := results["BenchmarkCaseload/one-page"]; ok {
@@ -46,7 +43,7 @@ func reportViews(w io.Writer, results map[string]result) {
 		if secs >= 5 {
 			verdict = "MISSES"
 		}
-		fmt.Fprintf(w, "  restoring every view from its checkpoint (%.0f MB): %.2f s (target restart to serving < 5 s: %s)\n", rs["MB"], secs, verdict)
+		fmt.Fprintf(w, "  reopening the views on disk (%.0f MB) and reading one: %.3f s (target restart to serving < 5 s: %s)\n", rs["MB"], secs, verdict)
 	}
 	if okRaw && okProj {
 		fmt.Fprintf(w, "  rebuild: projection %.0f events/s, raw JetStream read %.0f events/s: ratio %.2f\n",
