@@ -3,16 +3,12 @@ package parcours
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/maillage/maillage/internal/derrors"
-	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/kit"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
@@ -85,33 +81,15 @@ func (s *Service) viewAsOf(ctx context.Context, req *parcoursv1.GetCoordinatedVi
 }
 
 // viewsReady refuses a read, UNAVAILABLE with a retry delay, while the
-// views have not caught up with the store at start: a person who exists
-// is never answered NOT_FOUND, nor a partial file, because the views are
-// still loading.
-func (s *Service) viewsReady() error {
-	select {
-	case <-s.runner.Ready():
-		return nil
-	default:
-	}
-	st := status.New(codes.Unavailable, fmt.Sprintf("the views are catching up with the event store at start (at %s): retry in a moment", s.runner.Position()))
-	if d, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Second)}); err == nil {
-		st = d
-	}
-	return st.Err()
-}
+// views have not caught up with the store at start (kit.Ready).
+func (s *Service) viewsReady() error { return kit.Ready(s.runner, "the views") }
 
 // waitForStored waits, within Config.ViewWait, until the views include
 // every event stored when the read began: access is decided on the files
 // as stored now (a consent withdrawn or a partner dissociated a moment
 // ago counts), whichever instance wrote it.
 func (s *Service) waitForStored(ctx context.Context) error {
-	wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
-	defer cancel()
-	if err := s.runner.WaitForStored(wctx); err != nil {
-		return kit.Status(err)
-	}
-	return nil
+	return kit.WaitForStored(ctx, s.runner, s.cfg.ViewWait)
 }
 
 // ViewsReady is nil once the views have caught up at start, else the
@@ -120,21 +98,7 @@ func (s *Service) waitForStored(ctx context.Context) error {
 func (s *Service) ViewsReady() error { return s.viewsReady() }
 
 // waitForViews waits, within Config.ViewWait, until the views include the
-// position token a command returned (read your writes); "" waits for
-// nothing. The error is a gRPC status: INVALID_ARGUMENT for a token no
-// command returned, UNAVAILABLE (retry) when the views lag.
+// position token a command returned (kit.WaitForPosition).
 func (s *Service) waitForViews(ctx context.Context, token string) error {
-	if token == "" {
-		return nil
-	}
-	pos, err := es.ParsePosition(token)
-	if err != nil {
-		return derrors.ToStatus(derrors.Invalid("min_position", "%q is not a position returned by a command", token))
-	}
-	wctx, cancel := context.WithTimeout(ctx, s.cfg.ViewWait)
-	defer cancel()
-	if err := s.runner.WaitFor(wctx, pos); err != nil {
-		return kit.Status(err)
-	}
-	return nil
+	return kit.WaitForPosition(ctx, s.runner, token, s.cfg.ViewWait)
 }

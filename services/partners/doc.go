@@ -1,6 +1,17 @@
-// Package partners is the partners service of Maillage: the partners of a territory (ressources du territoire: ESSMS, droit commun, sanitaire, institutions), their solicitations and engagements.
+// Package partners is the partners service of Maillage: the territory's
+// directory of resources (répertoire des ressources du territoire: ESSMS,
+// droit commun, sanitaire, institutions), how to find them, and the
+// solicitations and engagements that bind them to a person's parcours.
 //
-// Its domain (deciders, events, projections) comes with its own issue; for
-// now the service is registered and health-checked so that integrators see
-// it, and every RPC answers Unimplemented rather than pretending.
+// A partner is known by its official number (FINESS of the établissement,
+// or SIRET), which its professionals' tokens carry; one stream per partner,
+// "partner-<organisation_id>" (PartnerRegistered, PartnerUpdated,
+// CapacityUpdated, PartnerWithdrawn, PartnerReinstated). The directory is
+// kept by the coordination and administrateurs; a partner keeps its own
+// entry. The Directory projection keeps every partner and the indexes its
+// search scans (by prestation, geohash cell and département) on disk.
+//
+// Packages beside it: identifier (FINESS and SIRET checks), geo (WGS84
+// from Lambert-93 and UTM, distances, geohash cells), finess (the public
+// FINESS stock file reader).
 package partners

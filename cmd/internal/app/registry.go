@@ -17,6 +17,7 @@ import (
 	"github.com/maillage/maillage/services/notifications"
 	"github.com/maillage/maillage/services/parcours"
 	"github.com/maillage/maillage/services/partners"
+	"github.com/maillage/maillage/services/partners/geo"
 )
 
 // Deps is what a service is built from: the same store, codec, kit (access,
@@ -50,12 +51,34 @@ type registration struct {
 // is its own module plus one line here.
 var registry = []registration{
 	{"parcours", buildParcours},
-	{"partners", func(*Deps) (Service, error) { return partners.New(), nil }},
+	{"partners", buildPartners},
 	{"meetings", func(*Deps) (Service, error) { return meetings.New(), nil }},
 	{"notifications", func(*Deps) (Service, error) { return notifications.New(), nil }},
 	{"audit", buildAudit},
 	{"access", buildAccess},
 	{"feed", buildFeed},
+}
+
+func buildPartners(d *Deps) (Service, error) {
+	cfg := partners.Config{Store: d.Store, Codec: d.Codec, Kit: d.Kit, ProjectionsDir: d.Config.projectionsDir(),
+		ViewWait: d.Config.ViewWait, Now: d.Config.Now, Logger: d.Config.Logger}
+	if d.Parcours != nil {
+		cfg.Files = parcoursFiles{d.Parcours}
+	}
+	return partners.New(cfg)
+}
+
+// parcoursFiles reads people's files for the partners service from the
+// parcours views.
+type parcoursFiles struct{ p *parcours.Service }
+
+func (f parcoursFiles) DomicileOf(personID string) (geo.Point, bool) {
+	v, ok := f.p.Views().Get(personID)
+	d := v.GetEnrolled().GetDomicile()
+	if !ok || d == nil || d.Latitude == nil || d.Longitude == nil {
+		return geo.Point{}, false
+	}
+	return geo.Point{Lat: d.GetLatitude(), Lon: d.GetLongitude()}, true
 }
 
 func buildFeed(d *Deps) (Service, error) {

@@ -12,8 +12,8 @@ import (
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/es"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	meetingsv1 "github.com/maillage/maillage/proto/maillage/meetings/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
-	partnersv1 "github.com/maillage/maillage/proto/maillage/partners/v1"
 )
 
 // clock is the deciding clock, moved by the test so that steps happen at
@@ -216,7 +216,7 @@ func refusals(t *testing.T, api parcoursv1.ParcoursServiceClient, person string,
 	wantCode(t, err, codes.Unauthenticated)
 
 	// The other services are registered and say plainly what they do not do yet.
-	_, err = partnersv1.NewPartnersServiceClient(m.client(t, coordinatrice)).GetPartner(ctx, &partnersv1.GetPartnerRequest{PartnerId: "01JD5Z00000000000000000000"})
+	_, err = meetingsv1.NewMeetingsServiceClient(m.client(t, coordinatrice)).GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: "01JD5Z00000000000000000000"})
 	wantCode(t, err, codes.Unimplemented)
 
 	after, err := m.app.Store().Read(ctx, "parcours-"+person, 1)
