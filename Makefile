@@ -122,7 +122,8 @@ BENCH_PEOPLE ?= 20000 100000
 bench: ## Benchmark the event store beside raw JetStream, commands end to end, the views, and maillaged at 20,000 and 100,000 people; print the ratios.
 	@echo "# load average before the run: $$(cat /proc/loadavg 2>/dev/null || uptime)" > bench.out
 	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=$(COUNT) -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
-	cd cmd && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
+	cd cmd && go test -run='^$$' -bench='Command' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
+	cd cmd && go test -run='^$$' -bench='Partners' -benchtime=1x -count=$(COUNT) -timeout=40m ./internal/app/ | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='ViewRead' -benchtime=$(VIEW_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='Caseload' -benchtime=$(CASELOAD_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	cd services/parcours && go test -run='^$$' -bench='Rebuild|Restore' -benchtime=2x -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out

@@ -284,7 +284,12 @@ func TestValidation(t *testing.T) {
 			RequestId: "r", PersonId: personID, Decision: eventsv1.MdphDecision_MDPH_DECISION_OTHER,
 			StartDate: "2026-01-01", EndDate: "2025-12-31",
 		}, []string{": notify_rights.detail_when_other", ": notify_rights.end_after_start"}},
-		{"get partner", &partnersv1.GetPartnerRequest{}, []string{"partner_id: required"}},
+		{"get partner", &partnersv1.GetPartnerRequest{}, []string{"organisation_id: required"}},
+		{"search partners, a need as prestation and a bad radius", &partnersv1.SearchPartnersRequest{PrestationCode: "1.1 ", RadiusKm: 501},
+			[]string{"prestation_code: string.pattern", "radius_km: double.gte_lte"}},
+		{"send a solicitation to nobody", &partnersv1.SendSolicitationRequest{RequestId: "r", PersonId: personID, PrestationCode: "2.3.4",
+			Message: "m", SharedCategories: []eventsv1.InformationCategory{eventsv1.InformationCategory_INFORMATION_CATEGORY_IDENTITE},
+			LegalBasis: eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT}, []string{"organisation_ids: repeated.min_items"}},
 		{"get meeting", &meetingsv1.GetMeetingRequest{MeetingId: personID}, nil},
 		{"list notifications", &notificationsv1.ListNotificationsRequest{PageSize: 101}, []string{"page_size: int32.gte_lte"}},
 	}

@@ -85,3 +85,13 @@ func printJSON(w io.Writer, m proto.Message) error {
 	_, err = out.WriteTo(w)
 	return err
 }
+
+// printJSONValue writes v (a plain Go value: a report) as indented JSON.
+func printJSONValue(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}

@@ -69,6 +69,13 @@ var subcommands = []func(*globals) *cobra.Command{
 	newRevokeTokenCmd,
 	newRevokeProfessionalCmd,
 	newDelegateCmd,
+	newRegisterPartnerCmd,
+	newUpdatePartnerCmd,
+	newUpdateCapacityCmd,
+	newWithdrawPartnerCmd,
+	newPartnerCmd,
+	newSearchPartnersCmd,
+	newImportFinessCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the

@@ -37,7 +37,7 @@ type Directory struct {
 	codec *decider.Codec
 	apply sync.Mutex
 	mu    sync.Mutex
-	cache map[string]*partnersv1.Partner // bounded; see get
+	cache *kv.Cache[*partnersv1.Partner] // decoded partners, shared: never changed once cached
 }
 
 var _ projection.Projection = (*Directory)(nil)
@@ -63,7 +63,7 @@ func OpenDirectory(dir string, codec *decider.Codec) (*Directory, error) {
 	if codec == nil {
 		codec = decider.NewCodec(nil)
 	}
-	return &Directory{db: db, codec: codec, cache: map[string]*partnersv1.Partner{}}, nil
+	return &Directory{db: db, codec: codec, cache: kv.NewCache[*partnersv1.Partner](directoryCache)}, nil
 }
 
 // Close closes the store.
@@ -140,10 +140,7 @@ func (d *Directory) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, erro
 	}
 	d.mu.Lock()
 	for _, org := range order {
-		if len(d.cache) >= directoryCache {
-			clear(d.cache)
-		}
-		d.cache[org] = after[org]
+		d.cache.Put(org, after[org])
 	}
 	d.mu.Unlock()
 	return skipped, nil
@@ -153,7 +150,7 @@ func (d *Directory) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, erro
 // unknown.
 func (d *Directory) get(org string) (*partnersv1.Partner, error) {
 	d.mu.Lock()
-	p, ok := d.cache[org]
+	p, ok := d.cache.Get(org)
 	d.mu.Unlock()
 	if ok {
 		return p, nil
@@ -166,7 +163,18 @@ func (d *Directory) get(org string) (*partnersv1.Partner, error) {
 	if err := proto.Unmarshal(data, p); err != nil {
 		return nil, fmt.Errorf("partner %s: %w", org, err)
 	}
+	d.mu.Lock()
+	d.cache.Put(org, p)
+	d.mu.Unlock()
 	return p, nil
+}
+
+// shared returns the partner as the directory keeps it, for a caller
+// that only reads it (a search answer marshalled at once); nil when
+// unknown.
+func (d *Directory) shared(org string) *partnersv1.Partner {
+	p, _ := d.get(org)
+	return p
 }
 
 // Partner returns a copy of the partner, and false when the directory

@@ -141,9 +141,9 @@ func (s *Service) SearchPartners(ctx context.Context, req *partnersv1.SearchPart
 	out := &partnersv1.SearchPartnersResponse{Total: int32(len(found))}
 	end := min(offset+size, len(found))
 	for _, f := range found[min(offset, end):end] {
-		p, ok := s.directory.Partner(f.Entry.org)
-		if !ok {
-			continue // withdrawn since the scan
+		p := s.directory.shared(f.Entry.org) // read only: marshalled into the answer
+		if p == nil {
+			continue
 		}
 		out.Results = append(out.Results, &partnersv1.SearchResult{Partner: p, DistanceKm: f.Distance / 1000,
 			MatchingOffers: matchingOffers(p, q.Prestation)})

@@ -101,7 +101,7 @@ func TestDirectorySearch(t *testing.T) {
 	}
 	noLocation := located("Club de sport adapté", "35238", 0, 0, "2.3.4")
 	noLocation.Location = nil
-	f.apply("35000000100017", &eventsv1.PartnerRegistered{OrganisationId: "35000000100017", Description: noLocation, Capacity: &eventsv1.PartnerCapacity{}})
+	f.apply("35000000100015", &eventsv1.PartnerRegistered{OrganisationId: "35000000100015", Description: noLocation, Capacity: &eventsv1.PartnerCapacity{}})
 
 	for _, tc := range []struct {
 		name string
@@ -113,7 +113,7 @@ func TestDirectorySearch(t *testing.T) {
 		{"within a short distance", Query{Prestation: "2.3", Near: &rennes, Radius: 20_000}, []string{"350000014"}},
 		{"far enough for Bordeaux", Query{Prestation: "2.3.4", Near: &rennes, Radius: 400_000}, []string{"350000014", "350000022", "330000019"}},
 		{"what no one offers", Query{Prestation: "2.4", Near: &rennes, Radius: 500_000}, nil},
-		{"in a département, without distance", Query{Prestation: "2.3", Departement: "35"}, []string{"350000014", "35000000100017", "350000022"}},
+		{"in a département, without distance", Query{Prestation: "2.3", Departement: "35"}, []string{"350000014", "35000000100015", "350000022"}},
 		{"serving a commune", Query{Commune: "33063"}, []string{"330000019"}},
 		{"with places, most first", Query{OnlyAvailable: true}, []string{"330000019", "350000014"}},
 		{"only institutions", Query{Kinds: []eventsv1.PartnerKind{eventsv1.PartnerKind_PARTNER_KIND_INSTITUTION}}, nil},

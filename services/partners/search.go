@@ -89,18 +89,16 @@ func (d *Directory) Search(q Query) ([]Found, error) {
 	var err error
 	switch {
 	case q.Near != nil:
+		var prefixes [][]byte
 		for _, cell := range geo.GeohashCover(geo.BoundingBox(*q.Near, q.Radius), geohashPrecision, coverCells) {
-			if err = d.db.Scan([]byte("g/"+code+"/"+cell), nil, keep); err != nil {
-				break
-			}
+			prefixes = append(prefixes, []byte("g/"+code+"/"+cell))
 		}
+		err = d.db.ScanPrefixes(prefixes, keep)
 	case q.Departement != "" || q.Commune != "":
 		dep := cmp.Or(q.Departement, departementOf(q.Commune))
 		err = d.db.Scan([]byte("d/"+dep+"/"+code+"/"), nil, keep)
 	default:
-		if err = d.db.Scan([]byte("g/"+code+"/"), nil, keep); err == nil {
-			err = d.db.Scan([]byte("n/"+code+"/"), nil, keep)
-		}
+		err = d.db.ScanPrefixes([][]byte{[]byte("g/" + code + "/"), []byte("n/" + code + "/")}, keep)
 	}
 	if err != nil {
 		return nil, err

@@ -79,6 +79,15 @@ func (s *Store) AppendBatch(ctx context.Context, batch []es.StreamAppend) ([]es.
 func (s *Store) expectedHead(ctx context.Context, stream string, expected es.ExpectedVersion) (streamHead, error) {
 	head, ok := s.heads.get(stream)
 	if !ok {
+		// What the caller knows (a new stream, a position hint) stands for
+		// a lookup: the server's subject-sequence check decides.
+		if at, hinted := expected.At(); hinted {
+			v, _ := expected.Version()
+			return streamHead{version: v, seq: at.Commit}, nil
+		}
+		if v, named := expected.Version(); named && v == 0 {
+			return streamHead{}, nil
+		}
 		var err error
 		if head, err = s.lastOf(ctx, stream, false); err != nil {
 			return streamHead{}, err

@@ -2,6 +2,7 @@ package kv_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/maillage/maillage/internal/es"
@@ -73,5 +74,30 @@ func TestCacheDropsTheLeastRecentlyUsed(t *testing.T) {
 	}
 	if v, ok := c.Get("a"); !ok || v != 1 || c.Len() != 2 {
 		t.Errorf("a = %d, %v; len %d", v, ok, c.Len())
+	}
+}
+
+func TestScanPrefixes(t *testing.T) {
+	db := kv.OpenMem()
+	defer db.Close()
+	b := db.NewBatch()
+	for _, k := range []string{"a/1", "a/2", "b/1", "c/1", "c/2", "ca"} {
+		b.Set([]byte(k), []byte(k))
+	}
+	if err := b.Write(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err := db.ScanPrefixes([][]byte{[]byte("c/"), []byte("a/"), []byte("z/")}, func(k, _ []byte) bool {
+		got = append(got, string(k))
+		return true
+	})
+	if err != nil || strings.Join(got, " ") != "c/1 c/2 a/1 a/2" {
+		t.Fatalf("ScanPrefixes = %v, %v; want c/1 c/2 a/1 a/2", got, err)
+	}
+	got = nil
+	db.ScanPrefixes([][]byte{[]byte("a/"), []byte("c/")}, func(k, _ []byte) bool { got = append(got, string(k)); return len(got) < 3 })
+	if len(got) != 3 {
+		t.Fatalf("ScanPrefixes went on after fn said stop: %v", got)
 	}
 }

@@ -2,6 +2,7 @@ package finess
 
 import (
 	"bytes"
+	"github.com/maillage/maillage/internal/serafin"
 	"os"
 	"reflect"
 	"strings"
@@ -153,5 +154,38 @@ func TestSampleUTF8(t *testing.T) {
 	utf8.Encoding = latin1.Encoding
 	if !reflect.DeepEqual(utf8, latin1) {
 		t.Errorf("the sample reads differently in UTF-8")
+	}
+}
+
+// Every profile names prestations of the nomenclature Maillage ships.
+func TestProfilesNameKnownPrestations(t *testing.T) {
+	for category, p := range profiles {
+		if p.Kind == 0 || p.Mission == 0 || len(p.Prestations) == 0 {
+			t.Errorf("category %s: profile %+v lacks a kind, a mission or a prestation", category, p)
+		}
+		for _, c := range p.Prestations {
+			if _, err := serafin.Default().Prestation(c); err != nil {
+				t.Errorf("category %s: %v", category, err)
+			}
+		}
+	}
+}
+
+func TestSyntheticExtractReadsClean(t *testing.T) {
+	s, err := ReadAll(bytes.NewReader(SyntheticExtract(2001, 1)))
+	if err != nil || len(s.Rejected) != 0 || len(s.Establishments) != 1000 || s.Encoding != Latin1 {
+		first := Rejected{}
+		if len(s.Rejected) > 0 {
+			first = s.Rejected[0]
+		}
+		t.Fatalf("ReadAll: %v, %d rejected (the first: %v), %d établissements, %v", err, len(s.Rejected), first, len(s.Establishments), s.Encoding)
+	}
+	for _, e := range s.Establishments {
+		if e.Location == nil || e.Address.INSEE == "" {
+			t.Fatalf("line %d: located %v, commune %q", e.Line, e.Location, e.Address.INSEE)
+		}
+		if _, ok := ProfileOf(e.Category.Code); !ok {
+			t.Fatalf("line %d: category %s has no profile", e.Line, e.Category.Code)
+		}
 	}
 }

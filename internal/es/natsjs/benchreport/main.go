@@ -41,7 +41,7 @@ func main() {
 	pairs := pairUp(results, order)
 	commands := commandRuns(results, order)
 	if len(pairs) == 0 && len(commands) == 0 && results["BenchmarkViewRead"] == nil && results["BenchmarkRebuild/projection"] == nil &&
-		len(trustRuns(results, order)) == 0 && !hasServer(order) {
+		len(trustRuns(results, order)) == 0 && !hasPrefix(order, "BenchmarkServer/") && !hasPrefix(order, "BenchmarkPartners/") {
 		fmt.Fprintln(os.Stderr, "benchreport: no raw/es pair nor command run in the input")
 		os.Exit(1)
 	}
@@ -52,11 +52,12 @@ func main() {
 	reportViews(os.Stdout, results)
 	reportTrust(os.Stdout, results, order)
 	reportServer(os.Stdout, results, order)
+	reportPartners(os.Stdout, results, order)
 }
 
-func hasServer(order []string) bool {
+func hasPrefix(order []string, prefix string) bool {
 	for _, name := range order {
-		if strings.HasPrefix(name, "BenchmarkServer/") {
+		if strings.HasPrefix(name, prefix) {
 			return true
 		}
 	}
