@@ -13,6 +13,7 @@ import (
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/audit"
 	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/calendar"
 	"github.com/maillage/maillage/internal/derrors"
 )
 
@@ -58,14 +59,7 @@ func New(cfg Config) (*Kit, error) {
 func (k *Kit) Now() time.Time { return k.cfg.Now() }
 
 // Today is the day of now in Europe/Paris, "YYYY-MM-DD".
-func (k *Kit) Today() string { return k.cfg.Now().In(paris).Format(time.DateOnly) }
-
-var paris = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return l
-	}
-	return time.FixedZone("CET", 3600)
-}()
+func (k *Kit) Today() string { return calendar.Today(k.cfg.Now()) }
 
 // Caller returns who calls: the authenticated principal with the members
 // that delegated to its organisation. UNAUTHENTICATED when the call names
