@@ -22,6 +22,11 @@ type Disclosure struct {
 	Kind       eventsv1.DisclosureKind
 	// Detail says what exactly, in a few words.
 	Detail string
+	// LegalBasis, when set, is the basis the handler established (a
+	// solicitation's consent, or information with no opposition), with
+	// the consents used; otherwise the grant's decides.
+	LegalBasis eventsv1.LegalBasis
+	ConsentIDs []string
 }
 
 // Disclosed appends the disclosure to the person's audit trail and returns
@@ -77,6 +82,8 @@ func (k *Kit) disclosure(ctx context.Context, d Disclosure) (*eventsv1.Informati
 		Detail:       d.Detail,
 	}
 	switch {
+	case d.LegalBasis != eventsv1.LegalBasis_LEGAL_BASIS_UNSPECIFIED:
+		rec.LegalBasis, rec.ConsentIds = d.LegalBasis, d.ConsentIDs
 	case d.Kind == eventsv1.DisclosureKind_DISCLOSURE_KIND_AUDIT_REPORT || d.Kind == eventsv1.DisclosureKind_DISCLOSURE_KIND_AUDIT_EXPORT:
 		rec.LegalBasis = eventsv1.LegalBasis_LEGAL_BASIS_CONTROL
 	case d.Categories&d.Grant.ByConsent != 0:

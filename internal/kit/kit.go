@@ -80,8 +80,16 @@ func (k *Kit) Caller(ctx context.Context) (access.Caller, error) {
 // and its request id: a retried enrolment reaches the same file, and no
 // one without the server's secret can foresee the id.
 func (k *Kit) PersonIDFor(organisation, requestID string) string {
+	return k.IDFor("maillage-person-id-v1", organisation, requestID)
+}
+
+// IDFor derives the id of what a command creates (a solicitation…) from
+// its kind, the caller's organisation and its request id, as PersonIDFor
+// does for people: a retry reaches the same thing, and nobody without the
+// server's secret foresees the id.
+func (k *Kit) IDFor(kind, organisation, requestID string) string {
 	mac := hmac.New(sha256.New, k.cfg.Secret)
-	mac.Write([]byte("maillage-person-id-v1\x00" + organisation + "\x00" + requestID))
+	mac.Write([]byte(kind + "\x00" + organisation + "\x00" + requestID))
 	var id ulid.ULID
 	copy(id[:], mac.Sum(nil)[:16])
 	return id.String()

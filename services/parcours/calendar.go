@@ -12,9 +12,6 @@ import (
 // dateLayout is how the API and the events write a calendar day.
 const dateLayout = calendar.Layout
 
-// paris is the time zone of the users' calendar.
-var paris = calendar.Paris
-
 // parseDate reads a "YYYY-MM-DD" calendar day as midnight UTC.
 func parseDate(s string) (time.Time, error) { return calendar.Parse(s) }
 

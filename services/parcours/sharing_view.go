@@ -180,5 +180,6 @@ func teamOf(view *parcoursv1.CoordinatedView) access.Team {
 		t.Oppositions[o.GetOppositionId()] = access.Opposition{ID: o.GetOppositionId(), Categories: access.Of(o.GetCategories()...),
 			Organisation: o.GetOrganisationId()}
 	}
+	engagedPartners(&t, view)
 	return t
 }

@@ -41,7 +41,7 @@ func redact(view *parcoursv1.CoordinatedView, g access.Grant) access.Categories 
 		view.Entourage = nil
 	}
 	hiddenNeeds := redactNeeds(view, keep)
-	redactProjet(view, keep, hiddenNeeds)
+	redactProjet(view, keep, hiddenNeeds, g.Via)
 	view.Timeline = slices.DeleteFunc(view.Timeline, func(e *parcoursv1.TimelineEntry) bool {
 		return (e.GetCategory() != 0 && !g.Categories.Has(e.GetCategory())) || (sharingLine(e) && g.Part < access.PartReferent)
 	})
@@ -77,15 +77,35 @@ func redactNeeds(view *parcoursv1.CoordinatedView, keep func(access.Category, bo
 	return hidden
 }
 
-func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, bool) bool, hiddenNeeds map[string]bool) {
+func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, bool) bool, hiddenNeeds map[string]bool, reader string) {
 	projet := keep(access.Projet, view.GetLifeProject() != nil || view.GetPlan() != nil || len(view.GetTransitions()) > 0 ||
-		len(view.GetRuptures()) > 0 || len(view.GetRisks()) > 0 || view.GetDischarge() != nil || len(view.GetReviews()) > 0)
+		len(view.GetRuptures()) > 0 || len(view.GetRisks()) > 0 || view.GetDischarge() != nil || len(view.GetReviews()) > 0 ||
+		len(view.GetPendingSolicitations()) > 0 || len(view.GetEngagements()) > 0)
 	if !projet {
 		view.LifeProject, view.Plan, view.Reviews, view.NextReviewOn = nil, nil, nil, ""
 		view.NextActions, view.OverdueActions = nil, nil
 		view.Transitions, view.Ruptures, view.Risks, view.Discharge = nil, nil, nil, nil
+		view.PendingSolicitations, view.Engagements = nil, nil
+		for _, n := range view.Needs {
+			if n.CoveredBy != nil {
+				n.CoveredBy.EngagementIds = nil
+			}
+		}
 		return
 	}
+	// What asks or commits partners for a hidden need is hidden with it,
+	// but for the reader's own engagement, without the need it names.
+	view.PendingSolicitations = slices.DeleteFunc(view.PendingSolicitations, func(s *parcoursv1.PendingSolicitation) bool { return hiddenNeeds[s.GetNeedId()] })
+	view.Engagements = slices.DeleteFunc(view.Engagements, func(g *parcoursv1.PartnerEngagement) bool {
+		if !hiddenNeeds[g.GetNeedId()] {
+			return false
+		}
+		if g.GetOrganisationId() == reader {
+			g.NeedId = ""
+			return false
+		}
+		return true
+	})
 	if lp := view.GetLifeProject(); lp != nil && !keep(access.VieSociale, false) {
 		lp.RepresentativeMemberId = ""
 	}

@@ -92,6 +92,10 @@ func (s *Service) waitForStored(ctx context.Context) error {
 	return kit.WaitForStored(ctx, s.runner, s.cfg.ViewWait)
 }
 
+// Stored waits until the views include every event stored when it was
+// called: for the services deciding on the views' teams (partners).
+func (s *Service) Stored(ctx context.Context) error { return s.waitForStored(ctx) }
+
 // ViewsReady is nil once the views have caught up at start, else the
 // UNAVAILABLE a read answers: for the services deciding on the views'
 // teams (audit).

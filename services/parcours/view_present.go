@@ -15,4 +15,10 @@ import (
 func present(view *parcoursv1.CoordinatedView, day time.Time) {
 	presentPlan(view, day)
 	presentRights(view, day)
+	for _, s := range view.GetPendingSolicitations() {
+		viewLabelCode(s.Prestation)
+	}
+	for _, g := range view.GetEngagements() {
+		viewLabelCode(g.Prestation)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/projection"
 	"github.com/maillage/maillage/internal/projection/kv"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
@@ -85,10 +86,12 @@ func orDefault(codec *decider.Codec) *decider.Codec {
 
 // Name is the projection's durable name (and its store's directory);
 // bump its version when the view's shape changes, so that it is rebuilt.
-func (v *Views) Name() string { return "parcours-view-v4" }
+func (v *Views) Name() string { return "parcours-view-v5" }
 
 // Filter selects the events of every person's file.
-func (v *Views) Filter() es.Filter { return es.Filter{Categories: []string{Category}} }
+func (v *Views) Filter() es.Filter {
+	return es.Filter{Categories: []string{Category, SolicitationCategory}}
+}
 
 // Position is where the stored views stand.
 func (v *Views) Position() (es.Position, error) { return v.db.Position() }
@@ -124,10 +127,25 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 	changed := map[string]*parcoursv1.CoordinatedView{}
 	before := map[string]*parcoursv1.CoordinatedView{} // as stored, nil when new
 	var order []string
+	solicitations := map[string]solicitationSeen{}
 	for _, ev := range evs {
+		if id, ok := strings.CutPrefix(ev.Stream, SolicitationCategory+"-"); ok {
+			personID, view, err := v.solicitationEvent(ev, id, solicitations, changed)
+			switch {
+			case err != nil:
+				skipped, errs = append(skipped, ev), append(errs, err)
+			case view != nil:
+				if _, seen := changed[personID]; !seen {
+					order = append(order, personID)
+					before[personID] = v.stored(personID)
+				}
+				changed[personID] = view
+			}
+			continue
+		}
 		personID, ok := strings.CutPrefix(ev.Stream, Category+"-")
 		if !ok {
-			continue // not a person's file: outside Filter
+			continue // outside Filter
 		}
 		base, seen := changed[personID]
 		var cur *parcoursv1.CoordinatedView
@@ -178,6 +196,12 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 	if added > 0 {
 		_ = b.Set([]byte("n"), []byte(strconv.FormatInt(v.people.Load()+added, 10)))
 	}
+	for id, seen := range solicitations {
+		if err := b.Set(solicitationKey(id), seen.encode()); err != nil {
+			b.Discard()
+			return nil, nil, err
+		}
+	}
 	if len(evs) > 0 {
 		if err := b.Commit(evs[len(evs)-1].Position); err != nil {
 			return nil, nil, err
@@ -192,6 +216,57 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 	}
 	v.cacheMu.Unlock()
 	return skipped, errs, nil
+}
+
+// solicitationEvent folds an event of a solicitation's stream into its
+// person's view, the one changed in this batch or a copy of the stored
+// one; it returns the person and the view, nil when nothing changes (an
+// event folded already, a person the views do not know).
+func (v *Views) solicitationEvent(ev es.RecordedEvent, id string, seen map[string]solicitationSeen,
+	changed map[string]*parcoursv1.CoordinatedView) (string, *parcoursv1.CoordinatedView, error) {
+	payload, err := v.codec.Decode(ev)
+	if err != nil {
+		return "", nil, fmt.Errorf("solicitation %s: %w", id, err)
+	}
+	s, ok := seen[id]
+	if !ok {
+		data, found, err := v.db.Get(solicitationKey(id))
+		if err != nil {
+			return "", nil, err
+		}
+		if found {
+			s, _ = decodeSolicitationSeen(data)
+		}
+	}
+	if sent, ok := payload.(*eventsv1.SolicitationSent); ok && s.person == "" {
+		s.person = sent.GetPersonId()
+	}
+	if s.person == "" || ev.Version <= s.version {
+		return "", nil, nil
+	}
+	s.version, seen[id] = ev.Version, s
+	view, inBatch := changed[s.person]
+	if !inBatch {
+		stored := v.stored(s.person)
+		if stored == nil {
+			return "", nil, nil
+		}
+		view = proto.CloneOf(stored)
+	}
+	if !foldSolicitation(view, id, payload, ev.Metadata.OccurredAt) {
+		return "", nil, nil
+	}
+	return s.person, view, nil
+}
+
+// stored is the person's view as stored (shared: not to be changed), nil
+// when there is none.
+func (v *Views) stored(personID string) *parcoursv1.CoordinatedView {
+	view, ok, err := v.get(personID)
+	if err != nil || !ok {
+		return nil
+	}
+	return view
 }
 
 // index keeps the person in their coordinator's caseload: the

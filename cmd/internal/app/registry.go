@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/ed25519"
 	"fmt"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/kit"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 	"github.com/maillage/maillage/services/meetings"
 	"github.com/maillage/maillage/services/notifications"
 	"github.com/maillage/maillage/services/parcours"
@@ -71,6 +73,22 @@ func buildPartners(d *Deps) (Service, error) {
 // parcoursFiles reads people's files for the partners service from the
 // parcours views.
 type parcoursFiles struct{ p *parcours.Service }
+
+func (f parcoursFiles) TeamOf(personID string) (access.Team, bool) {
+	return f.p.Teams().TeamOf(personID)
+}
+
+func (f parcoursFiles) Stored(ctx context.Context) error { return f.p.Stored(ctx) }
+
+func (f parcoursFiles) OpenNeed(personID, needID string) bool {
+	v, _ := f.p.Views().Get(personID)
+	for _, n := range v.GetNeeds() {
+		if n.GetNeedId() == needID {
+			return n.GetState() == parcoursv1.NeedState_NEED_STATE_OPEN
+		}
+	}
+	return false
+}
 
 func (f parcoursFiles) DomicileOf(personID string) (geo.Point, bool) {
 	v, ok := f.p.Views().Get(personID)

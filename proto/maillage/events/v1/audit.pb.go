@@ -110,6 +110,10 @@ const (
 	LegalBasis_LEGAL_BASIS_DELEGATION LegalBasis = 3
 	// The DPO's control of the processing (RGPD article 39).
 	LegalBasis_LEGAL_BASIS_CONTROL LegalBasis = 4
+	// The person was informed and did not oppose (information préalable,
+	// CASF L.226-2-2): a solicitation's minimal information to a partner
+	// asked.
+	LegalBasis_LEGAL_BASIS_INFORMED_NO_OPPOSITION LegalBasis = 5
 )
 
 // Enum value maps for LegalBasis.
@@ -120,13 +124,15 @@ var (
 		2: "LEGAL_BASIS_CONSENT",
 		3: "LEGAL_BASIS_DELEGATION",
 		4: "LEGAL_BASIS_CONTROL",
+		5: "LEGAL_BASIS_INFORMED_NO_OPPOSITION",
 	}
 	LegalBasis_value = map[string]int32{
-		"LEGAL_BASIS_UNSPECIFIED": 0,
-		"LEGAL_BASIS_MISSION":     1,
-		"LEGAL_BASIS_CONSENT":     2,
-		"LEGAL_BASIS_DELEGATION":  3,
-		"LEGAL_BASIS_CONTROL":     4,
+		"LEGAL_BASIS_UNSPECIFIED":            0,
+		"LEGAL_BASIS_MISSION":                1,
+		"LEGAL_BASIS_CONSENT":                2,
+		"LEGAL_BASIS_DELEGATION":             3,
+		"LEGAL_BASIS_CONTROL":                4,
+		"LEGAL_BASIS_INFORMED_NO_OPPOSITION": 5,
 	}
 )
 
@@ -177,6 +183,9 @@ const (
 	DisclosureKind_DISCLOSURE_KIND_AUDIT_EXPORT DisclosureKind = 6
 	// The answer to a command on the person's file (the ids it created).
 	DisclosureKind_DISCLOSURE_KIND_COMMAND_ANSWER DisclosureKind = 7
+	// A solicitation's information (its message), read by a partner asked
+	// or by the coordination.
+	DisclosureKind_DISCLOSURE_KIND_SOLICITATION DisclosureKind = 8
 )
 
 // Enum value maps for DisclosureKind.
@@ -190,6 +199,7 @@ var (
 		5: "DISCLOSURE_KIND_AUDIT_REPORT",
 		6: "DISCLOSURE_KIND_AUDIT_EXPORT",
 		7: "DISCLOSURE_KIND_COMMAND_ANSWER",
+		8: "DISCLOSURE_KIND_SOLICITATION",
 	}
 	DisclosureKind_value = map[string]int32{
 		"DISCLOSURE_KIND_UNSPECIFIED":    0,
@@ -200,6 +210,7 @@ var (
 		"DISCLOSURE_KIND_AUDIT_REPORT":   5,
 		"DISCLOSURE_KIND_AUDIT_EXPORT":   6,
 		"DISCLOSURE_KIND_COMMAND_ANSWER": 7,
+		"DISCLOSURE_KIND_SOLICITATION":   8,
 	}
 )
 
@@ -814,14 +825,15 @@ const file_maillage_events_v1_audit_proto_rawDesc = "" +
 	"\x1fDISCLOSURE_PURPOSE_COORDINATION\x10\x01\x12\"\n" +
 	"\x1eDISCLOSURE_PURPOSE_INTEGRATION\x10\x02\x12#\n" +
 	"\x1fDISCLOSURE_PURPOSE_AUDIT_REVIEW\x10\x03\x12\x1d\n" +
-	"\x19DISCLOSURE_PURPOSE_EXPORT\x10\x04*\x90\x01\n" +
+	"\x19DISCLOSURE_PURPOSE_EXPORT\x10\x04*\xb8\x01\n" +
 	"\n" +
 	"LegalBasis\x12\x1b\n" +
 	"\x17LEGAL_BASIS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13LEGAL_BASIS_MISSION\x10\x01\x12\x17\n" +
 	"\x13LEGAL_BASIS_CONSENT\x10\x02\x12\x1a\n" +
 	"\x16LEGAL_BASIS_DELEGATION\x10\x03\x12\x17\n" +
-	"\x13LEGAL_BASIS_CONTROL\x10\x04*\x97\x02\n" +
+	"\x13LEGAL_BASIS_CONTROL\x10\x04\x12&\n" +
+	"\"LEGAL_BASIS_INFORMED_NO_OPPOSITION\x10\x05*\xb9\x02\n" +
 	"\x0eDisclosureKind\x12\x1f\n" +
 	"\x1bDISCLOSURE_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14DISCLOSURE_KIND_VIEW\x10\x01\x12\x1e\n" +
@@ -830,7 +842,8 @@ const file_maillage_events_v1_audit_proto_rawDesc = "" +
 	"\x1aDISCLOSURE_KIND_FEED_EVENT\x10\x04\x12 \n" +
 	"\x1cDISCLOSURE_KIND_AUDIT_REPORT\x10\x05\x12 \n" +
 	"\x1cDISCLOSURE_KIND_AUDIT_EXPORT\x10\x06\x12\"\n" +
-	"\x1eDISCLOSURE_KIND_COMMAND_ANSWER\x10\aB@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
+	"\x1eDISCLOSURE_KIND_COMMAND_ANSWER\x10\a\x12 \n" +
+	"\x1cDISCLOSURE_KIND_SOLICITATION\x10\bB@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_maillage_events_v1_audit_proto_rawDescOnce sync.Once

@@ -319,8 +319,11 @@ type SolicitationSent struct {
 	// The day the prestation should start, "YYYY-MM-DD"; empty when as soon
 	// as possible.
 	WishedStartOn string `protobuf:"bytes,12,opt,name=wished_start_on,json=wishedStartOn,proto3" json:"wished_start_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The organisation that sent it (the person's coordination): it
+	// revokes it, and is a party to the engagement.
+	SenderOrganisationId string `protobuf:"bytes,13,opt,name=sender_organisation_id,json=senderOrganisationId,proto3" json:"sender_organisation_id,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *SolicitationSent) Reset() {
@@ -433,6 +436,13 @@ func (x *SolicitationSent) GetMission() PartnerMission {
 func (x *SolicitationSent) GetWishedStartOn() string {
 	if x != nil {
 		return x.WishedStartOn
+	}
+	return ""
+}
+
+func (x *SolicitationSent) GetSenderOrganisationId() string {
+	if x != nil {
+		return x.SenderOrganisationId
 	}
 	return ""
 }
@@ -949,7 +959,7 @@ var File_maillage_events_v1_solicitations_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	"\n" +
-	"&maillage/events/v1/solicitations.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'maillage/events/v1/parcours_needs.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\xda\x04\n" +
+	"&maillage/events/v1/solicitations.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'maillage/events/v1/parcours_needs.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\x90\x05\n" +
 	"\x10SolicitationSent\x12'\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12\x1b\n" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12)\n" +
@@ -968,7 +978,8 @@ const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	"expires_at\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12<\n" +
 	"\amission\x18\v \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\x12&\n" +
-	"\x0fwished_start_on\x18\f \x01(\tR\rwishedStartOn\"\x92\x01\n" +
+	"\x0fwished_start_on\x18\f \x01(\tR\rwishedStartOn\x124\n" +
+	"\x16sender_organisation_id\x18\r \x01(\tR\x14senderOrganisationId\"\x92\x01\n" +
 	"\x14SolicitationDeclined\x12'\n" +
 	"\x0forganisation_id\x18\x01 \x01(\tR\x0eorganisationId\x129\n" +
 	"\x06reason\x18\x02 \x01(\x0e2!.maillage.events.v1.DeclineReasonR\x06reason\x12\x16\n" +

@@ -1049,8 +1049,15 @@ type CoordinatedView struct {
 	// rest of the file was left out, by the reader's part in the
 	// coordination, the person's oppositions or the absence of consent.
 	DisclosedCategories []v1.InformationCategory `protobuf:"varint,27,rep,packed,name=disclosed_categories,json=disclosedCategories,proto3,enum=maillage.events.v1.InformationCategory" json:"disclosed_categories,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// The solicitations of partners still waiting for an answer
+	// (sollicitations en attente), oldest first.
+	PendingSolicitations []*PendingSolicitation `protobuf:"bytes,28,rep,name=pending_solicitations,json=pendingSolicitations,proto3" json:"pending_solicitations,omitempty"`
+	// The partners' engagements running or suspended (engagements en
+	// cours), oldest first; an engaged partner takes part in the
+	// coordination for its mission.
+	Engagements   []*PartnerEngagement `protobuf:"bytes,29,rep,name=engagements,proto3" json:"engagements,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CoordinatedView) Reset() {
@@ -1268,6 +1275,20 @@ func (x *CoordinatedView) GetOppositions() []*SharingOpposition {
 func (x *CoordinatedView) GetDisclosedCategories() []v1.InformationCategory {
 	if x != nil {
 		return x.DisclosedCategories
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetPendingSolicitations() []*PendingSolicitation {
+	if x != nil {
+		return x.PendingSolicitations
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetEngagements() []*PartnerEngagement {
+	if x != nil {
+		return x.Engagements
 	}
 	return nil
 }
@@ -1959,6 +1980,235 @@ func (x *TimelineEntry) GetCategory() v1.InformationCategory {
 	return v1.InformationCategory(0)
 }
 
+// PendingSolicitation: partners asked to deliver a prestation for the
+// person, with no answer yet (PartnersService.SendSolicitation).
+type PendingSolicitation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The solicitation (a ULID).
+	SolicitationId string `protobuf:"bytes,1,opt,name=solicitation_id,json=solicitationId,proto3" json:"solicitation_id,omitempty"`
+	// The prestation asked, with its label.
+	Prestation *SerafinCode `protobuf:"bytes,2,opt,name=prestation,proto3" json:"prestation,omitempty"`
+	// The need it answers, if any.
+	NeedId string `protobuf:"bytes,3,opt,name=need_id,json=needId,proto3" json:"need_id,omitempty"`
+	// The partners asked (FINESS or SIRET).
+	OrganisationIds []string `protobuf:"bytes,4,rep,name=organisation_ids,json=organisationIds,proto3" json:"organisation_ids,omitempty"`
+	// When it was sent.
+	SentAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
+	// When it expires without an acceptance.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PendingSolicitation) Reset() {
+	*x = PendingSolicitation{}
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PendingSolicitation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PendingSolicitation) ProtoMessage() {}
+
+func (x *PendingSolicitation) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PendingSolicitation.ProtoReflect.Descriptor instead.
+func (*PendingSolicitation) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *PendingSolicitation) GetSolicitationId() string {
+	if x != nil {
+		return x.SolicitationId
+	}
+	return ""
+}
+
+func (x *PendingSolicitation) GetPrestation() *SerafinCode {
+	if x != nil {
+		return x.Prestation
+	}
+	return nil
+}
+
+func (x *PendingSolicitation) GetNeedId() string {
+	if x != nil {
+		return x.NeedId
+	}
+	return ""
+}
+
+func (x *PendingSolicitation) GetOrganisationIds() []string {
+	if x != nil {
+		return x.OrganisationIds
+	}
+	return nil
+}
+
+func (x *PendingSolicitation) GetSentAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SentAt
+	}
+	return nil
+}
+
+func (x *PendingSolicitation) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// PartnerEngagement: a partner's commitment for the person (note
+// d'engagement).
+type PartnerEngagement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The engagement (a ULID).
+	EngagementId string `protobuf:"bytes,1,opt,name=engagement_id,json=engagementId,proto3" json:"engagement_id,omitempty"`
+	// The solicitation it answered.
+	SolicitationId string `protobuf:"bytes,2,opt,name=solicitation_id,json=solicitationId,proto3" json:"solicitation_id,omitempty"`
+	// The partner engaged (FINESS or SIRET).
+	OrganisationId string `protobuf:"bytes,3,opt,name=organisation_id,json=organisationId,proto3" json:"organisation_id,omitempty"`
+	// Its name.
+	DisplayName string `protobuf:"bytes,4,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// The prestation committed to.
+	Prestation *SerafinCode `protobuf:"bytes,5,opt,name=prestation,proto3" json:"prestation,omitempty"`
+	// The need it covers, if any.
+	NeedId string `protobuf:"bytes,6,opt,name=need_id,json=needId,proto3" json:"need_id,omitempty"`
+	// First day, "YYYY-MM-DD".
+	StartOn string `protobuf:"bytes,7,opt,name=start_on,json=startOn,proto3" json:"start_on,omitempty"`
+	// Planned last day; empty when open-ended.
+	PlannedEndOn string `protobuf:"bytes,8,opt,name=planned_end_on,json=plannedEndOn,proto3" json:"planned_end_on,omitempty"`
+	// How often.
+	Frequency string `protobuf:"bytes,9,opt,name=frequency,proto3" json:"frequency,omitempty"`
+	// True while suspended.
+	Suspended bool `protobuf:"varint,10,opt,name=suspended,proto3" json:"suspended,omitempty"`
+	// The mission it takes on: what it sees of the file.
+	Mission       v1.PartnerMission `protobuf:"varint,11,opt,name=mission,proto3,enum=maillage.events.v1.PartnerMission" json:"mission,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PartnerEngagement) Reset() {
+	*x = PartnerEngagement{}
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PartnerEngagement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PartnerEngagement) ProtoMessage() {}
+
+func (x *PartnerEngagement) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PartnerEngagement.ProtoReflect.Descriptor instead.
+func (*PartnerEngagement) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *PartnerEngagement) GetEngagementId() string {
+	if x != nil {
+		return x.EngagementId
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetSolicitationId() string {
+	if x != nil {
+		return x.SolicitationId
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetOrganisationId() string {
+	if x != nil {
+		return x.OrganisationId
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetPrestation() *SerafinCode {
+	if x != nil {
+		return x.Prestation
+	}
+	return nil
+}
+
+func (x *PartnerEngagement) GetNeedId() string {
+	if x != nil {
+		return x.NeedId
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetStartOn() string {
+	if x != nil {
+		return x.StartOn
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetPlannedEndOn() string {
+	if x != nil {
+		return x.PlannedEndOn
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetFrequency() string {
+	if x != nil {
+		return x.Frequency
+	}
+	return ""
+}
+
+func (x *PartnerEngagement) GetSuspended() bool {
+	if x != nil {
+		return x.Suspended
+	}
+	return false
+}
+
+func (x *PartnerEngagement) GetMission() v1.PartnerMission {
+	if x != nil {
+		return x.Mission
+	}
+	return v1.PartnerMission(0)
+}
+
 var File_maillage_parcours_v1_parcours_proto protoreflect.FileDescriptor
 
 const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
@@ -2032,7 +2282,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\fmin_position\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vminPosition\x12/\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"W\n" +
 	"\x1aGetCoordinatedViewResponse\x129\n" +
-	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\x83\f\n" +
+	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\xae\r\n" +
 	"\x0fCoordinatedView\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x04R\aversion\x12\x1a\n" +
@@ -2063,7 +2313,9 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\bpartners\x18\x18 \x03(\v2).maillage.parcours.v1.CoordinationPartnerR\bpartners\x12@\n" +
 	"\bconsents\x18\x19 \x03(\v2$.maillage.parcours.v1.SharingConsentR\bconsents\x12I\n" +
 	"\voppositions\x18\x1a \x03(\v2'.maillage.parcours.v1.SharingOppositionR\voppositions\x12Z\n" +
-	"\x14disclosed_categories\x18\x1b \x03(\x0e2'.maillage.events.v1.InformationCategoryR\x13disclosedCategories\"\xe4\x02\n" +
+	"\x14disclosed_categories\x18\x1b \x03(\x0e2'.maillage.events.v1.InformationCategoryR\x13disclosedCategories\x12^\n" +
+	"\x15pending_solicitations\x18\x1c \x03(\v2).maillage.parcours.v1.PendingSolicitationR\x14pendingSolicitations\x12I\n" +
+	"\vengagements\x18\x1d \x03(\v2'.maillage.parcours.v1.PartnerEngagementR\vengagements\"\xe4\x02\n" +
 	"\bDomicile\x12I\n" +
 	"\rcommune_insee\x18\x01 \x01(\tB$\xbaH!\xc8\x01\x01r\x1c2\x1a^([0-9]{5}|2[AB][0-9]{3})$R\fcommuneInsee\x128\n" +
 	"\blatitude\x18\x02 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80V@)\x00\x00\x00\x00\x00\x80V\xc0H\x00R\blatitude\x88\x01\x01\x12:\n" +
@@ -2137,7 +2389,32 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\n" +
 	"event_type\x18\x02 \x01(\tR\teventType\x12\x18\n" +
 	"\asummary\x18\x03 \x01(\tR\asummary\x12C\n" +
-	"\bcategory\x18\x04 \x01(\x0e2'.maillage.events.v1.InformationCategoryR\bcategory*\x95\x01\n" +
+	"\bcategory\x18\x04 \x01(\x0e2'.maillage.events.v1.InformationCategoryR\bcategory\"\xb5\x02\n" +
+	"\x13PendingSolicitation\x12'\n" +
+	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12A\n" +
+	"\n" +
+	"prestation\x18\x02 \x01(\v2!.maillage.parcours.v1.SerafinCodeR\n" +
+	"prestation\x12\x17\n" +
+	"\aneed_id\x18\x03 \x01(\tR\x06needId\x12)\n" +
+	"\x10organisation_ids\x18\x04 \x03(\tR\x0forganisationIds\x123\n" +
+	"\asent_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\x129\n" +
+	"\n" +
+	"expires_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xc4\x03\n" +
+	"\x11PartnerEngagement\x12#\n" +
+	"\rengagement_id\x18\x01 \x01(\tR\fengagementId\x12'\n" +
+	"\x0fsolicitation_id\x18\x02 \x01(\tR\x0esolicitationId\x12'\n" +
+	"\x0forganisation_id\x18\x03 \x01(\tR\x0eorganisationId\x12!\n" +
+	"\fdisplay_name\x18\x04 \x01(\tR\vdisplayName\x12A\n" +
+	"\n" +
+	"prestation\x18\x05 \x01(\v2!.maillage.parcours.v1.SerafinCodeR\n" +
+	"prestation\x12\x17\n" +
+	"\aneed_id\x18\x06 \x01(\tR\x06needId\x12\x19\n" +
+	"\bstart_on\x18\a \x01(\tR\astartOn\x12$\n" +
+	"\x0eplanned_end_on\x18\b \x01(\tR\fplannedEndOn\x12\x1c\n" +
+	"\tfrequency\x18\t \x01(\tR\tfrequency\x12\x1c\n" +
+	"\tsuspended\x18\n" +
+	" \x01(\bR\tsuspended\x12<\n" +
+	"\amission\x18\v \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission*\x95\x01\n" +
 	"\x0fTransitionState\x12 \n" +
 	"\x1cTRANSITION_STATE_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cTRANSITION_STATE_ANTICIPATED\x10\x01\x12\x1e\n" +
@@ -2197,7 +2474,7 @@ func file_maillage_parcours_v1_parcours_proto_rawDescGZIP() []byte {
 }
 
 var file_maillage_parcours_v1_parcours_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_maillage_parcours_v1_parcours_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_maillage_parcours_v1_parcours_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_maillage_parcours_v1_parcours_proto_goTypes = []any{
 	(TransitionState)(0),                    // 0: maillage.parcours.v1.TransitionState
 	(RuptureState)(0),                       // 1: maillage.parcours.v1.RuptureState
@@ -2219,196 +2496,207 @@ var file_maillage_parcours_v1_parcours_proto_goTypes = []any{
 	(*Rupture)(nil),                         // 17: maillage.parcours.v1.Rupture
 	(*RuptureRisk)(nil),                     // 18: maillage.parcours.v1.RuptureRisk
 	(*TimelineEntry)(nil),                   // 19: maillage.parcours.v1.TimelineEntry
-	(v1.PublicConcerned)(0),                 // 20: maillage.events.v1.PublicConcerned
-	(v1.LegalProtection)(0),                 // 21: maillage.events.v1.LegalProtection
-	(v1.TransitionKind)(0),                  // 22: maillage.events.v1.TransitionKind
-	(v1.RuptureKind)(0),                     // 23: maillage.events.v1.RuptureKind
-	(*timestamppb.Timestamp)(nil),           // 24: google.protobuf.Timestamp
-	(*Referent)(nil),                        // 25: maillage.parcours.v1.Referent
-	(v1.CoordinationLevel)(0),               // 26: maillage.events.v1.CoordinationLevel
-	(*EntourageMember)(nil),                 // 27: maillage.parcours.v1.EntourageMember
-	(*LifeProject)(nil),                     // 28: maillage.parcours.v1.LifeProject
-	(*Need)(nil),                            // 29: maillage.parcours.v1.Need
-	(*Plan)(nil),                            // 30: maillage.parcours.v1.Plan
-	(*Review)(nil),                          // 31: maillage.parcours.v1.Review
-	(*Right)(nil),                           // 32: maillage.parcours.v1.Right
-	(*Discharge)(nil),                       // 33: maillage.parcours.v1.Discharge
-	(*CoordinationPartner)(nil),             // 34: maillage.parcours.v1.CoordinationPartner
-	(*SharingConsent)(nil),                  // 35: maillage.parcours.v1.SharingConsent
-	(*SharingOpposition)(nil),               // 36: maillage.parcours.v1.SharingOpposition
-	(v1.InformationCategory)(0),             // 37: maillage.events.v1.InformationCategory
-	(*DischargePersonRequest)(nil),          // 38: maillage.parcours.v1.DischargePersonRequest
-	(*AssignReferentRequest)(nil),           // 39: maillage.parcours.v1.AssignReferentRequest
-	(*ReleaseCoordinationRoleRequest)(nil),  // 40: maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	(*SetCoordinationLevelRequest)(nil),     // 41: maillage.parcours.v1.SetCoordinationLevelRequest
-	(*AddEntourageMemberRequest)(nil),       // 42: maillage.parcours.v1.AddEntourageMemberRequest
-	(*UpdateEntourageMemberRequest)(nil),    // 43: maillage.parcours.v1.UpdateEntourageMemberRequest
-	(*RemoveEntourageMemberRequest)(nil),    // 44: maillage.parcours.v1.RemoveEntourageMemberRequest
-	(*ExpressLifeProjectRequest)(nil),       // 45: maillage.parcours.v1.ExpressLifeProjectRequest
-	(*IdentifyNeedRequest)(nil),             // 46: maillage.parcours.v1.IdentifyNeedRequest
-	(*CloseNeedRequest)(nil),                // 47: maillage.parcours.v1.CloseNeedRequest
-	(*SetObjectiveRequest)(nil),             // 48: maillage.parcours.v1.SetObjectiveRequest
-	(*PlanActionRequest)(nil),               // 49: maillage.parcours.v1.PlanActionRequest
-	(*CompleteActionRequest)(nil),           // 50: maillage.parcours.v1.CompleteActionRequest
-	(*ValidatePlanRequest)(nil),             // 51: maillage.parcours.v1.ValidatePlanRequest
-	(*SchedulePlanReviewRequest)(nil),       // 52: maillage.parcours.v1.SchedulePlanReviewRequest
-	(*EvaluateObjectiveRequest)(nil),        // 53: maillage.parcours.v1.EvaluateObjectiveRequest
-	(*NotifyRightsRequest)(nil),             // 54: maillage.parcours.v1.NotifyRightsRequest
-	(*RescheduleTransitionRequest)(nil),     // 55: maillage.parcours.v1.RescheduleTransitionRequest
-	(*CompleteTransitionRequest)(nil),       // 56: maillage.parcours.v1.CompleteTransitionRequest
-	(*CancelTransitionRequest)(nil),         // 57: maillage.parcours.v1.CancelTransitionRequest
-	(*RaiseRuptureRiskRequest)(nil),         // 58: maillage.parcours.v1.RaiseRuptureRiskRequest
-	(*ResolveRuptureRequest)(nil),           // 59: maillage.parcours.v1.ResolveRuptureRequest
-	(*AssociatePartnerRequest)(nil),         // 60: maillage.parcours.v1.AssociatePartnerRequest
-	(*DissociatePartnerRequest)(nil),        // 61: maillage.parcours.v1.DissociatePartnerRequest
-	(*RecordSharingConsentRequest)(nil),     // 62: maillage.parcours.v1.RecordSharingConsentRequest
-	(*WithdrawSharingConsentRequest)(nil),   // 63: maillage.parcours.v1.WithdrawSharingConsentRequest
-	(*RecordSharingOppositionRequest)(nil),  // 64: maillage.parcours.v1.RecordSharingOppositionRequest
-	(*LiftSharingOppositionRequest)(nil),    // 65: maillage.parcours.v1.LiftSharingOppositionRequest
-	(*ListCaseloadRequest)(nil),             // 66: maillage.parcours.v1.ListCaseloadRequest
-	(*DischargePersonResponse)(nil),         // 67: maillage.parcours.v1.DischargePersonResponse
-	(*AssignReferentResponse)(nil),          // 68: maillage.parcours.v1.AssignReferentResponse
-	(*ReleaseCoordinationRoleResponse)(nil), // 69: maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	(*SetCoordinationLevelResponse)(nil),    // 70: maillage.parcours.v1.SetCoordinationLevelResponse
-	(*AddEntourageMemberResponse)(nil),      // 71: maillage.parcours.v1.AddEntourageMemberResponse
-	(*UpdateEntourageMemberResponse)(nil),   // 72: maillage.parcours.v1.UpdateEntourageMemberResponse
-	(*RemoveEntourageMemberResponse)(nil),   // 73: maillage.parcours.v1.RemoveEntourageMemberResponse
-	(*ExpressLifeProjectResponse)(nil),      // 74: maillage.parcours.v1.ExpressLifeProjectResponse
-	(*IdentifyNeedResponse)(nil),            // 75: maillage.parcours.v1.IdentifyNeedResponse
-	(*CloseNeedResponse)(nil),               // 76: maillage.parcours.v1.CloseNeedResponse
-	(*SetObjectiveResponse)(nil),            // 77: maillage.parcours.v1.SetObjectiveResponse
-	(*PlanActionResponse)(nil),              // 78: maillage.parcours.v1.PlanActionResponse
-	(*CompleteActionResponse)(nil),          // 79: maillage.parcours.v1.CompleteActionResponse
-	(*ValidatePlanResponse)(nil),            // 80: maillage.parcours.v1.ValidatePlanResponse
-	(*SchedulePlanReviewResponse)(nil),      // 81: maillage.parcours.v1.SchedulePlanReviewResponse
-	(*EvaluateObjectiveResponse)(nil),       // 82: maillage.parcours.v1.EvaluateObjectiveResponse
-	(*NotifyRightsResponse)(nil),            // 83: maillage.parcours.v1.NotifyRightsResponse
-	(*RescheduleTransitionResponse)(nil),    // 84: maillage.parcours.v1.RescheduleTransitionResponse
-	(*CompleteTransitionResponse)(nil),      // 85: maillage.parcours.v1.CompleteTransitionResponse
-	(*CancelTransitionResponse)(nil),        // 86: maillage.parcours.v1.CancelTransitionResponse
-	(*RaiseRuptureRiskResponse)(nil),        // 87: maillage.parcours.v1.RaiseRuptureRiskResponse
-	(*ResolveRuptureResponse)(nil),          // 88: maillage.parcours.v1.ResolveRuptureResponse
-	(*AssociatePartnerResponse)(nil),        // 89: maillage.parcours.v1.AssociatePartnerResponse
-	(*DissociatePartnerResponse)(nil),       // 90: maillage.parcours.v1.DissociatePartnerResponse
-	(*RecordSharingConsentResponse)(nil),    // 91: maillage.parcours.v1.RecordSharingConsentResponse
-	(*WithdrawSharingConsentResponse)(nil),  // 92: maillage.parcours.v1.WithdrawSharingConsentResponse
-	(*RecordSharingOppositionResponse)(nil), // 93: maillage.parcours.v1.RecordSharingOppositionResponse
-	(*LiftSharingOppositionResponse)(nil),   // 94: maillage.parcours.v1.LiftSharingOppositionResponse
-	(*ListCaseloadResponse)(nil),            // 95: maillage.parcours.v1.ListCaseloadResponse
+	(*PendingSolicitation)(nil),             // 20: maillage.parcours.v1.PendingSolicitation
+	(*PartnerEngagement)(nil),               // 21: maillage.parcours.v1.PartnerEngagement
+	(v1.PublicConcerned)(0),                 // 22: maillage.events.v1.PublicConcerned
+	(v1.LegalProtection)(0),                 // 23: maillage.events.v1.LegalProtection
+	(v1.TransitionKind)(0),                  // 24: maillage.events.v1.TransitionKind
+	(v1.RuptureKind)(0),                     // 25: maillage.events.v1.RuptureKind
+	(*timestamppb.Timestamp)(nil),           // 26: google.protobuf.Timestamp
+	(*Referent)(nil),                        // 27: maillage.parcours.v1.Referent
+	(v1.CoordinationLevel)(0),               // 28: maillage.events.v1.CoordinationLevel
+	(*EntourageMember)(nil),                 // 29: maillage.parcours.v1.EntourageMember
+	(*LifeProject)(nil),                     // 30: maillage.parcours.v1.LifeProject
+	(*Need)(nil),                            // 31: maillage.parcours.v1.Need
+	(*Plan)(nil),                            // 32: maillage.parcours.v1.Plan
+	(*Review)(nil),                          // 33: maillage.parcours.v1.Review
+	(*Right)(nil),                           // 34: maillage.parcours.v1.Right
+	(*Discharge)(nil),                       // 35: maillage.parcours.v1.Discharge
+	(*CoordinationPartner)(nil),             // 36: maillage.parcours.v1.CoordinationPartner
+	(*SharingConsent)(nil),                  // 37: maillage.parcours.v1.SharingConsent
+	(*SharingOpposition)(nil),               // 38: maillage.parcours.v1.SharingOpposition
+	(v1.InformationCategory)(0),             // 39: maillage.events.v1.InformationCategory
+	(*SerafinCode)(nil),                     // 40: maillage.parcours.v1.SerafinCode
+	(v1.PartnerMission)(0),                  // 41: maillage.events.v1.PartnerMission
+	(*DischargePersonRequest)(nil),          // 42: maillage.parcours.v1.DischargePersonRequest
+	(*AssignReferentRequest)(nil),           // 43: maillage.parcours.v1.AssignReferentRequest
+	(*ReleaseCoordinationRoleRequest)(nil),  // 44: maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	(*SetCoordinationLevelRequest)(nil),     // 45: maillage.parcours.v1.SetCoordinationLevelRequest
+	(*AddEntourageMemberRequest)(nil),       // 46: maillage.parcours.v1.AddEntourageMemberRequest
+	(*UpdateEntourageMemberRequest)(nil),    // 47: maillage.parcours.v1.UpdateEntourageMemberRequest
+	(*RemoveEntourageMemberRequest)(nil),    // 48: maillage.parcours.v1.RemoveEntourageMemberRequest
+	(*ExpressLifeProjectRequest)(nil),       // 49: maillage.parcours.v1.ExpressLifeProjectRequest
+	(*IdentifyNeedRequest)(nil),             // 50: maillage.parcours.v1.IdentifyNeedRequest
+	(*CloseNeedRequest)(nil),                // 51: maillage.parcours.v1.CloseNeedRequest
+	(*SetObjectiveRequest)(nil),             // 52: maillage.parcours.v1.SetObjectiveRequest
+	(*PlanActionRequest)(nil),               // 53: maillage.parcours.v1.PlanActionRequest
+	(*CompleteActionRequest)(nil),           // 54: maillage.parcours.v1.CompleteActionRequest
+	(*ValidatePlanRequest)(nil),             // 55: maillage.parcours.v1.ValidatePlanRequest
+	(*SchedulePlanReviewRequest)(nil),       // 56: maillage.parcours.v1.SchedulePlanReviewRequest
+	(*EvaluateObjectiveRequest)(nil),        // 57: maillage.parcours.v1.EvaluateObjectiveRequest
+	(*NotifyRightsRequest)(nil),             // 58: maillage.parcours.v1.NotifyRightsRequest
+	(*RescheduleTransitionRequest)(nil),     // 59: maillage.parcours.v1.RescheduleTransitionRequest
+	(*CompleteTransitionRequest)(nil),       // 60: maillage.parcours.v1.CompleteTransitionRequest
+	(*CancelTransitionRequest)(nil),         // 61: maillage.parcours.v1.CancelTransitionRequest
+	(*RaiseRuptureRiskRequest)(nil),         // 62: maillage.parcours.v1.RaiseRuptureRiskRequest
+	(*ResolveRuptureRequest)(nil),           // 63: maillage.parcours.v1.ResolveRuptureRequest
+	(*AssociatePartnerRequest)(nil),         // 64: maillage.parcours.v1.AssociatePartnerRequest
+	(*DissociatePartnerRequest)(nil),        // 65: maillage.parcours.v1.DissociatePartnerRequest
+	(*RecordSharingConsentRequest)(nil),     // 66: maillage.parcours.v1.RecordSharingConsentRequest
+	(*WithdrawSharingConsentRequest)(nil),   // 67: maillage.parcours.v1.WithdrawSharingConsentRequest
+	(*RecordSharingOppositionRequest)(nil),  // 68: maillage.parcours.v1.RecordSharingOppositionRequest
+	(*LiftSharingOppositionRequest)(nil),    // 69: maillage.parcours.v1.LiftSharingOppositionRequest
+	(*ListCaseloadRequest)(nil),             // 70: maillage.parcours.v1.ListCaseloadRequest
+	(*DischargePersonResponse)(nil),         // 71: maillage.parcours.v1.DischargePersonResponse
+	(*AssignReferentResponse)(nil),          // 72: maillage.parcours.v1.AssignReferentResponse
+	(*ReleaseCoordinationRoleResponse)(nil), // 73: maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	(*SetCoordinationLevelResponse)(nil),    // 74: maillage.parcours.v1.SetCoordinationLevelResponse
+	(*AddEntourageMemberResponse)(nil),      // 75: maillage.parcours.v1.AddEntourageMemberResponse
+	(*UpdateEntourageMemberResponse)(nil),   // 76: maillage.parcours.v1.UpdateEntourageMemberResponse
+	(*RemoveEntourageMemberResponse)(nil),   // 77: maillage.parcours.v1.RemoveEntourageMemberResponse
+	(*ExpressLifeProjectResponse)(nil),      // 78: maillage.parcours.v1.ExpressLifeProjectResponse
+	(*IdentifyNeedResponse)(nil),            // 79: maillage.parcours.v1.IdentifyNeedResponse
+	(*CloseNeedResponse)(nil),               // 80: maillage.parcours.v1.CloseNeedResponse
+	(*SetObjectiveResponse)(nil),            // 81: maillage.parcours.v1.SetObjectiveResponse
+	(*PlanActionResponse)(nil),              // 82: maillage.parcours.v1.PlanActionResponse
+	(*CompleteActionResponse)(nil),          // 83: maillage.parcours.v1.CompleteActionResponse
+	(*ValidatePlanResponse)(nil),            // 84: maillage.parcours.v1.ValidatePlanResponse
+	(*SchedulePlanReviewResponse)(nil),      // 85: maillage.parcours.v1.SchedulePlanReviewResponse
+	(*EvaluateObjectiveResponse)(nil),       // 86: maillage.parcours.v1.EvaluateObjectiveResponse
+	(*NotifyRightsResponse)(nil),            // 87: maillage.parcours.v1.NotifyRightsResponse
+	(*RescheduleTransitionResponse)(nil),    // 88: maillage.parcours.v1.RescheduleTransitionResponse
+	(*CompleteTransitionResponse)(nil),      // 89: maillage.parcours.v1.CompleteTransitionResponse
+	(*CancelTransitionResponse)(nil),        // 90: maillage.parcours.v1.CancelTransitionResponse
+	(*RaiseRuptureRiskResponse)(nil),        // 91: maillage.parcours.v1.RaiseRuptureRiskResponse
+	(*ResolveRuptureResponse)(nil),          // 92: maillage.parcours.v1.ResolveRuptureResponse
+	(*AssociatePartnerResponse)(nil),        // 93: maillage.parcours.v1.AssociatePartnerResponse
+	(*DissociatePartnerResponse)(nil),       // 94: maillage.parcours.v1.DissociatePartnerResponse
+	(*RecordSharingConsentResponse)(nil),    // 95: maillage.parcours.v1.RecordSharingConsentResponse
+	(*WithdrawSharingConsentResponse)(nil),  // 96: maillage.parcours.v1.WithdrawSharingConsentResponse
+	(*RecordSharingOppositionResponse)(nil), // 97: maillage.parcours.v1.RecordSharingOppositionResponse
+	(*LiftSharingOppositionResponse)(nil),   // 98: maillage.parcours.v1.LiftSharingOppositionResponse
+	(*ListCaseloadResponse)(nil),            // 99: maillage.parcours.v1.ListCaseloadResponse
 }
 var file_maillage_parcours_v1_parcours_proto_depIdxs = []int32{
 	13, // 0: maillage.parcours.v1.EnrollPersonRequest.domicile:type_name -> maillage.parcours.v1.Domicile
-	20, // 1: maillage.parcours.v1.EnrollPersonRequest.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	21, // 2: maillage.parcours.v1.EnrollPersonRequest.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	22, // 3: maillage.parcours.v1.AnticipateTransitionRequest.kind:type_name -> maillage.events.v1.TransitionKind
-	23, // 4: maillage.parcours.v1.ReportRuptureRequest.kind:type_name -> maillage.events.v1.RuptureKind
-	24, // 5: maillage.parcours.v1.GetCoordinatedViewRequest.as_of:type_name -> google.protobuf.Timestamp
+	22, // 1: maillage.parcours.v1.EnrollPersonRequest.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	23, // 2: maillage.parcours.v1.EnrollPersonRequest.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	24, // 3: maillage.parcours.v1.AnticipateTransitionRequest.kind:type_name -> maillage.events.v1.TransitionKind
+	25, // 4: maillage.parcours.v1.ReportRuptureRequest.kind:type_name -> maillage.events.v1.RuptureKind
+	26, // 5: maillage.parcours.v1.GetCoordinatedViewRequest.as_of:type_name -> google.protobuf.Timestamp
 	12, // 6: maillage.parcours.v1.GetCoordinatedViewResponse.view:type_name -> maillage.parcours.v1.CoordinatedView
 	14, // 7: maillage.parcours.v1.CoordinatedView.enrolled:type_name -> maillage.parcours.v1.Enrollment
 	15, // 8: maillage.parcours.v1.CoordinatedView.coordinator:type_name -> maillage.parcours.v1.Coordinator
 	16, // 9: maillage.parcours.v1.CoordinatedView.transitions:type_name -> maillage.parcours.v1.Transition
 	17, // 10: maillage.parcours.v1.CoordinatedView.ruptures:type_name -> maillage.parcours.v1.Rupture
 	19, // 11: maillage.parcours.v1.CoordinatedView.timeline:type_name -> maillage.parcours.v1.TimelineEntry
-	25, // 12: maillage.parcours.v1.CoordinatedView.referent:type_name -> maillage.parcours.v1.Referent
-	26, // 13: maillage.parcours.v1.CoordinatedView.coordination_level:type_name -> maillage.events.v1.CoordinationLevel
-	27, // 14: maillage.parcours.v1.CoordinatedView.entourage:type_name -> maillage.parcours.v1.EntourageMember
-	28, // 15: maillage.parcours.v1.CoordinatedView.life_project:type_name -> maillage.parcours.v1.LifeProject
-	29, // 16: maillage.parcours.v1.CoordinatedView.needs:type_name -> maillage.parcours.v1.Need
-	30, // 17: maillage.parcours.v1.CoordinatedView.plan:type_name -> maillage.parcours.v1.Plan
-	31, // 18: maillage.parcours.v1.CoordinatedView.reviews:type_name -> maillage.parcours.v1.Review
-	32, // 19: maillage.parcours.v1.CoordinatedView.rights:type_name -> maillage.parcours.v1.Right
+	27, // 12: maillage.parcours.v1.CoordinatedView.referent:type_name -> maillage.parcours.v1.Referent
+	28, // 13: maillage.parcours.v1.CoordinatedView.coordination_level:type_name -> maillage.events.v1.CoordinationLevel
+	29, // 14: maillage.parcours.v1.CoordinatedView.entourage:type_name -> maillage.parcours.v1.EntourageMember
+	30, // 15: maillage.parcours.v1.CoordinatedView.life_project:type_name -> maillage.parcours.v1.LifeProject
+	31, // 16: maillage.parcours.v1.CoordinatedView.needs:type_name -> maillage.parcours.v1.Need
+	32, // 17: maillage.parcours.v1.CoordinatedView.plan:type_name -> maillage.parcours.v1.Plan
+	33, // 18: maillage.parcours.v1.CoordinatedView.reviews:type_name -> maillage.parcours.v1.Review
+	34, // 19: maillage.parcours.v1.CoordinatedView.rights:type_name -> maillage.parcours.v1.Right
 	18, // 20: maillage.parcours.v1.CoordinatedView.risks:type_name -> maillage.parcours.v1.RuptureRisk
-	33, // 21: maillage.parcours.v1.CoordinatedView.discharge:type_name -> maillage.parcours.v1.Discharge
-	34, // 22: maillage.parcours.v1.CoordinatedView.partners:type_name -> maillage.parcours.v1.CoordinationPartner
-	35, // 23: maillage.parcours.v1.CoordinatedView.consents:type_name -> maillage.parcours.v1.SharingConsent
-	36, // 24: maillage.parcours.v1.CoordinatedView.oppositions:type_name -> maillage.parcours.v1.SharingOpposition
-	37, // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
-	13, // 26: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
-	20, // 27: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	21, // 28: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	24, // 29: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
-	24, // 30: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
-	22, // 31: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
-	0,  // 32: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
-	23, // 33: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 34: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
-	23, // 35: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 36: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
-	24, // 37: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
-	37, // 38: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
-	2,  // 39: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
-	4,  // 40: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
-	6,  // 41: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
-	8,  // 42: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
-	38, // 43: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
-	39, // 44: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
-	40, // 45: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	41, // 46: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
-	42, // 47: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
-	43, // 48: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
-	44, // 49: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
-	45, // 50: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
-	46, // 51: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
-	47, // 52: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
-	48, // 53: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
-	49, // 54: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
-	50, // 55: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
-	51, // 56: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
-	52, // 57: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
-	53, // 58: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
-	54, // 59: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
-	55, // 60: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
-	56, // 61: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
-	57, // 62: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
-	58, // 63: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
-	59, // 64: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
-	60, // 65: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
-	61, // 66: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
-	62, // 67: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
-	63, // 68: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
-	64, // 69: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
-	65, // 70: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
-	10, // 71: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
-	66, // 72: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
-	3,  // 73: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
-	5,  // 74: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
-	7,  // 75: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
-	9,  // 76: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
-	67, // 77: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
-	68, // 78: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
-	69, // 79: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	70, // 80: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
-	71, // 81: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
-	72, // 82: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
-	73, // 83: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
-	74, // 84: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
-	75, // 85: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
-	76, // 86: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
-	77, // 87: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
-	78, // 88: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
-	79, // 89: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
-	80, // 90: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
-	81, // 91: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
-	82, // 92: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
-	83, // 93: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
-	84, // 94: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
-	85, // 95: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
-	86, // 96: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
-	87, // 97: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
-	88, // 98: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
-	89, // 99: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
-	90, // 100: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
-	91, // 101: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
-	92, // 102: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
-	93, // 103: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
-	94, // 104: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
-	11, // 105: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
-	95, // 106: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
-	73, // [73:107] is the sub-list for method output_type
-	39, // [39:73] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	35, // 21: maillage.parcours.v1.CoordinatedView.discharge:type_name -> maillage.parcours.v1.Discharge
+	36, // 22: maillage.parcours.v1.CoordinatedView.partners:type_name -> maillage.parcours.v1.CoordinationPartner
+	37, // 23: maillage.parcours.v1.CoordinatedView.consents:type_name -> maillage.parcours.v1.SharingConsent
+	38, // 24: maillage.parcours.v1.CoordinatedView.oppositions:type_name -> maillage.parcours.v1.SharingOpposition
+	39, // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
+	20, // 26: maillage.parcours.v1.CoordinatedView.pending_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
+	21, // 27: maillage.parcours.v1.CoordinatedView.engagements:type_name -> maillage.parcours.v1.PartnerEngagement
+	13, // 28: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
+	22, // 29: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	23, // 30: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	26, // 31: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
+	26, // 32: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
+	24, // 33: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
+	0,  // 34: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
+	25, // 35: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
+	1,  // 36: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
+	25, // 37: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
+	1,  // 38: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
+	26, // 39: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
+	39, // 40: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
+	40, // 41: maillage.parcours.v1.PendingSolicitation.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	26, // 42: maillage.parcours.v1.PendingSolicitation.sent_at:type_name -> google.protobuf.Timestamp
+	26, // 43: maillage.parcours.v1.PendingSolicitation.expires_at:type_name -> google.protobuf.Timestamp
+	40, // 44: maillage.parcours.v1.PartnerEngagement.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	41, // 45: maillage.parcours.v1.PartnerEngagement.mission:type_name -> maillage.events.v1.PartnerMission
+	2,  // 46: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
+	4,  // 47: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
+	6,  // 48: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
+	8,  // 49: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
+	42, // 50: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
+	43, // 51: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
+	44, // 52: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	45, // 53: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
+	46, // 54: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
+	47, // 55: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
+	48, // 56: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
+	49, // 57: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
+	50, // 58: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
+	51, // 59: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
+	52, // 60: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
+	53, // 61: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
+	54, // 62: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
+	55, // 63: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
+	56, // 64: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
+	57, // 65: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
+	58, // 66: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
+	59, // 67: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
+	60, // 68: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
+	61, // 69: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
+	62, // 70: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
+	63, // 71: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
+	64, // 72: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
+	65, // 73: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
+	66, // 74: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
+	67, // 75: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
+	68, // 76: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
+	69, // 77: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
+	10, // 78: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
+	70, // 79: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
+	3,  // 80: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
+	5,  // 81: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
+	7,  // 82: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
+	9,  // 83: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
+	71, // 84: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
+	72, // 85: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
+	73, // 86: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	74, // 87: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
+	75, // 88: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
+	76, // 89: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
+	77, // 90: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
+	78, // 91: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
+	79, // 92: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
+	80, // 93: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
+	81, // 94: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
+	82, // 95: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
+	83, // 96: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
+	84, // 97: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
+	85, // 98: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
+	86, // 99: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
+	87, // 100: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
+	88, // 101: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
+	89, // 102: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
+	90, // 103: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
+	91, // 104: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
+	92, // 105: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
+	93, // 106: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
+	94, // 107: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
+	95, // 108: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
+	96, // 109: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
+	97, // 110: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
+	98, // 111: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
+	11, // 112: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
+	99, // 113: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
+	80, // [80:114] is the sub-list for method output_type
+	46, // [46:80] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_maillage_parcours_v1_parcours_proto_init() }
@@ -2438,7 +2726,7 @@ func file_maillage_parcours_v1_parcours_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_parcours_v1_parcours_proto_rawDesc), len(file_maillage_parcours_v1_parcours_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   18,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

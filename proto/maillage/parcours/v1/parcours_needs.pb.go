@@ -829,7 +829,10 @@ type NeedCoverage struct {
 	ObjectiveIds []string `protobuf:"bytes,1,rep,name=objective_ids,json=objectiveIds,proto3" json:"objective_ids,omitempty"`
 	// The actions of those objectives still to be done (planned or
 	// overdue; action_id ULIDs), soonest due first.
-	ActionIds     []string `protobuf:"bytes,2,rep,name=action_ids,json=actionIds,proto3" json:"action_ids,omitempty"`
+	ActionIds []string `protobuf:"bytes,2,rep,name=action_ids,json=actionIds,proto3" json:"action_ids,omitempty"`
+	// The engagements of partners (engagement_id ULIDs) committed to this
+	// need, running or suspended.
+	EngagementIds []string `protobuf:"bytes,3,rep,name=engagement_ids,json=engagementIds,proto3" json:"engagement_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -874,6 +877,13 @@ func (x *NeedCoverage) GetObjectiveIds() []string {
 func (x *NeedCoverage) GetActionIds() []string {
 	if x != nil {
 		return x.ActionIds
+	}
+	return nil
+}
+
+func (x *NeedCoverage) GetEngagementIds() []string {
+	if x != nil {
+		return x.EngagementIds
 	}
 	return nil
 }
@@ -941,11 +951,12 @@ const file_maillage_parcours_v1_parcours_needs_proto_rawDesc = "" +
 	"\ridentified_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\fidentifiedAt\x12L\n" +
 	"\x0eclosure_reason\x18\a \x01(\x0e2%.maillage.events.v1.NeedClosureReasonR\rclosureReason\x12!\n" +
 	"\fclosure_note\x18\b \x01(\tR\vclosureNote\x127\n" +
-	"\tclosed_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bclosedAt\"R\n" +
+	"\tclosed_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bclosedAt\"y\n" +
 	"\fNeedCoverage\x12#\n" +
 	"\robjective_ids\x18\x01 \x03(\tR\fobjectiveIds\x12\x1d\n" +
 	"\n" +
-	"action_ids\x18\x02 \x03(\tR\tactionIds*S\n" +
+	"action_ids\x18\x02 \x03(\tR\tactionIds\x12%\n" +
+	"\x0eengagement_ids\x18\x03 \x03(\tR\rengagementIds*S\n" +
 	"\tNeedState\x12\x1a\n" +
 	"\x16NEED_STATE_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fNEED_STATE_OPEN\x10\x01\x12\x15\n" +

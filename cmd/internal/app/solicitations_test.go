@@ -1,0 +1,229 @@
+package app_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/auth"
+	auditv1 "github.com/maillage/maillage/proto/maillage/audit/v1"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+	partnersv1 "github.com/maillage/maillage/proto/maillage/partners/v1"
+)
+
+// A territory: a person followed in Rennes with a need of social
+// participation, and two partners near her in the directory.
+type territory struct {
+	m                    *running
+	coord                parcoursv1.ParcoursServiceClient
+	partners             partnersv1.PartnersServiceClient
+	person, need, latest string
+}
+
+func newTerritory(t *testing.T) *territory {
+	m := start(t, t.TempDir(), time.Now)
+	ctx := ctxT(t)
+	cc := m.client(t, coordinatrice)
+	waitServing(t, cc, partnersv1.PartnersService_ServiceDesc.ServiceName)
+	tr := &territory{m: m, coord: parcoursv1.NewParcoursServiceClient(cc), partners: partnersv1.NewPartnersServiceClient(cc)}
+	lat, lon := 48.1113, -1.6800
+	enrolled, err := tr.coord.EnrollPerson(ctx, &parcoursv1.EnrollPersonRequest{RequestId: "enrol", BirthDate: "2004-05-01",
+		Domicile:        &parcoursv1.Domicile{CommuneInsee: "35238", Latitude: &lat, Longitude: &lon},
+		PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY, LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_CURATELLE})
+	mustNil(t, err)
+	tr.person = enrolled.GetPersonId()
+	_, err = tr.coord.AssignCoordinator(ctx, &parcoursv1.AssignCoordinatorRequest{RequestId: "coord", PersonId: tr.person,
+		ProfessionalId: coordinatrice.Subject, OrganisationId: coordinatrice.Organisation, DisplayName: "Claire Martin"})
+	mustNil(t, err)
+	need, err := tr.coord.IdentifyNeed(ctx, &parcoursv1.IdentifyNeedRequest{RequestId: "need", PersonId: tr.person, NeedCode: "1.3.2.1",
+		Description: "Retrouver une vie sociale hors du domicile"})
+	mustNil(t, err)
+	tr.need = need.GetNeedId()
+	_, err = tr.coord.NotifyRights(ctx, &parcoursv1.NotifyRightsRequest{RequestId: "rights", PersonId: tr.person,
+		Decision: eventsv1.MdphDecision_MDPH_DECISION_AAH, StartDate: "2026-01-01", EndDate: "2030-12-31"})
+	mustNil(t, err)
+	for org, d := range map[string]*partnersv1.PartnerDetails{foyerFINESS: savsDetails("SAVS Les Ajoncs", 48.1120, -1.6750),
+		savsFINESS: savsDetails("SAVS Émeraude", 48.1200, -1.7000)} {
+		res, err := tr.partners.RegisterPartner(ctx, &partnersv1.RegisterPartnerRequest{RequestId: "reg-" + org, OrganisationId: org, Details: d,
+			Capacity: &eventsv1.PartnerCapacity{Places: 20, AvailablePlaces: 2}})
+		mustNil(t, err)
+		tr.latest = res.GetPosition()
+	}
+	return tr
+}
+
+// savsDetails: a service d'accompagnement à la vie sociale near the
+// person, whose mission when engaged is vie sociale.
+func savsDetails(name string, lat, lon float64) *partnersv1.PartnerDetails {
+	return &partnersv1.PartnerDetails{Name: name, Kind: eventsv1.PartnerKind_PARTNER_KIND_ESSMS,
+		Address:  &eventsv1.PartnerAddress{CommuneInsee: "35238", City: "Rennes"},
+		Location: &eventsv1.GeoPoint{Latitude: lat, Longitude: lon},
+		Offers:   []*partnersv1.OfferInput{{PrestationCode: "2.3.4"}, {PrestationCode: "2.3.1"}},
+		Mission:  eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE}
+}
+
+func (tr *territory) solicit(t *testing.T, id string) *partnersv1.SendSolicitationResponse {
+	t.Helper()
+	sent, err := tr.partners.SendSolicitation(ctxT(t), &partnersv1.SendSolicitationRequest{RequestId: id, PersonId: tr.person,
+		OrganisationIds: []string{foyerFINESS, savsFINESS}, PrestationCode: "2.3.4", NeedId: tr.need,
+		Message:          "Jeune femme de 22 ans, souhaite des activités de loisirs en groupe, deux après-midi par semaine.",
+		SharedCategories: []eventsv1.InformationCategory{access.Identite, access.Projet},
+		LegalBasis:       eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_INFORMED_NO_OPPOSITION,
+		ExpiresIn:        durationpb.New(7 * 24 * time.Hour)})
+	mustNil(t, err)
+	return sent
+}
+
+func partnerClient(t *testing.T, tr *territory, org string) (partnersv1.PartnersServiceClient, parcoursv1.ParcoursServiceClient) {
+	cc := tr.m.client(t, auth.Principal{Subject: "cds-" + org, Organisation: org, Role: auth.RoleProfessionnel})
+	return partnersv1.NewPartnersServiceClient(cc), parcoursv1.NewParcoursServiceClient(cc)
+}
+
+// The scenario: a coordinator finds a partner for a need near
+// the person, solicits it, the partner accepts with its own token, the
+// engagement shows in the view and covers the need, and the partner sees
+// the file only as its mission needs; every read of the solicitation is
+// in the person's audit trail.
+func TestSolicitationToEngagementOverGRPC(t *testing.T) {
+	tr := newTerritory(t)
+	ctx := ctxT(t)
+	found, err := tr.partners.SearchPartners(ctx, &partnersv1.SearchPartnersRequest{PrestationCode: "2.3", NearPersonId: tr.person,
+		RadiusKm: 10, MinPosition: tr.latest})
+	mustNil(t, err)
+	if len(found.GetResults()) != 2 || found.GetResults()[0].GetPartner().GetOrganisationId() != foyerFINESS {
+		t.Fatalf("search near the person = %v; want both SAVS, the nearer first", found.GetResults())
+	}
+	sent := tr.solicit(t, "sol-1")
+
+	ajoncs, ajoncsFiles := partnerClient(t, tr, foyerFINESS)
+	received, err := ajoncs.ListSolicitations(ctx, &partnersv1.ListSolicitationsRequest{OnlyPending: true, MinPosition: sent.GetPosition()})
+	mustNil(t, err)
+	if len(received.GetSolicitations()) != 1 || received.GetSolicitations()[0].GetMessage() == "" ||
+		received.GetSolicitations()[0].GetAnswers()[0].GetDisplayName() == "" {
+		t.Fatalf("the partner's pending solicitations = %v; want the one sent, with its message and the partners' names", received)
+	}
+	// Before it is engaged, the partner does not read the file.
+	_, err = ajoncsFiles.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person})
+	wantCode(t, err, codes.PermissionDenied)
+
+	ok, err := ajoncs.AcceptSolicitation(ctx, &partnersv1.AcceptSolicitationRequest{RequestId: "acc-1", SolicitationId: sent.GetSolicitationId(),
+		StartOn: time.Now().Format(time.DateOnly), Frequency: "deux après-midi par semaine"})
+	mustNil(t, err)
+	if ok.GetEngagementId() == "" {
+		t.Fatalf("accept = %v, want an engagement", ok)
+	}
+
+	view, err := tr.coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person, MinPosition: ok.GetPosition()})
+	mustNil(t, err)
+	v := view.GetView()
+	if len(v.GetEngagements()) != 1 || v.GetEngagements()[0].GetOrganisationId() != foyerFINESS || len(v.GetPendingSolicitations()) != 0 ||
+		v.GetEngagements()[0].GetPrestation().GetLabel() == "" {
+		t.Fatalf("the view's engagements %v, pending %v; want the SAVS engaged, nothing pending", v.GetEngagements(), v.GetPendingSolicitations())
+	}
+	if n := v.GetNeeds()[0]; len(n.GetCoveredBy().GetEngagementIds()) != 1 || n.GetCoveredBy().GetEngagementIds()[0] != ok.GetEngagementId() {
+		t.Fatalf("need %v: want it covered by the engagement %s", n, ok.GetEngagementId())
+	}
+
+	// Engaged for vie sociale: identité, vie sociale, projet; not the
+	// rights (administratif), nor the legal protection.
+	theirs, err := ajoncsFiles.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person, MinPosition: ok.GetPosition()})
+	mustNil(t, err)
+	got := access.Of(theirs.GetView().GetDisclosedCategories()...)
+	if got.Without(access.MissionCategories(eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE)) != 0 ||
+		len(theirs.GetView().GetRights()) != 0 || theirs.GetView().GetEnrolled().GetLegalProtection() != 0 || len(theirs.GetView().GetEngagements()) != 1 {
+		t.Fatalf("the engaged partner sees %v (rights %v, protection %v); want its mission's categories only",
+			got, theirs.GetView().GetRights(), theirs.GetView().GetEnrolled().GetLegalProtection())
+	}
+	// The other partner asked lost the race for nothing: closed to it.
+	emeraude, emeraudeFiles := partnerClient(t, tr, savsFINESS)
+	_, err = emeraude.AcceptSolicitation(ctx, &partnersv1.AcceptSolicitationRequest{RequestId: "acc-2", SolicitationId: sent.GetSolicitationId(),
+		StartOn: time.Now().Format(time.DateOnly), Frequency: "x"})
+	wantCode(t, err, codes.FailedPrecondition)
+	_, err = emeraudeFiles.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person})
+	wantCode(t, err, codes.PermissionDenied)
+
+	// Who saw what: the partner's read of the solicitation, and of the file.
+	trail, err := auditv1.NewAuditServiceClient(tr.m.client(t, coordinatrice)).ListDisclosures(ctx, &auditv1.ListDisclosuresRequest{PersonId: tr.person})
+	mustNil(t, err)
+	kinds := map[string]bool{}
+	for _, r := range trail.GetRecords() {
+		if d := r.GetDisclosed(); d.GetActor().GetOrganisationId() == foyerFINESS {
+			kinds[d.GetKind().String()+"/"+d.GetLegalBasis().String()] = true
+		}
+	}
+	if !kinds["DISCLOSURE_KIND_SOLICITATION/LEGAL_BASIS_INFORMED_NO_OPPOSITION"] || !kinds["DISCLOSURE_KIND_VIEW/LEGAL_BASIS_MISSION"] {
+		t.Errorf("the partner's disclosures in the trail: %v; want its read of the solicitation and of the file", kinds)
+	}
+
+	// The engagement ends: it leaves the view, and the partner the file.
+	ended, err := ajoncs.EndEngagement(ctx, &partnersv1.EndEngagementRequest{RequestId: "end-1", SolicitationId: sent.GetSolicitationId(),
+		Outcome: eventsv1.EngagementOutcome_ENGAGEMENT_OUTCOME_DONE, Reason: eventsv1.EngagementEndReason_ENGAGEMENT_END_REASON_OBJECTIVE_REACHED,
+		EndedOn: time.Now().Format(time.DateOnly)})
+	mustNil(t, err)
+	view, err = tr.coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person, MinPosition: ended.GetPosition()})
+	mustNil(t, err)
+	if len(view.GetView().GetEngagements()) != 0 || len(view.GetView().GetNeeds()[0].GetCoveredBy().GetEngagementIds()) != 0 {
+		t.Fatalf("after the end: engagements %v, need %v", view.GetView().GetEngagements(), view.GetView().GetNeeds()[0])
+	}
+	_, err = ajoncsFiles.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person})
+	wantCode(t, err, codes.PermissionDenied)
+}
+
+// Two partners answering one solicitation at once: exactly one wins, the
+// other is told it was answered; over many rounds.
+func TestSolicitationRaceHasOneWinner(t *testing.T) {
+	tr := newTerritory(t)
+	ajoncs, _ := partnerClient(t, tr, foyerFINESS)
+	emeraude, _ := partnerClient(t, tr, savsFINESS)
+	for round := range 10 {
+		sent := tr.solicit(t, fmt.Sprintf("race-%d", round))
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, api := range []partnersv1.PartnersServiceClient{ajoncs, emeraude} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = api.AcceptSolicitation(ctxT(t), &partnersv1.AcceptSolicitationRequest{RequestId: fmt.Sprintf("race-%d-%d", round, i),
+					SolicitationId: sent.GetSolicitationId(), StartOn: time.Now().Format(time.DateOnly), Frequency: "hebdomadaire"})
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch status.Code(err) {
+			case codes.OK:
+				won++
+			case codes.FailedPrecondition:
+			default:
+				t.Fatalf("round %d: an answer failed with %v", round, err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("round %d: %d partners won (%v), want exactly one", round, won, errs)
+		}
+		got, err := tr.partners.GetSolicitation(ctxT(t), &partnersv1.GetSolicitationRequest{SolicitationId: sent.GetSolicitationId()})
+		for err != nil || got.GetSolicitation().GetEngagement() == nil {
+			if err != nil && status.Code(err) != codes.Unavailable {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Millisecond) // the projection takes the accepted one in
+			got, err = tr.partners.GetSolicitation(ctxT(t), &partnersv1.GetSolicitationRequest{SolicitationId: sent.GetSolicitationId()})
+		}
+		accepted := 0
+		for _, a := range got.GetSolicitation().GetAnswers() {
+			if a.GetAccepted() {
+				accepted++
+			}
+		}
+		if accepted != 1 || got.GetSolicitation().GetState() != partnersv1.SolicitationState_SOLICITATION_STATE_ACCEPTED {
+			t.Fatalf("round %d: the solicitation reads %v; want one answer accepted", round, got.GetSolicitation())
+		}
+	}
+}
