@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 	partnersv1 "github.com/maillage/maillage/proto/maillage/partners/v1"
 )
 
@@ -56,4 +57,32 @@ func TestPartnersCommands(t *testing.T) {
 	if r := ctl(t, env, append([]string{"partner", "350000015"}, coord...)...); r.code == 0 || !strings.Contains(r.stderr, "NotFound") {
 		t.Errorf("partner unknown: exit %d, stderr %q", r.code, r.stderr)
 	}
+}
+
+// A solicitation from the command line: the coordination asks the club,
+// the club accepts with its own token, the view shows the engagement.
+func TestSolicitationCommands(t *testing.T) {
+	dir, addr := startMaillaged(t)
+	env := map[string]string{"MAILLAGE_DATA": dir, "MAILLAGE_ADDR": addr}
+	coord := []string{"--as-org", "750000001", "--as-role", "coordinateur", "--as-subject", "claire"}
+	club := []string{"--as-org", "35000000100015", "--as-role", "professionnel"}
+	person := ok(t, env, &parcoursv1.EnrollPersonResponse{}, append([]string{"enroll", "--birth-date", "2004-05-01", "--commune", "35238",
+		"--public", "disability", "--protection", "none"}, coord...)...).GetPersonId()
+	ok(t, env, &parcoursv1.AssignCoordinatorResponse{}, append([]string{"assign-coordinator", person, "--professional", "claire",
+		"--org", "750000001", "--name", "Claire Martin"}, coord...)...)
+	ok(t, env, &partnersv1.RegisterPartnerResponse{}, append([]string{"register-partner", "35000000100015", "--name", "Club de sport adapté",
+		"--kind", "droit-commun", "--commune", "35238", "--offers", "2.3.4.2", "--mission", "vie_sociale"}, coord...)...)
+	sent := ok(t, env, &partnersv1.SendSolicitationResponse{}, append([]string{"solicit", person, "--to", "35000000100015",
+		"--prestation", "2.3.4.2", "--share", "identite,projet", "--basis", "informed", "--message", "Activités de loisirs en groupe."}, coord...)...)
+	pending := ok(t, env, &partnersv1.ListSolicitationsResponse{}, append([]string{"solicitations", "--pending", "--min-position", sent.GetPosition()}, club...)...)
+	if len(pending.GetSolicitations()) != 1 {
+		t.Fatalf("the club's pending solicitations: %v", pending)
+	}
+	accepted := ok(t, env, &partnersv1.AcceptSolicitationResponse{}, append([]string{"accept", sent.GetSolicitationId(), "--frequency", "le mercredi"}, club...)...)
+	view := ok(t, env, &parcoursv1.GetCoordinatedViewResponse{}, append([]string{"view", person, "--min-position", accepted.GetPosition()}, coord...)...)
+	if len(view.GetView().GetEngagements()) != 1 || view.GetView().GetEngagements()[0].GetEngagementId() != accepted.GetEngagementId() {
+		t.Fatalf("the view's engagements: %v", view.GetView().GetEngagements())
+	}
+	ok(t, env, &partnersv1.EndEngagementResponse{}, append([]string{"engagement", sent.GetSolicitationId(), "end", "--outcome", "done",
+		"--end-reason", "objective-reached"}, club...)...)
 }

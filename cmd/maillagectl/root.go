@@ -76,6 +76,13 @@ var subcommands = []func(*globals) *cobra.Command{
 	newPartnerCmd,
 	newSearchPartnersCmd,
 	newImportFinessCmd,
+	newSolicitCmd,
+	newSolicitationsCmd,
+	newSolicitationCmd,
+	newAcceptCmd,
+	newDeclineCmd,
+	newRevokeCmd,
+	newEngagementCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the

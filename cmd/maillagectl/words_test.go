@@ -42,6 +42,11 @@ func TestWordsCoverEnums(t *testing.T) {
 	check(eventsv1.PlanValidator(0).Descriptor(), numbers(validatorWords))
 	check(eventsv1.ObjectiveOutcome(0).Descriptor(), numbers(outcomeWords))
 	check(eventsv1.MdphDecision(0).Descriptor(), numbers(decisionWords))
+	check(eventsv1.PartnerKind(0).Descriptor(), numbers(partnerKindWords))
+	check(eventsv1.SolicitationLegalBasis(0).Descriptor(), numbers(legalBasisWords))
+	check(eventsv1.DeclineReason(0).Descriptor(), numbers(declineWords))
+	check(eventsv1.EngagementOutcome(0).Descriptor(), numbers(engagementOutcomeWords))
+	check(eventsv1.EngagementEndReason(0).Descriptor(), numbers(endReasonWords))
 }
 
 func numbers[E ~int32](words []word[E]) []int32 {

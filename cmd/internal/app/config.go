@@ -73,6 +73,9 @@ type Config struct {
 	// ViewWait bounds how long a query with min_position waits for the
 	// view to catch up; default 2s.
 	ViewWait time.Duration
+	// ExpiryEvery is how often solicitations past their expiry are closed;
+	// default 30s.
+	ExpiryEvery time.Duration
 
 	// OIDCIssuer trusts the bearer tokens of an OpenID Connect provider
 	// beside the local key: its "iss". OIDCJWKSURL is its JWK Set; empty,

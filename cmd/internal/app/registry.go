@@ -63,7 +63,7 @@ var registry = []registration{
 
 func buildPartners(d *Deps) (Service, error) {
 	cfg := partners.Config{Store: d.Store, Codec: d.Codec, Kit: d.Kit, ProjectionsDir: d.Config.projectionsDir(),
-		ViewWait: d.Config.ViewWait, Now: d.Config.Now, Logger: d.Config.Logger}
+		ViewWait: d.Config.ViewWait, ExpiryEvery: d.Config.ExpiryEvery, Now: d.Config.Now, Logger: d.Config.Logger}
 	if d.Parcours != nil {
 		cfg.Files = parcoursFiles{d.Parcours}
 	}

@@ -10,8 +10,12 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"google.golang.org/grpc"
+
+	"github.com/maillage/maillage/cmd/internal/app"
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/natsembed"
 	auditv1 "github.com/maillage/maillage/proto/maillage/audit/v1"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
@@ -29,10 +33,16 @@ type territory struct {
 
 func newTerritory(t *testing.T) *territory {
 	m := start(t, t.TempDir(), time.Now)
-	ctx := ctxT(t)
 	cc := m.client(t, coordinatrice)
 	waitServing(t, cc, partnersv1.PartnersService_ServiceDesc.ServiceName)
 	tr := &territory{m: m, coord: parcoursv1.NewParcoursServiceClient(cc), partners: partnersv1.NewPartnersServiceClient(cc)}
+	tr.populate(t)
+	return tr
+}
+
+// populate enrols the person and registers the two partners.
+func (tr *territory) populate(t *testing.T) {
+	ctx := ctxT(t)
 	lat, lon := 48.1113, -1.6800
 	enrolled, err := tr.coord.EnrollPerson(ctx, &parcoursv1.EnrollPersonRequest{RequestId: "enrol", BirthDate: "2004-05-01",
 		Domicile:        &parcoursv1.Domicile{CommuneInsee: "35238", Latitude: &lat, Longitude: &lon},
@@ -56,7 +66,6 @@ func newTerritory(t *testing.T) *territory {
 		mustNil(t, err)
 		tr.latest = res.GetPosition()
 	}
-	return tr
 }
 
 // savsDetails: a service d'accompagnement à la vie sociale near the
@@ -226,4 +235,54 @@ func TestSolicitationRaceHasOneWinner(t *testing.T) {
 			t.Fatalf("round %d: the solicitation reads %v; want one answer accepted", round, got.GetSolicitation())
 		}
 	}
+}
+
+// A solicitation nobody answers expires when its time comes, by the
+// server's clock, even when the server was stopped across it: the pending
+// ones are kept by expiry on disk, and a restart closes those past due.
+func TestUnansweredSolicitationExpiresAcrossARestart(t *testing.T) {
+	dir := t.TempDir()
+	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	cfg := app.Config{DataDir: dir, Now: clk.Now, Sync: natsembed.SyncInterval, ExpiryEvery: 20 * time.Millisecond}
+	m := startConfig(t, cfg)
+	tr := &territory{m: m}
+	as := func(p auth.Principal) *grpc.ClientConn {
+		return m.dial(t, m.token(t, p, auth.IssuerConfig{Now: clk.Now}))
+	}
+	cc := as(coordinatrice)
+	waitServing(t, cc, partnersv1.PartnersService_ServiceDesc.ServiceName)
+	tr.coord, tr.partners = parcoursv1.NewParcoursServiceClient(cc), partnersv1.NewPartnersServiceClient(cc)
+	tr.populate(t)
+	sent := tr.solicit(t, "expiring") // seven days to answer
+	mustNil(t, m.stop())
+
+	clk.Advance(8 * 24 * time.Hour)
+	m = startConfig(t, cfg)
+	api := partnersv1.NewPartnersServiceClient(m.dial(t, m.token(t, coordinatrice, auth.IssuerConfig{Now: clk.Now})))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := api.GetSolicitation(ctxT(t), &partnersv1.GetSolicitationRequest{SolicitationId: sent.GetSolicitationId()})
+		if err == nil && got.GetSolicitation().GetState() == partnersv1.SolicitationState_SOLICITATION_STATE_EXPIRED {
+			break
+		}
+		if err != nil && status.Code(err) != codes.Unavailable {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a solicitation a day past its expiry reads %v, %v; want EXPIRED", got.GetSolicitation().GetState(), err)
+		}
+		time.Sleep(10 * time.Millisecond) // the scheduler runs every 20 ms
+	}
+	view, err := parcoursv1.NewParcoursServiceClient(m.dial(t, m.token(t, coordinatrice, auth.IssuerConfig{Now: clk.Now}))).
+		GetCoordinatedView(ctxT(t), &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person})
+	mustNil(t, err)
+	if len(view.GetView().GetPendingSolicitations()) != 0 {
+		t.Errorf("the expired solicitation is still pending in the view: %v", view.GetView().GetPendingSolicitations())
+	}
+	// Accepting it now is refused: it is closed.
+	foyer := partnersv1.NewPartnersServiceClient(m.dial(t, m.token(t, auth.Principal{Subject: "x", Organisation: foyerFINESS, Role: auth.RoleProfessionnel},
+		auth.IssuerConfig{Now: clk.Now})))
+	_, err = foyer.AcceptSolicitation(ctxT(t), &partnersv1.AcceptSolicitationRequest{RequestId: "late", SolicitationId: sent.GetSolicitationId(),
+		StartOn: clk.Now().Format(time.DateOnly), Frequency: "x"})
+	wantCode(t, err, codes.FailedPrecondition)
 }
