@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/kit"
@@ -122,9 +123,9 @@ func (s *Service) SearchPartners(ctx context.Context, req *partnersv1.SearchPart
 	if err := kit.WaitForPosition(ctx, s.runner, req.GetMinPosition(), s.cfg.ViewWait); err != nil {
 		return nil, err
 	}
-	q, err := s.queryOf(req)
+	q, err := s.queryOf(ctx, req)
 	if err != nil {
-		return nil, kit.Status(err)
+		return nil, err
 	}
 	offset, err := pageOffset(req)
 	if err != nil {
@@ -156,7 +157,12 @@ func (s *Service) SearchPartners(ctx context.Context, req *partnersv1.SearchPart
 
 // queryOf reads a search request; near_person_id reads the person's
 // domicile from their file.
-func (s *Service) queryOf(req *partnersv1.SearchPartnersRequest) (Query, error) {
+//
+// The distances a search near the domicile answers tell where the person
+// lives: only a caller who may see the person's identité searches so,
+// and the search is recorded in the person's audit trail. The error is a
+// gRPC status.
+func (s *Service) queryOf(ctx context.Context, req *partnersv1.SearchPartnersRequest) (Query, error) {
 	q := Query{Prestation: req.GetPrestationCode(), Commune: req.GetCommuneInsee(), Departement: req.GetDepartement(),
 		Kinds: req.GetKinds(), OnlyAvailable: req.GetOnlyWithAvailablePlaces()}
 	radius := req.GetRadiusKm()
@@ -166,21 +172,54 @@ func (s *Service) queryOf(req *partnersv1.SearchPartnersRequest) (Query, error) 
 	q.Radius = radius * 1000
 	switch {
 	case req.GetNear() != nil && req.GetNearPersonId() != "":
-		return q, derrors.Invalid("near_person_id", "search near a point or near a person's domicile, not both")
+		return q, kit.Status(derrors.Invalid("near_person_id", "search near a point or near a person's domicile, not both"))
 	case req.GetNear() != nil:
 		q.Near = &geo.Point{Lat: req.GetNear().GetLatitude(), Lon: req.GetNear().GetLongitude()}
 	case req.GetNearPersonId() != "":
-		if s.cfg.Files == nil {
-			return q, derrors.Rejected("partners.no_files", req.GetNearPersonId(), "this instance does not run the parcours service: search near a point")
-		}
-		at, ok := s.cfg.Files.DomicileOf(req.GetNearPersonId())
-		if !ok {
-			return q, derrors.Rejected("person.no_coordinates", req.GetNearPersonId(),
-				"the person's domicile has no coordinates (or there is no such file): search near a point, or in their commune")
+		at, err := s.domicileOf(ctx, req.GetNearPersonId())
+		if err != nil {
+			return q, err
 		}
 		q.Near = &at
 	}
 	return q, nil
+}
+
+// domicileOf reads the person's domicile for a search near it, once the
+// caller is found to see the person's identité, and audits the read.
+func (s *Service) domicileOf(ctx context.Context, person string) (geo.Point, error) {
+	files, err := s.files()
+	if err != nil {
+		return geo.Point{}, kit.Status(err)
+	}
+	if err := files.Stored(ctx); err != nil {
+		return geo.Point{}, kit.Status(err)
+	}
+	caller, err := s.kit.Caller(ctx)
+	if err != nil {
+		return geo.Point{}, kit.Status(err)
+	}
+	team, ok := files.TeamOf(person)
+	if !ok {
+		return geo.Point{}, status.Errorf(codes.NotFound, "no person %s is followed", person)
+	}
+	grant, err := team.ReadFile(caller, s.kit.Today())
+	if err == nil && !grant.Categories.Has(access.Identite) {
+		err = derrors.Denied("access.category_not_granted", "searching near the domicile needs the person's identité")
+	}
+	if err != nil {
+		return geo.Point{}, kit.Status(s.kit.Refused(ctx, person, err))
+	}
+	at, ok := files.DomicileOf(person)
+	if !ok {
+		return geo.Point{}, kit.Status(derrors.Rejected("person.no_coordinates", person,
+			"the person's domicile has no coordinates: search near a point, or in their commune"))
+	}
+	if err := s.kit.Disclosed(ctx, kit.Disclosure{PersonID: person, Grant: grant, Categories: access.Of(access.Identite),
+		Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_VIEW, Detail: "distances of partners from the domicile (SearchPartners)"}); err != nil {
+		return geo.Point{}, kit.Status(err)
+	}
+	return at, nil
 }
 
 // matchingOffers are p's offers of prestation or its children; all of

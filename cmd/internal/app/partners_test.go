@@ -111,5 +111,5 @@ func TestPartnersDirectoryOverGRPC(t *testing.T) {
 	_, err = coordination.SearchPartners(ctx, &partnersv1.SearchPartnersRequest{PrestationCode: "1.1"})
 	wantCode(t, err, codes.InvalidArgument)
 	_, err = coordination.SearchPartners(ctx, &partnersv1.SearchPartnersRequest{NearPersonId: "01JD0000000000000000000000"})
-	wantCode(t, err, codes.FailedPrecondition)
+	wantCode(t, err, codes.NotFound)
 }

@@ -109,6 +109,10 @@ func TestSolicitationToEngagementOverGRPC(t *testing.T) {
 	if len(found.GetResults()) != 2 || found.GetResults()[0].GetPartner().GetOrganisationId() != foyerFINESS {
 		t.Fatalf("search near the person = %v; want both SAVS, the nearer first", found.GetResults())
 	}
+	// Near her domicile: only for who sees her identité, and audited.
+	outsider := partnersv1.NewPartnersServiceClient(tr.m.client(t, auth.Principal{Subject: "x", Organisation: "750000009", Role: auth.RoleCoordinateur}))
+	_, err = outsider.SearchPartners(ctx, &partnersv1.SearchPartnersRequest{PrestationCode: "2.3", NearPersonId: tr.person})
+	wantCode(t, err, codes.PermissionDenied)
 	sent := tr.solicit(t, "sol-1")
 
 	ajoncs, ajoncsFiles := partnerClient(t, tr, foyerFINESS)
