@@ -136,7 +136,9 @@ bench: ## Benchmark the event store beside raw JetStream, commands end to end, t
 # Every fuzz test of the decoders and validators, FUZZTIME each.
 FUZZTIME ?= 20s
 FUZZ_TARGETS := internal:./es:FuzzParsePosition internal:./es:FuzzValidateStream \
-	internal:./serafin:FuzzParse internal:./access:FuzzGrantRules internal:./audit:FuzzVerifyRecords services/parcours:.:FuzzApplyBatch services/parcours:.:FuzzParsePageToken
+	internal:./serafin:FuzzParse internal:./access:FuzzGrantRules internal:./audit:FuzzVerifyRecords services/parcours:.:FuzzApplyBatch services/parcours:.:FuzzParsePageToken \
+	services/partners:./identifier:FuzzParse services/partners:./finess:FuzzReadAll services/partners:./geo:FuzzFromFinessSource \
+	services/partners:./geo:FuzzLambert93 services/partners:./geo:FuzzUTM services/partners:.:FuzzDecodeEntry
 
 .PHONY: fuzz
 fuzz: ## Fuzz the decoders and validators (FUZZTIME each, default 20s).

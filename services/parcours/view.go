@@ -113,6 +113,9 @@ func foldEvent(view *parcoursv1.CoordinatedView, personID string, ev es.Recorded
 func foldPayload(view *parcoursv1.CoordinatedView, payload proto.Message, when time.Time) (summary string, shown bool) {
 	switch e := payload.(type) {
 	case *eventsv1.PersonEnrolled:
+		if view.Enrolled != nil {
+			return "", false // a file is enrolled once: a second one (never decided) changes nothing
+		}
 		view.Enrolled = &parcoursv1.Enrollment{
 			Ins:             e.Ins,
 			BirthDate:       e.GetBirthDate(),
