@@ -125,6 +125,10 @@ func rebuild(store es.Store, views *parcours.Views) (time.Duration, error) {
 // GetCoordinatedView does, without the network): the target is p99 < 1 ms.
 func BenchmarkViewRead(b *testing.B) {
 	d := loadDepartment(b)
+	b.Run(sizeName(d), func(b *testing.B) { benchViewRead(b, d) })
+}
+
+func benchViewRead(b *testing.B, d *benchDepartment) {
 	lat := make([]time.Duration, 0, b.N)
 	r := rand.New(rand.NewPCG(1, 2))
 	now := time.Now()
@@ -152,6 +156,10 @@ func BenchmarkViewRead(b *testing.B) {
 // stream to its end, in the same run. One op is a full replay.
 func BenchmarkRebuild(b *testing.B) {
 	d := loadDepartment(b)
+	b.Run(sizeName(d), func(b *testing.B) { benchRebuild(b, d) })
+}
+
+func benchRebuild(b *testing.B, d *benchDepartment) {
 	b.Run("raw-jetstream-read", func(b *testing.B) {
 		for range b.N {
 			n, took, err := rawRead(d.nc)
@@ -230,6 +238,10 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 // list; the target is p99 < 10 ms.
 func BenchmarkCaseload(b *testing.B) {
 	d := loadDepartment(b)
+	b.Run(sizeName(d), func(b *testing.B) { benchCaseload(b, d) })
+}
+
+func benchCaseload(b *testing.B, d *benchDepartment) {
 	now := time.Now()
 	for _, bc := range []struct {
 		name string
@@ -276,6 +288,10 @@ func BenchmarkCaseload(b *testing.B) {
 // size on disk is reported in MB.
 func BenchmarkRestore(b *testing.B) {
 	d := loadDepartment(b)
+	b.Run(sizeName(d), func(b *testing.B) { benchRestore(b, d) })
+}
+
+func benchRestore(b *testing.B, d *benchDepartment) {
 	if err := d.views.Close(); err != nil {
 		b.Fatal(err)
 	}
@@ -309,3 +325,7 @@ func BenchmarkRestore(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// sizeName names a benchmark by its département's size, so that make
+// bench reports each size apart.
+func sizeName(d *benchDepartment) string { return fmt.Sprintf("people=%d", len(d.people)) }

@@ -40,7 +40,7 @@ func main() {
 	}
 	pairs := pairUp(results, order)
 	commands := commandRuns(results, order)
-	if len(pairs) == 0 && len(commands) == 0 && results["BenchmarkViewRead"] == nil && results["BenchmarkRebuild/projection"] == nil &&
+	if len(pairs) == 0 && len(commands) == 0 && !hasPrefix(order, "BenchmarkViewRead/") && !hasPrefix(order, "BenchmarkRebuild/") &&
 		len(trustRuns(results, order)) == 0 && !hasPrefix(order, "BenchmarkServer/") && !hasPrefix(order, "BenchmarkPartners/") {
 		fmt.Fprintln(os.Stderr, "benchreport: no raw/es pair nor command run in the input")
 		os.Exit(1)
@@ -49,7 +49,7 @@ func main() {
 		report(os.Stdout, pairs)
 	}
 	reportCommands(os.Stdout, results, commands)
-	reportViews(os.Stdout, results)
+	reportViews(os.Stdout, results, order)
 	reportTrust(os.Stdout, results, order)
 	reportServer(os.Stdout, results, order)
 	reportPartners(os.Stdout, results, order)
