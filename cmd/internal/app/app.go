@@ -50,6 +50,7 @@ type App struct {
 	log   *slog.Logger
 	ns    *server.Server // embedded NATS, nil with an external one
 	nc    *nats.Conn
+	subNC *nats.Conn // the subscriptions' own
 	store es.Store
 	// trails is the audit trails' own store (stream AUDIT): every read
 	// writes to it, and the domain events' store stays the projections'.
@@ -276,10 +277,15 @@ func (a *App) openStore(ctx context.Context) error {
 		return fmt.Errorf("connect to NATS: %w", err)
 	}
 	a.nc = nc
+	// Projections and feeds read on a connection of their own: their
+	// deliveries never queue before an append's acknowledgement.
+	if a.subNC, err = nats.Connect(a.cfg.NATSURL, append(opts, nats.Name("maillaged-subscriptions"))...); err != nil {
+		return fmt.Errorf("connect to NATS: %w", err)
+	}
 	// The embedded server without a listener has no other writer: the
 	// store knows where the stream ends without asking (every read asks).
 	sole := a.cfg.NATSURL == "" && a.cfg.NATSListen == ""
-	store, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, Replicas: a.cfg.Replicas, SoleWriter: sole})
+	store, err := natsjs.Open(ctx, natsjs.Config{Conn: nc, SubscribeConn: a.subNC, Replicas: a.cfg.Replicas, SoleWriter: sole})
 	if errors.Is(err, es.ErrStorageFull) {
 		where := a.cfg.natsDir()
 		if a.cfg.NATSURL != "" {
@@ -325,9 +331,11 @@ func (a *App) closeStore() {
 	if a.store != nil {
 		a.store.Close()
 	}
-	if a.nc != nil {
-		a.nc.Drain()
-		a.nc.Close()
+	for _, nc := range []*nats.Conn{a.subNC, a.nc} {
+		if nc != nil {
+			nc.Drain()
+			nc.Close()
+		}
 	}
 	if a.ns != nil {
 		a.ns.Shutdown()

@@ -28,6 +28,11 @@ import (
 // Config of a Store.
 type Config struct {
 	Conn            *nats.Conn    // required; the store does not close it
+	// SubscribeConn, when set, carries the subscriptions (projections,
+	// feeds) apart from the appends and reads: a replay or a live tail
+	// then never queues in front of an append's acknowledgement in the
+	// connection's one reader. The store does not close it.
+	SubscribeConn *nats.Conn
 	Stream          string        // JetStream stream name; default "EVENTS"
 	SubjectPrefix   string        // default "events"
 	Replicas        int           // default 1; 3 on a cluster
@@ -81,6 +86,7 @@ type Store struct {
 	cfg     Config
 	nc      *nats.Conn
 	js      jetstream.JetStream
+	subJS   jetstream.JetStream // the subscriptions' (Config.SubscribeConn), else js
 	heads   *headCache
 	replies *replies
 	writes  writeHealth
@@ -147,7 +153,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natsjs: %w", err)
 	}
-	st := &Store{cfg: cfg, nc: cfg.Conn, js: js, heads: newHeadCache(cfg.HeadCacheSize), replies: rep}
+	st := &Store{cfg: cfg, nc: cfg.Conn, js: js, subJS: js, heads: newHeadCache(cfg.HeadCacheSize), replies: rep}
+	if cfg.SubscribeConn != nil {
+		if st.subJS, err = jetstream.New(cfg.SubscribeConn); err != nil {
+			rep.close()
+			return nil, fmt.Errorf("natsjs: %w", err)
+		}
+	}
 	if cfg.SoleWriter {
 		info, err := js.Stream(ctx, cfg.Stream)
 		if err != nil {

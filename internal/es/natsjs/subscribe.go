@@ -46,7 +46,7 @@ func (s *Store) Subscribe(ctx context.Context, from es.Position, f es.Filter) (e
 	if len(f.Categories) > 0 && s.mostlyMatches(cctx, cfg) {
 		cfg.FilterSubjects, clientSide = nil, true
 	}
-	cons, err := s.js.OrderedConsumer(cctx, s.cfg.Stream, cfg)
+	cons, err := s.subJS.OrderedConsumer(cctx, s.cfg.Stream, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("natsjs: subscribe: %w", err)
 	}
