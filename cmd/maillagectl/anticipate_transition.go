@@ -37,7 +37,7 @@ func newAnticipateTransitionCmd(g *globals) *cobra.Command {
 	f.StringVar(&req.FromSetting, "from", "", "the setting the person leaves")
 	f.StringVar(&req.ToSetting, "to", "", "the setting the person goes to")
 	f.StringVar(&req.PlannedDate, "date", "", "planned date, YYYY-MM-DD")
-	f.StringVar(&req.ReceivingPartnerId, "partner", "", "the receiving partner's partner_id (a ULID), when one is found")
+	f.StringVar(&req.ReceivingPartnerId, "partner", "", "the receiving partner's FINESS or SIRET in the directory (search-partners finds it), when one is found")
 	f.Uint64Var(&version, "expected-version", 0, "fail with Aborted unless the person's file is at this version")
 	mustRequire(cmd, "kind", "from", "to", "date")
 	return cmd

@@ -42,6 +42,22 @@ func (c *apiCall) run(cmd *cobra.Command, call func(context.Context, parcoursv1.
 	})
 }
 
+// runOnQuiet calls maillaged with call and prints nothing: for a command
+// that writes its answer its own way (CSV).
+func (c *apiCall) runOnQuiet(cmd *cobra.Command, call func(context.Context, *grpc.ClientConn) error) error {
+	ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
+	defer cancel()
+	conn, err := c.g.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := call(ctx, conn); err != nil {
+		return fmt.Errorf("%s: %w", cmd.Name(), rpcError(err))
+	}
+	return nil
+}
+
 // runOn calls maillaged with call, on any of its services, and prints the
 // response on stdout (printJSON), or returns the failure as one line
 // (rpcError). It is what every API command is written on: whom it acts

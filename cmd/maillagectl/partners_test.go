@@ -85,4 +85,8 @@ func TestSolicitationCommands(t *testing.T) {
 	}
 	ok(t, env, &partnersv1.EndEngagementResponse{}, append([]string{"engagement", sent.GetSolicitationId(), "end", "--outcome", "done",
 		"--end-reason", "objective-reached"}, club...)...)
+	if r := ctl(t, env, append([]string{"coverage", "--departement", "35", "--csv"}, coord...)...); r.code != 0 ||
+		!strings.HasPrefix(r.stdout, "besoin,libelle,personnes,couvertes,offre_a_proximite,sans_reponse,sans_localisation,prestations_repondant\n") {
+		t.Errorf("coverage --csv: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
 }

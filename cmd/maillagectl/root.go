@@ -83,6 +83,7 @@ var subcommands = []func(*globals) *cobra.Command{
 	newDeclineCmd,
 	newRevokeCmd,
 	newEngagementCmd,
+	newCoverageCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the

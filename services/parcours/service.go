@@ -23,7 +23,7 @@ type Config struct {
 	Kit   *kit.Kit       // required: access, audit, the command port
 	Codec *decider.Codec // default: no upcaster
 	// ProjectionsDir keeps the views on disk (a Pebble store in
-	// <dir>/parcours-view-v5); "" keeps them in memory, rebuilt at each
+	// <dir>/parcours-view-v6); "" keeps them in memory, rebuilt at each
 	// start.
 	ProjectionsDir string
 	// ViewCache bounds the decoded views kept in memory; default

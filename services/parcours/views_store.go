@@ -29,6 +29,8 @@ import (
 //	v/<person>                   the view (protobuf)
 //	c/<org>/<subject>/<person>   the caseload index: the person is in that coordinator's caseload
 //	k/<person>                   the caseload key the person is under ("<org>/<subject>")
+//	t/<commune>/<person>         the people followed, by their domicile (territory.go)
+//	s/<solicitation>             a solicitation folded: its person, its last version
 //	n                            how many people have a view
 type Views struct {
 	codec *decider.Codec
@@ -86,7 +88,7 @@ func orDefault(codec *decider.Codec) *decider.Codec {
 
 // Name is the projection's durable name (and its store's directory);
 // bump its version when the view's shape changes, so that it is rebuilt.
-func (v *Views) Name() string { return "parcours-view-v5" }
+func (v *Views) Name() string { return "parcours-view-v6" }
 
 // Filter selects the events of every person's file.
 func (v *Views) Filter() es.Filter {
@@ -189,6 +191,10 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 			return nil, nil, err
 		}
 		if err := v.index(b, id, before[id], view); err != nil {
+			b.Discard()
+			return nil, nil, err
+		}
+		if err := indexTerritory(b, id, before[id], view); err != nil {
 			b.Discard()
 			return nil, nil, err
 		}

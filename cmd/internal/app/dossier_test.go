@@ -148,7 +148,7 @@ func TestCoordinationFileFromEnrolmentToDischarge(t *testing.T) {
 	})
 	d.step("transition", func(ctx context.Context, r string) (string, error) {
 		res, err := api.AnticipateTransition(ctx, &parcoursv1.AnticipateTransitionRequest{RequestId: r, PersonId: p, Kind: eventsv1.TransitionKind_TRANSITION_KIND_ENTREE_ETABLISSEMENT,
-			FromSetting: "domicile familial", ToSetting: "FAM Les Cèdres", PlannedDate: in(30), ReceivingPartnerId: "01JD5Z00000000000000000000"})
+			FromSetting: "domicile familial", ToSetting: "FAM Les Cèdres", PlannedDate: in(30), ReceivingPartnerId: "350000014"})
 		transition = res.GetTransitionId()
 		return res.GetPosition(), err
 	})

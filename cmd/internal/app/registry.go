@@ -80,6 +80,10 @@ func (f parcoursFiles) TeamOf(personID string) (access.Team, bool) {
 
 func (f parcoursFiles) Stored(ctx context.Context) error { return f.p.Stored(ctx) }
 
+func (f parcoursFiles) PeopleIn(prefix string, fn func(*parcoursv1.CoordinatedView) bool) error {
+	return f.p.Views().PeopleIn(prefix, fn)
+}
+
 func (f parcoursFiles) OpenNeed(personID, needID string) bool {
 	v, _ := f.p.Views().Get(personID)
 	for _, n := range v.GetNeeds() {

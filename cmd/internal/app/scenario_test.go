@@ -97,7 +97,7 @@ func TestParcoursEndToEnd(t *testing.T) {
 	planned := clk.Now().AddDate(0, 2, 0).Format("2006-01-02")
 	anticipate := &parcoursv1.AnticipateTransitionRequest{RequestId: "sis-transition-1", PersonId: person, ExpectedVersion: proto.Uint64(2),
 		Kind: eventsv1.TransitionKind_TRANSITION_KIND_PASSAGE_ADULTE, FromSetting: "IME Les Tilleuls", ToSetting: "FAM Les Cèdres",
-		PlannedDate: planned, ReceivingPartnerId: "01JD5Z00000000000000000000"}
+		PlannedDate: planned, ReceivingPartnerId: "350000014"}
 	tr, err := api.AnticipateTransition(ctx, anticipate)
 	mustNil(t, err)
 	replayed, err := api.AnticipateTransition(ctx, anticipate) // the same request again

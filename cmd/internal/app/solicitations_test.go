@@ -290,3 +290,53 @@ func TestUnansweredSolicitationExpiresAcrossARestart(t *testing.T) {
 		StartOn: clk.Now().Format(time.DateOnly), Frequency: "x"})
 	wantCode(t, err, codes.FailedPrecondition)
 }
+
+// The territorial coverage counts the needs of the people followed in a
+// territory against what answers them: an engagement, an offer nearby,
+// or nothing (the gap).
+func TestTerritorialCoverage(t *testing.T) {
+	tr := newTerritory(t)
+	ctx := ctxT(t)
+	social, err := tr.coord.IdentifyNeed(ctx, &parcoursv1.IdentifyNeedRequest{RequestId: "need-2", PersonId: tr.person, NeedCode: "1.3.4.2",
+		Description: "Participer à des activités de loisirs"})
+	mustNil(t, err)
+	coverage := func(min string) map[string]*partnersv1.CoverageLine {
+		t.Helper()
+		// The coverage reads the views as they are: wait for them first.
+		_, err := tr.coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person, MinPosition: min})
+		mustNil(t, err)
+		res, err := tr.partners.GetTerritorialCoverage(ctx, &partnersv1.GetTerritorialCoverageRequest{Departement: "35", RadiusKm: 10})
+		mustNil(t, err)
+		if res.GetPeople() != 1 || res.GetPartners() != 2 {
+			t.Fatalf("coverage of 35: %d people, %d partners; want 1 and 2", res.GetPeople(), res.GetPartners())
+		}
+		out := map[string]*partnersv1.CoverageLine{}
+		for _, l := range res.GetLines() {
+			out[l.GetNeed().GetCode()] = l
+		}
+		return out
+	}
+	lines := coverage(social.GetPosition())
+	// Housing (1.3.2): nobody near offers 2.3.2 — the gap; social life
+	// (1.3.4): the SAVS offer 2.3.4 within 10 km.
+	if l := lines["1.3.2"]; l.GetPeopleWithNeed() != 1 || l.GetPeopleWithoutAnswer() != 1 || l.GetAnsweringPrestations()[0].GetCode() != "2.3.2" {
+		t.Errorf("line 1.3.2 = %v; want one person without an answer", l)
+	}
+	if l := lines["1.3.4"]; l.GetPeopleWithNeed() != 1 || l.GetPeopleWithOfferNearby() != 1 {
+		t.Errorf("line 1.3.4 = %v; want one person with an offer nearby", l)
+	}
+	// An engagement for the housing need covers it.
+	sent := tr.solicit(t, "sol-cov")
+	ajoncs, _ := partnerClient(t, tr, foyerFINESS)
+	ok, err := ajoncs.AcceptSolicitation(ctx, &partnersv1.AcceptSolicitationRequest{RequestId: "acc", SolicitationId: sent.GetSolicitationId(),
+		StartOn: time.Now().Format(time.DateOnly), Frequency: "hebdomadaire"})
+	mustNil(t, err)
+	if l := coverage(ok.GetPosition())["1.3.2"]; l.GetPeopleCovered() != 1 || l.GetPeopleWithoutAnswer() != 0 {
+		t.Errorf("line 1.3.2 after the engagement = %v; want the person covered", l)
+	}
+	// Counts, for the coordination: not for a partner.
+	_, err = ajoncs.GetTerritorialCoverage(ctx, &partnersv1.GetTerritorialCoverageRequest{Departement: "35"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = tr.partners.GetTerritorialCoverage(ctx, &partnersv1.GetTerritorialCoverageRequest{})
+	wantCode(t, err, codes.InvalidArgument)
+}

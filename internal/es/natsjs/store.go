@@ -27,12 +27,12 @@ import (
 
 // Config of a Store.
 type Config struct {
-	Conn            *nats.Conn    // required; the store does not close it
+	Conn *nats.Conn // required; the store does not close it
 	// SubscribeConn, when set, carries the subscriptions (projections,
 	// feeds) apart from the appends and reads: a replay or a live tail
 	// then never queues in front of an append's acknowledgement in the
 	// connection's one reader. The store does not close it.
-	SubscribeConn *nats.Conn
+	SubscribeConn   *nats.Conn
 	Stream          string        // JetStream stream name; default "EVENTS"
 	SubjectPrefix   string        // default "events"
 	Replicas        int           // default 1; 3 on a cluster

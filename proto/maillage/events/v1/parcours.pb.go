@@ -690,9 +690,11 @@ type TransitionAnticipated struct {
 	ToSetting string `protobuf:"bytes,4,opt,name=to_setting,json=toSetting,proto3" json:"to_setting,omitempty"`
 	// The date the transition is planned for (date prévue), "YYYY-MM-DD".
 	PlannedDate string `protobuf:"bytes,5,opt,name=planned_date,json=plannedDate,proto3" json:"planned_date,omitempty"`
-	// The partner expected to receive the person (partenaire d'accueil), a
-	// partner id of maillage.partners.v1. Empty when not found yet: a
-	// transition with no receiving partner is not secured.
+	// The partner expected to receive the person (partenaire d'accueil), by
+	// its official number in the partners' directory (FINESS or SIRET;
+	// events written before the directory existed may hold a ULID). Empty
+	// when not found yet: a transition with no receiving partner is not
+	// secured.
 	ReceivingPartnerId string `protobuf:"bytes,6,opt,name=receiving_partner_id,json=receivingPartnerId,proto3" json:"receiving_partner_id,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache

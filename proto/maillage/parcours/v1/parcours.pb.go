@@ -531,9 +531,11 @@ type AnticipateTransitionRequest struct {
 	ToSetting string `protobuf:"bytes,6,opt,name=to_setting,json=toSetting,proto3" json:"to_setting,omitempty"`
 	// The date the transition is planned for (date prévue), "YYYY-MM-DD".
 	PlannedDate string `protobuf:"bytes,7,opt,name=planned_date,json=plannedDate,proto3" json:"planned_date,omitempty"`
-	// The partner expected to receive the person (partenaire d'accueil), a
-	// partner_id of PartnersService (a ULID). Leave empty when none is found
-	// yet: the vigilance rules will then watch this transition.
+	// The partner expected to receive the person (partenaire d'accueil):
+	// its official number in PartnersService's directory (FINESS, 9
+	// characters, or SIRET, 14 digits; SearchPartners finds it). Leave empty
+	// when none is found yet: the vigilance rules will then watch this
+	// transition.
 	ReceivingPartnerId string `protobuf:"bytes,8,opt,name=receiving_partner_id,json=receivingPartnerId,proto3" json:"receiving_partner_id,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
@@ -1559,8 +1561,8 @@ type Transition struct {
 	// The date the transition is planned for (date prévue), "YYYY-MM-DD":
 	// the latest, after any reschedule.
 	PlannedDate string `protobuf:"bytes,5,opt,name=planned_date,json=plannedDate,proto3" json:"planned_date,omitempty"`
-	// The partner expected to receive the person (partenaire d'accueil);
-	// empty when none is found yet.
+	// The partner expected to receive the person (partenaire d'accueil),
+	// by its official number in the directory; empty when none is found yet.
 	ReceivingPartnerId string `protobuf:"bytes,6,opt,name=receiving_partner_id,json=receivingPartnerId,proto3" json:"receiving_partner_id,omitempty"`
 	// Where the transition stands.
 	State TransitionState `protobuf:"varint,7,opt,name=state,proto3,enum=maillage.parcours.v1.TransitionState" json:"state,omitempty"`
@@ -2244,7 +2246,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\x11_expected_version\"Q\n" +
 	"\x19AssignCoordinatorResponse\x12\x1a\n" +
 	"\bposition\x18\x01 \x01(\tR\bposition\x12\x18\n" +
-	"\aversion\x18\x02 \x01(\x04R\aversion\"\xc3\x04\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\"\xca\x04\n" +
 	"\x1bAnticipateTransitionRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12D\n" +
@@ -2254,8 +2256,8 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\ffrom_setting\x18\x05 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xc8\x01R\vfromSetting\x12*\n" +
 	"\n" +
 	"to_setting\x18\x06 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xc8\x01R\ttoSetting\x12`\n" +
-	"\fplanned_date\x18\a \x01(\tB=\xbaH:\xc8\x01\x01r523^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$R\vplannedDate\x12Y\n" +
-	"\x14receiving_partner_id\x18\b \x01(\tB'\xbaH$\xd8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\x12receivingPartnerIdB\x13\n" +
+	"\fplanned_date\x18\a \x01(\tB=\xbaH:\xc8\x01\x01r523^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$R\vplannedDate\x12`\n" +
+	"\x14receiving_partner_id\x18\b \x01(\tB.\xbaH+\xd8\x01\x01r&2$^([0-9]{9}|2[AB][0-9]{7}|[0-9]{14})$R\x12receivingPartnerIdB\x13\n" +
 	"\x11_expected_version\"y\n" +
 	"\x1cAnticipateTransitionResponse\x12\x1a\n" +
 	"\bposition\x18\x01 \x01(\tR\bposition\x12\x18\n" +
