@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials"
@@ -115,35 +114,7 @@ func rawReplay(storeDir string) (int, time.Duration, error) {
 		return 0, 0, err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return 0, 0, err
-	}
-	ctx := context.Background()
-	st, err := js.Stream(ctx, "EVENTS")
-	if err != nil {
-		return 0, 0, err
-	}
-	last := st.CachedInfo().State.LastSeq
-	start := time.Now()
-	cons, err := js.OrderedConsumer(ctx, "EVENTS", jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		return 0, 0, err
-	}
-	it, err := cons.Messages(jetstream.PullMaxBytes(8 << 20))
-	if err != nil {
-		return 0, 0, err
-	}
-	defer it.Stop()
-	for n := 1; ; n++ {
-		m, err := it.Next()
-		if err != nil {
-			return n, 0, err
-		}
-		if md, _ := m.Metadata(); md.Sequence.Stream >= last {
-			return n, time.Since(start), nil
-		}
-	}
+	return department.RawReplay(nc)
 }
 
 // benchLogLevel: MAILLAGE_BENCH_LOG_LEVEL, default info (a line per call,

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/maillage/maillage/internal/access"
@@ -162,7 +161,7 @@ func BenchmarkRebuild(b *testing.B) {
 func benchRebuild(b *testing.B, d *benchDepartment) {
 	b.Run("raw-jetstream-read", func(b *testing.B) {
 		for range b.N {
-			n, took, err := rawRead(d.nc)
+			n, took, err := department.RawReplay(d.nc)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -185,43 +184,6 @@ func benchRebuild(b *testing.B, d *benchDepartment) {
 			b.ReportMetric(float64(d.events), "events")
 		}
 	})
-}
-
-func rawRead(nc *nats.Conn) (int, time.Duration, error) {
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return 0, 0, err
-	}
-	ctx := context.Background()
-	st, err := js.Stream(ctx, "EVENTS")
-	if err != nil {
-		return 0, 0, err
-	}
-	last := st.CachedInfo().State.LastSeq
-	start := time.Now()
-	// The engine's fastest full read: unfiltered, large pulls (a subject
-	// filter makes the server match every message: 2 to 3 times slower).
-	cons, err := js.OrderedConsumer(ctx, "EVENTS", jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		return 0, 0, err
-	}
-	it, err := cons.Messages(jetstream.PullMaxBytes(8 << 20))
-	if err != nil {
-		return 0, 0, err
-	}
-	defer it.Stop()
-	n := 0
-	for {
-		m, err := it.Next()
-		if err != nil {
-			return n, 0, err
-		}
-		n++
-		md, _ := m.Metadata()
-		if md.Sequence.Stream >= last {
-			return n, time.Since(start), nil
-		}
-	}
 }
 
 func reportLatency(b *testing.B, lat []time.Duration) {

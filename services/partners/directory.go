@@ -85,36 +85,13 @@ func partnerKey(org string) []byte { return []byte("p/" + org) }
 func (d *Directory) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
 	d.apply.Lock()
 	defer d.apply.Unlock()
-	before := map[string]*partnersv1.Partner{}
-	after := map[string]*partnersv1.Partner{}
-	var order []string
-	var skipped []es.RecordedEvent
-	for _, ev := range evs {
-		org, ok := strings.CutPrefix(ev.Stream, PartnerCategory+"-")
-		if !ok {
-			continue
-		}
-		current, seen := after[org]
-		if !seen {
-			stored, err := d.get(org)
-			if err != nil {
-				return nil, err
-			}
-			before[org], order = stored, append(order, org)
-			current = proto.CloneOf(stored)
-		}
-		if current != nil && ev.Version <= es.Version(current.GetVersion()) {
-			after[org] = current
-			continue // applied already
-		}
-		payload, err := d.codec.Decode(ev)
-		if err != nil {
-			skipped = append(skipped, ev)
-			after[org] = current
-			continue
-		}
-		after[org] = foldPartner(current, org, payload, uint64(ev.Version))
+	f, err := foldBatch(evs, PartnerCategory, d.codec, d.get, func(p *partnersv1.Partner, payload proto.Message, ev es.RecordedEvent) *partnersv1.Partner {
+		return foldPartner(p, strings.TrimPrefix(ev.Stream, PartnerCategory+"-"), payload, uint64(ev.Version))
+	})
+	if err != nil {
+		return nil, err
 	}
+	order, before, after, skipped := f.order, f.before, f.after, f.skipped
 	b := d.db.NewBatch()
 	for _, org := range order {
 		p := after[org]

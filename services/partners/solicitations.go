@@ -74,35 +74,11 @@ func expiryKey(at time.Time, id string) []byte {
 func (v *Solicitations) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
 	v.apply.Lock()
 	defer v.apply.Unlock()
-	after := map[string]*partnersv1.Solicitation{}
-	before := map[string]*partnersv1.Solicitation{}
-	var order []string
-	var skipped []es.RecordedEvent
-	for _, ev := range evs {
-		id, ok := strings.CutPrefix(ev.Stream, SolicitationCategory+"-")
-		if !ok {
-			continue
-		}
-		current, seen := after[id]
-		if !seen {
-			stored, err := v.get(id)
-			if err != nil {
-				return nil, err
-			}
-			before[id], order = stored, append(order, id)
-			current = proto.CloneOf(stored)
-		}
-		if current != nil && uint64(ev.Version) <= current.GetVersion() {
-			after[id] = current
-			continue
-		}
-		payload, err := v.codec.Decode(ev)
-		if err != nil {
-			skipped, after[id] = append(skipped, ev), current
-			continue
-		}
-		after[id] = foldSolicitation(current, payload, ev)
+	f, err := foldBatch(evs, SolicitationCategory, v.codec, v.get, foldSolicitation)
+	if err != nil {
+		return nil, err
 	}
+	order, before, after, skipped := f.order, f.before, f.after, f.skipped
 	b := v.db.NewBatch()
 	for _, id := range order {
 		s := after[id]
