@@ -109,6 +109,9 @@ func prestationCategory(code string) access.Category {
 
 // authorize checks that the caller of at may run cmd on the file s.
 func authorize(s *PersonState, cmd Command, at decider.Context) error {
+	if mine, err := byEngagement(cmd, at.Caller); mine {
+		return err
+	}
 	if _, ok := cmd.(EnrollPerson); ok {
 		return access.AuthorizeEnrolment(at.Caller)
 	}

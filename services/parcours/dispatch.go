@@ -89,6 +89,11 @@ func decideCommand(s *PersonState, cmd Command, at decider.Context) ([]proto.Mes
 		return decideRecordSharingOpposition(s, c, at)
 	case LiftSharingOpposition:
 		return decideLiftSharingOpposition(s, c, at)
+	// Engagements (the process manager's).
+	case JoinByEngagement:
+		return decideJoinByEngagement(s, c)
+	case LeaveByEngagement:
+		return decideLeaveByEngagement(s, c)
 	}
 	return nil, fmt.Errorf("parcours: unknown command %T (commands are passed by value)", cmd)
 }
@@ -99,6 +104,7 @@ func decideCommand(s *PersonState, cmd Command, at decider.Context) ([]proto.Mes
 // (access.Team), which reads the few that bear on access.
 func evolve(s *PersonState, ev decider.Event) *PersonState {
 	s.Team.Evolve(ev.Payload, ev.Organisation)
+	evolveEngagedPartners(s, ev.Payload)
 	switch e := ev.Payload.(type) {
 	// The file.
 	case *eventsv1.PersonEnrolled:

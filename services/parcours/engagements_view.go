@@ -94,7 +94,20 @@ func foldSolicitation(view *parcoursv1.CoordinatedView, id string, payload proto
 			g.Suspended = false
 		}
 	case *eventsv1.EngagementEnded:
-		view.Engagements = slices.DeleteFunc(view.Engagements, func(g *parcoursv1.PartnerEngagement) bool { return g.GetSolicitationId() == id })
+		var ended string
+		view.Engagements = slices.DeleteFunc(view.Engagements, func(g *parcoursv1.PartnerEngagement) bool {
+			if g.GetSolicitationId() == id {
+				ended = g.GetEngagementId()
+				return true
+			}
+			return false
+		})
+		// The partner joined the file by this engagement: it stops taking
+		// part now, before the process manager records it in the file
+		// (it still does by another engagement: engagedPartners).
+		if ended != "" {
+			view.Partners = slices.DeleteFunc(view.Partners, func(p *parcoursv1.CoordinationPartner) bool { return p.GetEngagementId() == ended })
+		}
 	default:
 		return false
 	}

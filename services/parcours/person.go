@@ -51,8 +51,11 @@ type PersonState struct {
 	// Discharged is true once the person has left the coordination (sortie
 	// du dispositif): the file takes no more commands. PersonDischarged
 	// sets it.
-	Discharged   bool
-	DischargedOn string // "YYYY-MM-DD", when known
+	Discharged bool
+	// EngagedPartners are the partners taking part by an engagement (not
+	// associated by the coordination), with the engagement they joined by.
+	EngagedPartners map[string]string
+	DischargedOn    string // "YYYY-MM-DD", when known
 	// Coordinator is the coordinateur de parcours; nil while nobody is.
 	Coordinator *Coordinator
 	// Transitions holds every transition of the person, by transition id.

@@ -14,6 +14,7 @@ import (
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/kit"
 	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/projection/kv"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
 
@@ -45,6 +46,9 @@ type Service struct {
 	persons *decider.Handler[*PersonState, Command]
 	views   *Views
 	runner  *projection.Runner
+	// engagements records the partners' engagements in the files.
+	engagements       *Engagements
+	engagementsRunner *projection.Runner
 }
 
 // New returns the service; Run must run for views to fill.
@@ -83,7 +87,30 @@ func New(cfg Config) (*Service, error) {
 		views.Close()
 		return nil, err
 	}
-	return &Service{cfg: cfg, kit: cfg.Kit, persons: persons, views: views, runner: runner}, nil
+	s := &Service{cfg: cfg, kit: cfg.Kit, persons: persons, views: views, runner: runner}
+	db := kv.OpenMem()
+	if cfg.ProjectionsDir != "" {
+		if db, err = kv.Open(filepath.Join(cfg.ProjectionsDir, (&Engagements{}).Name())); err != nil {
+			views.Close()
+			return nil, err
+		}
+	}
+	s.engagements = &Engagements{db: db, codec: cfg.Codec, log: cfg.Logger, run: s.recordEngagement}
+	if s.engagementsRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.engagements, Logger: cfg.Logger}); err != nil {
+		views.Close()
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// recordEngagement runs a command of the process manager of engagements on
+// the person's file, as that process manager.
+func (s *Service) recordEngagement(ctx context.Context, cmd Command, requestID string) error {
+	opts := decider.Options{Caller: engagements, Metadata: es.Metadata{Actor: engagements.Subject, Organisation: engagements.Organisation,
+		RequestID: engagements.Organisation + ":" + requestID}}
+	_, err := s.persons.Handle(ctx, cmd.personID(), cmd, opts)
+	return err
 }
 
 // Name is the gRPC service name.
@@ -92,11 +119,23 @@ func (s *Service) Name() string { return parcoursv1.ParcoursService_ServiceDesc.
 // Register adds the handlers to g.
 func (s *Service) Register(g *grpc.Server) { parcoursv1.RegisterParcoursServiceServer(g, s) }
 
-// Run keeps the coordinated views up to date until ctx ends, then closes
-// their store.
+// Run keeps the coordinated views up to date, and records the partners'
+// engagements in the files, until ctx ends; then it closes their stores.
+// One stopping stops the other.
 func (s *Service) Run(ctx context.Context) error {
-	err := s.runner.Run(ctx)
-	return errors.Join(err, s.views.Close())
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, 2)
+	go func() { errs <- s.runner.Run(ctx) }()
+	go func() { errs <- s.engagementsRunner.Run(ctx) }()
+	var err error
+	for range 2 {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+			cancel()
+		}
+	}
+	return errors.Join(err, s.views.Close(), s.engagements.Close())
 }
 
 // Ready is closed once the views have caught up with the store.

@@ -20,7 +20,8 @@ func foldSharing(view *parcoursv1.CoordinatedView, payload proto.Message, when t
 	switch e := payload.(type) {
 	case *eventsv1.PartnerJoinedCoordination:
 		p := &parcoursv1.CoordinationPartner{OrganisationId: e.GetOrganisationId(), DisplayName: e.GetDisplayName(),
-			Mission: e.GetMission(), Categories: e.GetCategories(), PartnerId: e.GetPartnerId(), Since: timestamppb.New(when)}
+			Mission: e.GetMission(), Categories: e.GetCategories(), PartnerId: e.GetPartnerId(), Since: timestamppb.New(when),
+			EngagementId: e.GetEngagementId()}
 		i := slices.IndexFunc(view.Partners, func(x *parcoursv1.CoordinationPartner) bool { return x.GetOrganisationId() == p.GetOrganisationId() })
 		if i >= 0 {
 			p.Since = view.Partners[i].GetSince()

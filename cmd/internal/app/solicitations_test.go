@@ -154,6 +154,13 @@ func TestSolicitationToEngagementOverGRPC(t *testing.T) {
 		t.Fatalf("the engaged partner sees %v (rights %v, protection %v); want its mission's categories only",
 			got, theirs.GetView().GetRights(), theirs.GetView().GetEnrolled().GetLegalProtection())
 	}
+	// The engagement is in the file too: the partner reports a risk on it
+	// (the process manager records the engagement a moment after).
+	eventually(t, "a risk raised by the engaged partner", codes.OK, func() error {
+		_, err := ajoncsFiles.RaiseRuptureRisk(ctx, &parcoursv1.RaiseRuptureRiskRequest{RequestId: "risk-1", PersonId: tr.person,
+			Kind: eventsv1.RuptureKind_RUPTURE_KIND_OTHER, Description: "Isolement pendant les vacances du SAVS", RaisedOn: time.Now().Format(time.DateOnly)})
+		return err
+	})
 	// The other partner asked lost the race for nothing: closed to it.
 	emeraude, emeraudeFiles := partnerClient(t, tr, savsFINESS)
 	_, err = emeraude.AcceptSolicitation(ctx, &partnersv1.AcceptSolicitationRequest{RequestId: "acc-2", SolicitationId: sent.GetSolicitationId(),
@@ -187,6 +194,11 @@ func TestSolicitationToEngagementOverGRPC(t *testing.T) {
 	}
 	_, err = ajoncsFiles.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person})
 	wantCode(t, err, codes.PermissionDenied)
+	eventually(t, "a command of the partner whose engagement ended", codes.PermissionDenied, func() error {
+		_, err := ajoncsFiles.RaiseRuptureRisk(ctx, &parcoursv1.RaiseRuptureRiskRequest{RequestId: "risk-2", PersonId: tr.person,
+			Kind: eventsv1.RuptureKind_RUPTURE_KIND_OTHER, Description: "Sortie du SAVS", RaisedOn: time.Now().Format(time.DateOnly)})
+		return err
+	})
 }
 
 // Two partners answering one solicitation at once: exactly one wins, the

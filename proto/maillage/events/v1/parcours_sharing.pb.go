@@ -622,9 +622,12 @@ type PartnerJoinedCoordination struct {
 	// The categories it sees: its mission's, or a subset the coordinator
 	// chose.
 	Categories []InformationCategory `protobuf:"varint,4,rep,packed,name=categories,proto3,enum=maillage.events.v1.InformationCategory" json:"categories,omitempty"`
-	// The partner of PartnersService (a ULID), when the organisation is in
-	// the directory; empty otherwise.
-	PartnerId     string `protobuf:"bytes,5,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
+	// Unused: the directory knows a partner by organisation_id.
+	PartnerId string `protobuf:"bytes,5,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
+	// The engagement (engagement_id of the partners' EngagementStarted) by
+	// which the partner takes part; empty when the coordination associated
+	// it. Written by Maillage's process manager of engagements.
+	EngagementId  string `protobuf:"bytes,6,opt,name=engagement_id,json=engagementId,proto3" json:"engagement_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -694,6 +697,13 @@ func (x *PartnerJoinedCoordination) GetPartnerId() string {
 	return ""
 }
 
+func (x *PartnerJoinedCoordination) GetEngagementId() string {
+	if x != nil {
+		return x.EngagementId
+	}
+	return ""
+}
+
 // PartnerLeftCoordination: an organisation stops taking part in the
 // person's coordination; from then on it sees nothing of the file.
 type PartnerLeftCoordination struct {
@@ -701,7 +711,10 @@ type PartnerLeftCoordination struct {
 	// The organisation: FINESS or SIRET number.
 	OrganisationId string `protobuf:"bytes,1,opt,name=organisation_id,json=organisationId,proto3" json:"organisation_id,omitempty"`
 	// Why, in French (e.g. "fin de l'accompagnement").
-	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The engagement whose end takes it out; empty when the coordination
+	// dissociated it.
+	EngagementId  string `protobuf:"bytes,3,opt,name=engagement_id,json=engagementId,proto3" json:"engagement_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -750,6 +763,13 @@ func (x *PartnerLeftCoordination) GetReason() string {
 	return ""
 }
 
+func (x *PartnerLeftCoordination) GetEngagementId() string {
+	if x != nil {
+		return x.EngagementId
+	}
+	return ""
+}
+
 var File_maillage_events_v1_parcours_sharing_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_parcours_sharing_proto_rawDesc = "" +
@@ -793,7 +813,7 @@ const file_maillage_events_v1_parcours_sharing_proto_rawDesc = "" +
 	"\n" +
 	"decided_by\x18\x02 \x01(\x0e2$.maillage.events.v1.SharingDecidedByR\tdecidedBy\x128\n" +
 	"\x18representative_member_id\x18\x03 \x01(\tR\x16representativeMemberId\x12\x1b\n" +
-	"\tlifted_on\x18\x04 \x01(\tR\bliftedOn\"\x8d\x02\n" +
+	"\tlifted_on\x18\x04 \x01(\tR\bliftedOn\"\xb2\x02\n" +
 	"\x19PartnerJoinedCoordination\x12'\n" +
 	"\x0forganisation_id\x18\x01 \x01(\tR\x0eorganisationId\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12<\n" +
@@ -802,10 +822,12 @@ const file_maillage_events_v1_parcours_sharing_proto_rawDesc = "" +
 	"categories\x18\x04 \x03(\x0e2'.maillage.events.v1.InformationCategoryR\n" +
 	"categories\x12\x1d\n" +
 	"\n" +
-	"partner_id\x18\x05 \x01(\tR\tpartnerId\"Z\n" +
+	"partner_id\x18\x05 \x01(\tR\tpartnerId\x12#\n" +
+	"\rengagement_id\x18\x06 \x01(\tR\fengagementId\"\x7f\n" +
 	"\x17PartnerLeftCoordination\x12'\n" +
 	"\x0forganisation_id\x18\x01 \x01(\tR\x0eorganisationId\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason*\xd9\x02\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12#\n" +
+	"\rengagement_id\x18\x03 \x01(\tR\fengagementId*\xd9\x02\n" +
 	"\x13InformationCategory\x12$\n" +
 	" INFORMATION_CATEGORY_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dINFORMATION_CATEGORY_IDENTITE\x10\x01\x12-\n" +

@@ -1050,10 +1050,13 @@ type CoordinationPartner struct {
 	Mission v1.PartnerMission `protobuf:"varint,3,opt,name=mission,proto3,enum=maillage.events.v1.PartnerMission" json:"mission,omitempty"`
 	// What it sees, by its mission (before consents and oppositions).
 	Categories []v1.InformationCategory `protobuf:"varint,4,rep,packed,name=categories,proto3,enum=maillage.events.v1.InformationCategory" json:"categories,omitempty"`
-	// Its entry in PartnersService's directory, when known.
+	// Unused: the directory knows a partner by organisation_id.
 	PartnerId string `protobuf:"bytes,5,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
 	// Since when.
-	Since         *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=since,proto3" json:"since,omitempty"`
+	Since *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=since,proto3" json:"since,omitempty"`
+	// The engagement by which it takes part; empty when the coordination
+	// associated it.
+	EngagementId  string `protobuf:"bytes,7,opt,name=engagement_id,json=engagementId,proto3" json:"engagement_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1128,6 +1131,13 @@ func (x *CoordinationPartner) GetSince() *timestamppb.Timestamp {
 		return x.Since
 	}
 	return nil
+}
+
+func (x *CoordinationPartner) GetEngagementId() string {
+	if x != nil {
+		return x.EngagementId
+	}
+	return ""
 }
 
 // SharingConsent: a consent in force, as the coordinated view shows it.
@@ -1402,7 +1412,7 @@ const file_maillage_parcours_v1_parcours_sharing_proto_rawDesc = "" +
 	"\x11_expected_version\"U\n" +
 	"\x1dLiftSharingOppositionResponse\x12\x1a\n" +
 	"\bposition\x18\x01 \x01(\tR\bposition\x12\x18\n" +
-	"\aversion\x18\x02 \x01(\x04R\aversion\"\xb9\x02\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\"\xde\x02\n" +
 	"\x13CoordinationPartner\x12'\n" +
 	"\x0forganisation_id\x18\x01 \x01(\tR\x0eorganisationId\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12<\n" +
@@ -1412,7 +1422,8 @@ const file_maillage_parcours_v1_parcours_sharing_proto_rawDesc = "" +
 	"categories\x12\x1d\n" +
 	"\n" +
 	"partner_id\x18\x05 \x01(\tR\tpartnerId\x120\n" +
-	"\x05since\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\"\xa6\x02\n" +
+	"\x05since\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x12#\n" +
+	"\rengagement_id\x18\a \x01(\tR\fengagementId\"\xa6\x02\n" +
 	"\x0eSharingConsent\x12\x1d\n" +
 	"\n" +
 	"consent_id\x18\x01 \x01(\tR\tconsentId\x12G\n" +
