@@ -75,11 +75,20 @@ func foldSolicitation(view *parcoursv1.CoordinatedView, id string, payload proto
 			view.PendingSolicitations = slices.Delete(view.PendingSolicitations, i, i+1)
 		}
 	case *eventsv1.SolicitationDeclined:
-		// Still pending for the partners that did not answer: the
-		// partners service closes it once all declined (nothing in
-		// the stream says so but the declines; the view keeps it until
-		// an answer, an expiry or a revocation).
-		return false
+		i := pending()
+		if i < 0 {
+			return false
+		}
+		p := view.PendingSolicitations[i]
+		if !slices.Contains(p.DeclinedBy, e.GetOrganisationId()) {
+			p.DeclinedBy = append(p.DeclinedBy, e.GetOrganisationId())
+		}
+		// Every partner asked declined: the partners service closed it,
+		// and nothing more comes in its stream.
+		if len(p.DeclinedBy) >= len(p.GetOrganisationIds()) {
+			view.PendingSolicitations = slices.Delete(view.PendingSolicitations, i, i+1)
+			view.DeclinedSolicitations = append(view.DeclinedSolicitations, p)
+		}
 	case *eventsv1.EngagementStarted:
 		view.Engagements = append(view.Engagements, &parcoursv1.PartnerEngagement{EngagementId: e.GetEngagementId(), SolicitationId: id,
 			OrganisationId: e.GetOrganisationId(), DisplayName: e.GetDisplayName(), Prestation: serafinCodeView(e.GetPrestation()),

@@ -80,12 +80,12 @@ func redactNeeds(view *parcoursv1.CoordinatedView, keep func(access.Category, bo
 func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, bool) bool, hiddenNeeds map[string]bool, reader string) {
 	projet := keep(access.Projet, view.GetLifeProject() != nil || view.GetPlan() != nil || len(view.GetTransitions()) > 0 ||
 		len(view.GetRuptures()) > 0 || len(view.GetRisks()) > 0 || view.GetDischarge() != nil || len(view.GetReviews()) > 0 ||
-		len(view.GetPendingSolicitations()) > 0 || len(view.GetEngagements()) > 0)
+		len(view.GetPendingSolicitations()) > 0 || len(view.GetEngagements()) > 0 || len(view.GetDeclinedSolicitations()) > 0)
 	if !projet {
 		view.LifeProject, view.Plan, view.Reviews, view.NextReviewOn = nil, nil, nil, ""
 		view.NextActions, view.OverdueActions = nil, nil
 		view.Transitions, view.Ruptures, view.Risks, view.Discharge = nil, nil, nil, nil
-		view.PendingSolicitations, view.Engagements = nil, nil
+		view.PendingSolicitations, view.Engagements, view.DeclinedSolicitations = nil, nil, nil
 		for _, n := range view.Needs {
 			if n.CoveredBy != nil {
 				n.CoveredBy.EngagementIds = nil
@@ -93,15 +93,24 @@ func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, b
 		}
 		return
 	}
-	// What asks or commits partners for a hidden need is hidden with it,
-	// but for the reader's own engagement, without the need it names.
-	view.PendingSolicitations = slices.DeleteFunc(view.PendingSolicitations, func(s *parcoursv1.PendingSolicitation) bool { return hiddenNeeds[s.GetNeedId()] })
+	// What asks or commits partners for a hidden need, or for a
+	// prestation of a category the reader may not see (soins: santé), is
+	// hidden with it, but for the reader's own engagement, without the
+	// need it names.
+	hiddenFor := func(need string, prestation *parcoursv1.SerafinCode) bool {
+		return hiddenNeeds[need] || !keep(prestationCategory(prestation.GetCode()), true)
+	}
+	hiddenSolicitation := func(s *parcoursv1.PendingSolicitation) bool { return hiddenFor(s.GetNeedId(), s.GetPrestation()) }
+	view.PendingSolicitations = slices.DeleteFunc(view.PendingSolicitations, hiddenSolicitation)
+	view.DeclinedSolicitations = slices.DeleteFunc(view.DeclinedSolicitations, hiddenSolicitation)
 	view.Engagements = slices.DeleteFunc(view.Engagements, func(g *parcoursv1.PartnerEngagement) bool {
-		if !hiddenNeeds[g.GetNeedId()] {
+		if !hiddenFor(g.GetNeedId(), g.GetPrestation()) {
 			return false
 		}
 		if g.GetOrganisationId() == reader {
-			g.NeedId = ""
+			if hiddenNeeds[g.GetNeedId()] {
+				g.NeedId = ""
+			}
 			return false
 		}
 		return true

@@ -18,6 +18,9 @@ func present(view *parcoursv1.CoordinatedView, day time.Time) {
 	for _, s := range view.GetPendingSolicitations() {
 		viewLabelCode(s.Prestation)
 	}
+	for _, s := range view.GetDeclinedSolicitations() {
+		viewLabelCode(s.Prestation)
+	}
 	for _, g := range view.GetEngagements() {
 		viewLabelCode(g.Prestation)
 	}

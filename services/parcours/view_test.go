@@ -125,7 +125,7 @@ func checkView(t *testing.T, v *parcours.Views, want *parcoursv1.CoordinatedView
 func TestViewsProjection(t *testing.T) {
 	t.Parallel()
 	v := parcours.NewViews(nil)
-	if got, want := v.Name(), "parcours-view-v6"; got != want {
+	if got, want := v.Name(), "parcours-view-v7"; got != want {
 		t.Errorf("Name() = %q, want %q", got, want)
 	}
 	if diff := cmp.Diff(es.Filter{Categories: []string{"parcours", "solicitation"}}, v.Filter()); diff != "" {

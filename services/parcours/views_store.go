@@ -88,7 +88,7 @@ func orDefault(codec *decider.Codec) *decider.Codec {
 
 // Name is the projection's durable name (and its store's directory);
 // bump its version when the view's shape changes, so that it is rebuilt.
-func (v *Views) Name() string { return "parcours-view-v6" }
+func (v *Views) Name() string { return "parcours-view-v7" }
 
 // Filter selects the events of every person's file.
 func (v *Views) Filter() es.Filter {

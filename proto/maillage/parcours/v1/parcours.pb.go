@@ -1057,9 +1057,12 @@ type CoordinatedView struct {
 	// The partners' engagements running or suspended (engagements en
 	// cours), oldest first; an engaged partner takes part in the
 	// coordination for its mission.
-	Engagements   []*PartnerEngagement `protobuf:"bytes,29,rep,name=engagements,proto3" json:"engagements,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Engagements []*PartnerEngagement `protobuf:"bytes,29,rep,name=engagements,proto3" json:"engagements,omitempty"`
+	// The solicitations every partner asked declined (sollicitations
+	// refusées), oldest first: nobody answers the need through them.
+	DeclinedSolicitations []*PendingSolicitation `protobuf:"bytes,30,rep,name=declined_solicitations,json=declinedSolicitations,proto3" json:"declined_solicitations,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *CoordinatedView) Reset() {
@@ -1291,6 +1294,13 @@ func (x *CoordinatedView) GetPendingSolicitations() []*PendingSolicitation {
 func (x *CoordinatedView) GetEngagements() []*PartnerEngagement {
 	if x != nil {
 		return x.Engagements
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetDeclinedSolicitations() []*PendingSolicitation {
+	if x != nil {
+		return x.DeclinedSolicitations
 	}
 	return nil
 }
@@ -1997,7 +2007,9 @@ type PendingSolicitation struct {
 	// When it was sent.
 	SentAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
 	// When it expires without an acceptance.
-	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	ExpiresAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	// The partners asked that declined, in the order they did.
+	DeclinedBy    []string `protobuf:"bytes,7,rep,name=declined_by,json=declinedBy,proto3" json:"declined_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2070,6 +2082,13 @@ func (x *PendingSolicitation) GetSentAt() *timestamppb.Timestamp {
 func (x *PendingSolicitation) GetExpiresAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.ExpiresAt
+	}
+	return nil
+}
+
+func (x *PendingSolicitation) GetDeclinedBy() []string {
+	if x != nil {
+		return x.DeclinedBy
 	}
 	return nil
 }
@@ -2284,7 +2303,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\fmin_position\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vminPosition\x12/\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"W\n" +
 	"\x1aGetCoordinatedViewResponse\x129\n" +
-	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\xae\r\n" +
+	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\x90\x0e\n" +
 	"\x0fCoordinatedView\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x04R\aversion\x12\x1a\n" +
@@ -2317,7 +2336,8 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\voppositions\x18\x1a \x03(\v2'.maillage.parcours.v1.SharingOppositionR\voppositions\x12Z\n" +
 	"\x14disclosed_categories\x18\x1b \x03(\x0e2'.maillage.events.v1.InformationCategoryR\x13disclosedCategories\x12^\n" +
 	"\x15pending_solicitations\x18\x1c \x03(\v2).maillage.parcours.v1.PendingSolicitationR\x14pendingSolicitations\x12I\n" +
-	"\vengagements\x18\x1d \x03(\v2'.maillage.parcours.v1.PartnerEngagementR\vengagements\"\xe4\x02\n" +
+	"\vengagements\x18\x1d \x03(\v2'.maillage.parcours.v1.PartnerEngagementR\vengagements\x12`\n" +
+	"\x16declined_solicitations\x18\x1e \x03(\v2).maillage.parcours.v1.PendingSolicitationR\x15declinedSolicitations\"\xe4\x02\n" +
 	"\bDomicile\x12I\n" +
 	"\rcommune_insee\x18\x01 \x01(\tB$\xbaH!\xc8\x01\x01r\x1c2\x1a^([0-9]{5}|2[AB][0-9]{3})$R\fcommuneInsee\x128\n" +
 	"\blatitude\x18\x02 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80V@)\x00\x00\x00\x00\x00\x80V\xc0H\x00R\blatitude\x88\x01\x01\x12:\n" +
@@ -2391,7 +2411,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\n" +
 	"event_type\x18\x02 \x01(\tR\teventType\x12\x18\n" +
 	"\asummary\x18\x03 \x01(\tR\asummary\x12C\n" +
-	"\bcategory\x18\x04 \x01(\x0e2'.maillage.events.v1.InformationCategoryR\bcategory\"\xb5\x02\n" +
+	"\bcategory\x18\x04 \x01(\x0e2'.maillage.events.v1.InformationCategoryR\bcategory\"\xd6\x02\n" +
 	"\x13PendingSolicitation\x12'\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12A\n" +
 	"\n" +
@@ -2401,7 +2421,9 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\x10organisation_ids\x18\x04 \x03(\tR\x0forganisationIds\x123\n" +
 	"\asent_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\x129\n" +
 	"\n" +
-	"expires_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xc4\x03\n" +
+	"expires_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x1f\n" +
+	"\vdeclined_by\x18\a \x03(\tR\n" +
+	"declinedBy\"\xc4\x03\n" +
 	"\x11PartnerEngagement\x12#\n" +
 	"\rengagement_id\x18\x01 \x01(\tR\fengagementId\x12'\n" +
 	"\x0fsolicitation_id\x18\x02 \x01(\tR\x0esolicitationId\x12'\n" +
@@ -2608,97 +2630,98 @@ var file_maillage_parcours_v1_parcours_proto_depIdxs = []int32{
 	39, // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
 	20, // 26: maillage.parcours.v1.CoordinatedView.pending_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
 	21, // 27: maillage.parcours.v1.CoordinatedView.engagements:type_name -> maillage.parcours.v1.PartnerEngagement
-	13, // 28: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
-	22, // 29: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	23, // 30: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	26, // 31: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
-	26, // 32: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
-	24, // 33: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
-	0,  // 34: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
-	25, // 35: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 36: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
-	25, // 37: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 38: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
-	26, // 39: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
-	39, // 40: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
-	40, // 41: maillage.parcours.v1.PendingSolicitation.prestation:type_name -> maillage.parcours.v1.SerafinCode
-	26, // 42: maillage.parcours.v1.PendingSolicitation.sent_at:type_name -> google.protobuf.Timestamp
-	26, // 43: maillage.parcours.v1.PendingSolicitation.expires_at:type_name -> google.protobuf.Timestamp
-	40, // 44: maillage.parcours.v1.PartnerEngagement.prestation:type_name -> maillage.parcours.v1.SerafinCode
-	41, // 45: maillage.parcours.v1.PartnerEngagement.mission:type_name -> maillage.events.v1.PartnerMission
-	2,  // 46: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
-	4,  // 47: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
-	6,  // 48: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
-	8,  // 49: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
-	42, // 50: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
-	43, // 51: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
-	44, // 52: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	45, // 53: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
-	46, // 54: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
-	47, // 55: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
-	48, // 56: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
-	49, // 57: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
-	50, // 58: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
-	51, // 59: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
-	52, // 60: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
-	53, // 61: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
-	54, // 62: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
-	55, // 63: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
-	56, // 64: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
-	57, // 65: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
-	58, // 66: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
-	59, // 67: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
-	60, // 68: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
-	61, // 69: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
-	62, // 70: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
-	63, // 71: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
-	64, // 72: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
-	65, // 73: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
-	66, // 74: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
-	67, // 75: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
-	68, // 76: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
-	69, // 77: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
-	10, // 78: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
-	70, // 79: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
-	3,  // 80: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
-	5,  // 81: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
-	7,  // 82: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
-	9,  // 83: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
-	71, // 84: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
-	72, // 85: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
-	73, // 86: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	74, // 87: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
-	75, // 88: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
-	76, // 89: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
-	77, // 90: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
-	78, // 91: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
-	79, // 92: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
-	80, // 93: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
-	81, // 94: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
-	82, // 95: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
-	83, // 96: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
-	84, // 97: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
-	85, // 98: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
-	86, // 99: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
-	87, // 100: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
-	88, // 101: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
-	89, // 102: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
-	90, // 103: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
-	91, // 104: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
-	92, // 105: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
-	93, // 106: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
-	94, // 107: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
-	95, // 108: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
-	96, // 109: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
-	97, // 110: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
-	98, // 111: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
-	11, // 112: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
-	99, // 113: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
-	80, // [80:114] is the sub-list for method output_type
-	46, // [46:80] is the sub-list for method input_type
-	46, // [46:46] is the sub-list for extension type_name
-	46, // [46:46] is the sub-list for extension extendee
-	0,  // [0:46] is the sub-list for field type_name
+	20, // 28: maillage.parcours.v1.CoordinatedView.declined_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
+	13, // 29: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
+	22, // 30: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	23, // 31: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	26, // 32: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
+	26, // 33: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
+	24, // 34: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
+	0,  // 35: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
+	25, // 36: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
+	1,  // 37: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
+	25, // 38: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
+	1,  // 39: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
+	26, // 40: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
+	39, // 41: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
+	40, // 42: maillage.parcours.v1.PendingSolicitation.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	26, // 43: maillage.parcours.v1.PendingSolicitation.sent_at:type_name -> google.protobuf.Timestamp
+	26, // 44: maillage.parcours.v1.PendingSolicitation.expires_at:type_name -> google.protobuf.Timestamp
+	40, // 45: maillage.parcours.v1.PartnerEngagement.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	41, // 46: maillage.parcours.v1.PartnerEngagement.mission:type_name -> maillage.events.v1.PartnerMission
+	2,  // 47: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
+	4,  // 48: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
+	6,  // 49: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
+	8,  // 50: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
+	42, // 51: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
+	43, // 52: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
+	44, // 53: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	45, // 54: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
+	46, // 55: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
+	47, // 56: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
+	48, // 57: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
+	49, // 58: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
+	50, // 59: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
+	51, // 60: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
+	52, // 61: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
+	53, // 62: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
+	54, // 63: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
+	55, // 64: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
+	56, // 65: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
+	57, // 66: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
+	58, // 67: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
+	59, // 68: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
+	60, // 69: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
+	61, // 70: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
+	62, // 71: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
+	63, // 72: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
+	64, // 73: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
+	65, // 74: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
+	66, // 75: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
+	67, // 76: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
+	68, // 77: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
+	69, // 78: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
+	10, // 79: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
+	70, // 80: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
+	3,  // 81: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
+	5,  // 82: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
+	7,  // 83: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
+	9,  // 84: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
+	71, // 85: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
+	72, // 86: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
+	73, // 87: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	74, // 88: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
+	75, // 89: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
+	76, // 90: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
+	77, // 91: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
+	78, // 92: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
+	79, // 93: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
+	80, // 94: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
+	81, // 95: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
+	82, // 96: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
+	83, // 97: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
+	84, // 98: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
+	85, // 99: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
+	86, // 100: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
+	87, // 101: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
+	88, // 102: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
+	89, // 103: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
+	90, // 104: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
+	91, // 105: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
+	92, // 106: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
+	93, // 107: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
+	94, // 108: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
+	95, // 109: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
+	96, // 110: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
+	97, // 111: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
+	98, // 112: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
+	11, // 113: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
+	99, // 114: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
+	81, // [81:115] is the sub-list for method output_type
+	47, // [47:81] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	47, // [47:47] is the sub-list for extension extendee
+	0,  // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_maillage_parcours_v1_parcours_proto_init() }
