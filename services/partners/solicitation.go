@@ -28,19 +28,22 @@ func SolicitationStream(id string) string { return es.StreamName(SolicitationCat
 
 // SolicitationState is a solicitation as its events leave it.
 type SolicitationState struct {
-	ID, PersonID     string
-	Sender           string // the organisation that sent it
-	Addressees       []string
-	Declined         map[string]bool
-	Prestation       *eventsv1.SerafinCode
-	NeedID           string
-	Mission          eventsv1.PartnerMission
-	ExpiresAt        time.Time
-	State            partnersv1.SolicitationState
-	Engaged          string // the partner that accepted
-	EngagementID     string
-	Engagement       partnersv1.EngagementState
-	EngagementFromOn string // the engagement's start
+	ID, PersonID string
+	Sender       string // the organisation that sent it
+	Addressees   []string
+	Declined     map[string]bool
+	Prestation   *eventsv1.SerafinCode
+	NeedID       string
+	Mission      eventsv1.PartnerMission
+	// AddresseeMissions: the mission of each partner asked, when Mission
+	// is unset.
+	AddresseeMissions map[string]eventsv1.PartnerMission
+	ExpiresAt         time.Time
+	State             partnersv1.SolicitationState
+	Engaged           string // the partner that accepted
+	EngagementID      string
+	Engagement        partnersv1.EngagementState
+	EngagementFromOn  string // the engagement's start
 }
 
 // SolicitationCommand is a command on one solicitation.
@@ -86,13 +89,11 @@ type AcceptSolicitation struct {
 	Organisation   string
 	LegalEntity    string // of Organisation, from the directory
 	Name           string // of Organisation, from the directory
-	// Mission of Organisation in the directory: the engagement's, unless
-	// the solicitation named one.
-	Mission      eventsv1.PartnerMission
-	EngagementID string
-	StartOn      string
-	PlannedEndOn string
-	Frequency    string
+	Withdrawn      bool   // Organisation left the directory since asked
+	EngagementID   string
+	StartOn        string
+	PlannedEndOn   string
+	Frequency      string
 }
 
 // DeclineSolicitation: a partner asked declines.
@@ -216,6 +217,8 @@ func decideSend(s *SolicitationState, c SendSolicitation, at decider.Context) ([
 			bad.Add("organisation_ids", "%s left the directory", a.Organisation)
 		case slices.IndexFunc(c.Addressees[:i], func(b Addressee) bool { return b.Organisation == a.Organisation }) >= 0:
 			bad.Add("organisation_ids", "%s is asked twice", a.Organisation)
+		case c.Mission == eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED && a.Mission == eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED:
+			bad.Add("mission", "%s has no mission in the directory: say which mission the partner engaged takes on", a.Organisation)
 		}
 	}
 	if err := bad.OrNil(); err != nil {
@@ -231,6 +234,9 @@ func decideSend(s *SolicitationState, c SendSolicitation, at decider.Context) ([
 		SenderOrganisationId: at.Caller.Organisation}
 	for _, a := range c.Addressees {
 		ev.OrganisationIds = append(ev.OrganisationIds, a.Organisation)
+		if c.Mission == eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED {
+			ev.AddresseeMissions = append(ev.AddresseeMissions, a.Mission)
+		}
 	}
 	return []proto.Message{ev}, nil
 }
@@ -308,8 +314,14 @@ func decideAccept(s *SolicitationState, c AcceptSolicitation, at decider.Context
 	if s.Declined[c.Organisation] {
 		return nil, derrors.Rejected("solicitation.declined", s.ID, "%s declined it already", c.Organisation)
 	}
+	if c.Withdrawn {
+		return nil, derrors.Rejected("partner.withdrawn", c.Organisation, "%s left the directory since it was asked", c.Organisation)
+	}
 	bad := &derrors.InvalidError{}
 	calendar.CheckDate(bad, "start_on", c.StartOn)
+	if horizon := calendar.Today(at.Now.AddDate(1, 0, 0)); c.StartOn > horizon {
+		bad.Add("start_on", "%s is more than a year ahead: accept nearer the time", c.StartOn)
+	}
 	if c.PlannedEndOn != "" {
 		calendar.CheckDate(bad, "planned_end_on", c.PlannedEndOn)
 		if c.PlannedEndOn < c.StartOn {
@@ -326,7 +338,7 @@ func decideAccept(s *SolicitationState, c AcceptSolicitation, at decider.Context
 		&eventsv1.SolicitationAccepted{OrganisationId: c.Organisation},
 		&eventsv1.EngagementStarted{EngagementId: c.EngagementID, OrganisationId: c.Organisation, PersonId: s.PersonID,
 			Prestation: s.Prestation, NeedId: s.NeedID, StartOn: c.StartOn, PlannedEndOn: c.PlannedEndOn, Frequency: c.Frequency,
-			Mission: cmp.Or(s.Mission, c.Mission), DisplayName: c.Name},
+			Mission: cmp.Or(s.Mission, s.AddresseeMissions[c.Organisation]), DisplayName: c.Name},
 	}, nil
 }
 
@@ -380,7 +392,9 @@ func decideEngagement(s *SolicitationState, cmd SolicitationCommand, at decider.
 		return []proto.Message{&eventsv1.EngagementResumed{ResumedOn: c.ResumedOn}}, nil
 	case EndEngagement:
 		calendar.CheckDone(bad, "ended_on", c.EndedOn, at.Now, "an engagement ends once it did")
-		if c.EndedOn < s.EngagementFromOn && c.EndedOn != "" {
+		// Before its start only when it never began: an engagement
+		// accepted for later is cancelled as soon as it is known.
+		if c.EndedOn != "" && c.EndedOn < s.EngagementFromOn && s.EngagementFromOn <= calendar.Today(at.Now) {
 			bad.Add("ended_on", "%s is before the engagement started on %s", c.EndedOn, s.EngagementFromOn)
 		}
 		if c.Reason == eventsv1.EngagementEndReason_ENGAGEMENT_END_REASON_OTHER && c.Detail == "" {
@@ -401,6 +415,14 @@ func evolveSolicitation(s *SolicitationState, ev decider.Event) *SolicitationSta
 		s.Addressees, s.Prestation, s.NeedID, s.Mission = e.GetOrganisationIds(), e.GetPrestation(), e.GetNeedId(), e.GetMission()
 		s.ExpiresAt = e.GetExpiresAt().AsTime()
 		s.State = partnersv1.SolicitationState_SOLICITATION_STATE_PENDING
+		for i, m := range e.GetAddresseeMissions() {
+			if i < len(s.Addressees) {
+				if s.AddresseeMissions == nil {
+					s.AddresseeMissions = map[string]eventsv1.PartnerMission{}
+				}
+				s.AddresseeMissions[s.Addressees[i]] = m
+			}
+		}
 	case *eventsv1.SolicitationDeclined:
 		s.Declined[e.GetOrganisationId()] = true
 		if len(s.Declined) == len(s.Addressees) {

@@ -114,6 +114,19 @@ func TestSendSolicitation(t *testing.T) {
 		c.ConsentID = "C9"
 		sol(coordinator).Given().When(c).ThenInvalid(t, "consent_id")
 	})
+	t.Run("with no mission named, each partner's, from the directory", func(t *testing.T) {
+		c := send()
+		c.Mission = eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED
+		c.Addressees[0].Mission = eventsv1.PartnerMission_PARTNER_MISSION_ACCUEIL_HEBERGEMENT
+		c.Addressees[1].Mission = eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE
+		want := sent()
+		want.Mission = eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED
+		want.AddresseeMissions = []eventsv1.PartnerMission{eventsv1.PartnerMission_PARTNER_MISSION_ACCUEIL_HEBERGEMENT,
+			eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE}
+		sol(coordinator).Given().When(c).Then(t, want)
+		c.Addressees[1].Mission = eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED
+		sol(coordinator).Given().When(c).ThenInvalid(t, "mission")
+	})
 	t.Run("to partners of the directory", func(t *testing.T) {
 		c := send()
 		c.Addressees[1].Known = false
@@ -152,6 +165,25 @@ func TestAcceptSolicitation(t *testing.T) {
 	t.Run("not once expired", func(t *testing.T) {
 		decidertest.New(partners.Solicitation, decidertest.Caller(atFoyer), decidertest.At(expires)).Given(sent()).When(accept(foyer)).
 			ThenRefused(t, "solicitation.closed")
+	})
+	t.Run("with no mission named, the partner's own as the directory had it when asked", func(t *testing.T) {
+		given := sent()
+		given.Mission = eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED
+		given.AddresseeMissions = []eventsv1.PartnerMission{eventsv1.PartnerMission_PARTNER_MISSION_ACCUEIL_HEBERGEMENT,
+			eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE}
+		want := started()
+		want.OrganisationId, want.Mission = savs, eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE
+		sol(atSavs).Given(given).When(accept(savs)).Then(t, accepted(savs)[0], want)
+	})
+	t.Run("not by a partner that left the directory since asked", func(t *testing.T) {
+		c := accept(foyer)
+		c.Withdrawn = true
+		sol(atFoyer).Given(sent()).When(c).ThenRefused(t, "partner.withdrawn")
+	})
+	t.Run("a start within a year", func(t *testing.T) {
+		c := accept(foyer)
+		c.StartOn = "2027-11-03"
+		sol(atFoyer).Given(sent()).When(c).ThenInvalid(t, "start_on")
 	})
 	t.Run("a start and a frequency", func(t *testing.T) {
 		c := accept(foyer)
@@ -202,11 +234,16 @@ func TestEngagement(t *testing.T) {
 	end := partners.EndEngagement{SolicitationID: solID, Outcome: eventsv1.EngagementOutcome_ENGAGEMENT_OUTCOME_NOT_DONE,
 		Reason: eventsv1.EngagementEndReason_ENGAGEMENT_END_REASON_PERSON_CHOICE, EndedOn: "2026-11-02"}
 	ended := &eventsv1.EngagementEnded{Outcome: end.Outcome, Reason: end.Reason, EndedOn: "2026-11-02"}
-	// Ending the day before it started is refused; so is tomorrow.
-	given(atFoyer).When(end).ThenInvalid(t, "ended_on")
+	// Accepted for a later start (2026-12-01), it is cancelled today.
+	given(atFoyer).When(end).Then(t, ended)
+	// Begun, it ends from its start to today.
 	startedEarlier := started()
 	startedEarlier.StartOn = "2026-10-01"
 	sol(atFoyer).Given(sent(), accepted(foyer)[0], startedEarlier).When(end).Then(t, ended)
+	before, tomorrow := end, end
+	before.EndedOn, tomorrow.EndedOn = "2026-09-30", "2026-11-03"
+	sol(atFoyer).Given(sent(), accepted(foyer)[0], startedEarlier).When(before).ThenInvalid(t, "ended_on")
+	sol(atFoyer).Given(sent(), accepted(foyer)[0], startedEarlier).When(tomorrow).ThenInvalid(t, "ended_on")
 	sol(atFoyer).Given(sent(), accepted(foyer)[0], startedEarlier, ended).When(end).ThenRefused(t, "engagement.ended")
 	given(atSavs).When(partners.SuspendEngagement{SolicitationID: solID, Reason: "x", FromOn: "2026-11-02"}).ThenError(t, derrors.ErrPermission)
 	sol(atFoyer).Given(sent()).When(end).ThenRefused(t, "engagement.none")

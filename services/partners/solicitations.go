@@ -54,7 +54,7 @@ func OpenSolicitations(dir string, codec *decider.Codec) (*Solicitations, error)
 func (v *Solicitations) Close() error { return v.db.Close() }
 
 // Name is the projection's durable name.
-func (v *Solicitations) Name() string { return "partners-solicitations-v1" }
+func (v *Solicitations) Name() string { return "partners-solicitations-v2" }
 
 // Filter selects the solicitations' events.
 func (v *Solicitations) Filter() es.Filter {
@@ -143,7 +143,7 @@ func foldSolicitation(s *partnersv1.Solicitation, payload proto.Message, ev es.R
 	case *eventsv1.SolicitationSent:
 		s.SolicitationId, s.PersonId, s.SenderOrganisationId = e.GetSolicitationId(), e.GetPersonId(), e.GetSenderOrganisationId()
 		s.Prestation, s.NeedId, s.Message = labelled(e.GetPrestation()), e.GetNeedId(), e.GetMessage()
-		s.SharedCategories, s.LegalBasis, s.ExpiresAt = e.GetSharedCategories(), e.GetLegalBasis(), e.GetExpiresAt()
+		s.SharedCategories, s.LegalBasis, s.ExpiresAt, s.ConsentId = e.GetSharedCategories(), e.GetLegalBasis(), e.GetExpiresAt(), e.GetConsentId()
 		s.SentAt, s.WishedStartOn = timestamppb.New(ev.Metadata.OccurredAt), e.GetWishedStartOn()
 		s.State = partnersv1.SolicitationState_SOLICITATION_STATE_PENDING
 		for _, org := range e.GetOrganisationIds() {

@@ -47,6 +47,20 @@ func (s *Service) files() (Files, error) {
 	return s.cfg.Files, nil
 }
 
+// storedFiles returns the people's files once they include every event
+// stored when it was called: a consent withdrawn, an opposition or a
+// handover a moment ago count. Its error is a gRPC status.
+func (s *Service) storedFiles(ctx context.Context) (Files, error) {
+	files, err := s.files()
+	if err != nil {
+		return nil, kit.Status(err)
+	}
+	if err := files.Stored(ctx); err != nil {
+		return nil, kit.Status(err)
+	}
+	return files, nil
+}
+
 // SendSolicitation asks partners to deliver a prestation for a person.
 func (s *Service) SendSolicitation(ctx context.Context, req *partnersv1.SendSolicitationRequest) (*partnersv1.SendSolicitationResponse, error) {
 	files, err := s.files()
@@ -97,19 +111,19 @@ func principalOrg(ctx context.Context) string {
 // answeringFor is the partner asked the caller answers for (the one the
 // request names, else the caller's own organisation), with what the
 // directory says of it.
-func (s *Service) answeringFor(ctx context.Context, named string) (org, legalEntity, name string, mission eventsv1.PartnerMission) {
+func (s *Service) answeringFor(ctx context.Context, named string) (org, legalEntity, name string, withdrawn bool) {
 	org = cmp.Or(named, principalOrg(ctx))
 	if p, ok := s.directory.Partner(org); ok {
-		return org, p.GetLegalEntityId(), p.GetDisplayName(), p.GetMission()
+		return org, p.GetLegalEntityId(), p.GetDisplayName(), p.GetWithdrawn()
 	}
-	return org, "", "", 0
+	return org, "", "", false
 }
 
 // AcceptSolicitation: a partner asked accepts, and commits.
 func (s *Service) AcceptSolicitation(ctx context.Context, req *partnersv1.AcceptSolicitationRequest) (*partnersv1.AcceptSolicitationResponse, error) {
 	current, ok := s.sent.Get(req.GetSolicitationId())
-	org, entity, name, mission := s.answeringFor(ctx, req.GetOrganisationId())
-	cmd := AcceptSolicitation{SolicitationID: req.GetSolicitationId(), Organisation: org, LegalEntity: entity, Name: name, Mission: mission,
+	org, entity, name, withdrawn := s.answeringFor(ctx, req.GetOrganisationId())
+	cmd := AcceptSolicitation{SolicitationID: req.GetSolicitationId(), Organisation: org, LegalEntity: entity, Name: name, Withdrawn: withdrawn,
 		EngagementID: s.cfg.NewID(), StartOn: req.GetStartOn(), PlannedEndOn: req.GetPlannedEndOn(), Frequency: req.GetFrequency()}
 	res, err := s.handleSolicitation(ctx, personOf(current, ok), cmd, req)
 	if err != nil {
@@ -195,11 +209,15 @@ func (s *Service) GetSolicitation(ctx context.Context, req *partnersv1.GetSolici
 	if err := s.solicitationsReady(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
 	}
+	files, err := s.storedFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	sol, ok := s.sent.Get(req.GetSolicitationId())
 	if !ok {
 		return nil, status.Errorf(codes.NotFound, "no solicitation %s", req.GetSolicitationId())
 	}
-	d, err := s.mayRead(caller, sol)
+	d, err := s.mayRead(caller, sol, files)
 	if err != nil {
 		return nil, kit.Status(s.kit.Refused(ctx, sol.GetPersonId(), err))
 	}
@@ -221,12 +239,12 @@ func (s *Service) ListSolicitations(ctx context.Context, req *partnersv1.ListSol
 	if err := s.solicitationsReady(ctx, req.GetMinPosition()); err != nil {
 		return nil, err
 	}
+	files, err := s.storedFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var all []*partnersv1.Solicitation
 	if p := req.GetPersonId(); p != "" {
-		files, err := s.files()
-		if err != nil {
-			return nil, kit.Status(err)
-		}
 		team, ok := files.TeamOf(p)
 		if !ok {
 			return nil, status.Errorf(codes.NotFound, "no person %s is followed", p)
@@ -247,9 +265,9 @@ func (s *Service) ListSolicitations(ctx context.Context, req *partnersv1.ListSol
 		if req.GetOnlyPending() && sol.GetState() != partnersv1.SolicitationState_SOLICITATION_STATE_PENDING {
 			continue
 		}
-		d, err := s.mayRead(caller, sol)
+		d, err := s.mayRead(caller, sol, files)
 		if err != nil {
-			continue // a person's solicitation another organisation sent: not the caller's to read
+			continue // not, or no longer, the caller's to read
 		}
 		shown, ds = append(shown, sol), append(ds, d)
 	}
@@ -282,32 +300,16 @@ func (s *Service) solicitationsReady(ctx context.Context, minPosition string) er
 	return kit.WaitForPosition(ctx, s.sentRunner, minPosition, s.cfg.ViewWait)
 }
 
-// mayRead says whether the caller reads the solicitation (its sender's
-// organisation, or a partner asked, or the legal entity of one), and the
-// disclosure that reading it is.
-func (s *Service) mayRead(c access.Caller, sol *partnersv1.Solicitation) (kit.Disclosure, error) {
-	d := kit.Disclosure{PersonID: sol.GetPersonId(), Categories: access.Of(sol.GetSharedCategories()...),
-		Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_SOLICITATION, Detail: "solicitation " + sol.GetSolicitationId(),
-		Grant: access.Grant{Via: c.Organisation}}
-	if c.Organisation == sol.GetSenderOrganisationId() {
-		d.LegalBasis = eventsv1.LegalBasis_LEGAL_BASIS_MISSION
-		return d, nil
-	}
-	for _, a := range sol.GetAnswers() {
-		org := a.GetOrganisationId()
-		entity := ""
-		if p, ok := s.directory.Partner(org); ok {
-			entity = p.GetLegalEntityId()
-		}
-		if c.Organisation == org || (entity != "" && c.Organisation == entity) {
-			d.LegalBasis = eventsv1.LegalBasis_LEGAL_BASIS_INFORMED_NO_OPPOSITION
-			if sol.GetLegalBasis() == eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT {
-				d.LegalBasis = eventsv1.LegalBasis_LEGAL_BASIS_CONSENT
-			}
-			return d, nil
-		}
-	}
-	return d, derrors.Denied("solicitation.not_a_party", "only the organisation that sent a solicitation and the partners it asked read it")
+// mayRead says whether the caller reads the solicitation, by the person's
+// file as stored now (MayRead), and the disclosure that reading it is.
+func (s *Service) mayRead(c access.Caller, sol *partnersv1.Solicitation, files Files) (kit.Disclosure, error) {
+	team, _ := files.TeamOf(sol.GetPersonId())
+	return MayRead(SolicitationReading{Caller: c, Team: team, Today: s.kit.Today(), LegalEntityOf: s.legalEntityOf}, sol)
+}
+
+func (s *Service) legalEntityOf(org string) string {
+	p, _ := s.directory.Partner(org)
+	return p.GetLegalEntityId()
 }
 
 // named fills the answers' partner names from the directory.

@@ -168,6 +168,8 @@ func TestSolicitationToEngagementOverGRPC(t *testing.T) {
 	wantCode(t, err, codes.FailedPrecondition)
 	_, err = emeraudeFiles.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person})
 	wantCode(t, err, codes.PermissionDenied)
+	_, err = emeraude.GetSolicitation(ctx, &partnersv1.GetSolicitationRequest{SolicitationId: sent.GetSolicitationId()})
+	wantCode(t, err, codes.PermissionDenied)
 
 	// Who saw what: the partner's read of the solicitation, and of the file.
 	trail, err := auditv1.NewAuditServiceClient(tr.m.client(t, coordinatrice)).ListDisclosures(ctx, &auditv1.ListDisclosuresRequest{PersonId: tr.person})
@@ -193,6 +195,8 @@ func TestSolicitationToEngagementOverGRPC(t *testing.T) {
 		t.Fatalf("after the end: engagements %v, need %v", view.GetView().GetEngagements(), view.GetView().GetNeeds()[0])
 	}
 	_, err = ajoncsFiles.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = ajoncs.GetSolicitation(ctx, &partnersv1.GetSolicitationRequest{SolicitationId: sent.GetSolicitationId(), MinPosition: ended.GetPosition()})
 	wantCode(t, err, codes.PermissionDenied)
 	eventually(t, "a command of the partner whose engagement ended", codes.PermissionDenied, func() error {
 		_, err := ajoncsFiles.RaiseRuptureRisk(ctx, &parcoursv1.RaiseRuptureRiskRequest{RequestId: "risk-2", PersonId: tr.person,

@@ -322,8 +322,12 @@ type SolicitationSent struct {
 	// The organisation that sent it (the person's coordination): it
 	// revokes it, and is a party to the engagement.
 	SenderOrganisationId string `protobuf:"bytes,13,opt,name=sender_organisation_id,json=senderOrganisationId,proto3" json:"sender_organisation_id,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// When mission is unset: the mission each partner asked takes on if
+	// engaged, in the order of organisation_ids, as the directory had it
+	// when asked (what the partner writes there later changes nothing).
+	AddresseeMissions []PartnerMission `protobuf:"varint,14,rep,packed,name=addressee_missions,json=addresseeMissions,proto3,enum=maillage.events.v1.PartnerMission" json:"addressee_missions,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *SolicitationSent) Reset() {
@@ -445,6 +449,13 @@ func (x *SolicitationSent) GetSenderOrganisationId() string {
 		return x.SenderOrganisationId
 	}
 	return ""
+}
+
+func (x *SolicitationSent) GetAddresseeMissions() []PartnerMission {
+	if x != nil {
+		return x.AddresseeMissions
+	}
+	return nil
 }
 
 // SolicitationDeclined: one of the partners asked declines. The
@@ -959,7 +970,7 @@ var File_maillage_events_v1_solicitations_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	"\n" +
-	"&maillage/events/v1/solicitations.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'maillage/events/v1/parcours_needs.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\x90\x05\n" +
+	"&maillage/events/v1/solicitations.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'maillage/events/v1/parcours_needs.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\xe3\x05\n" +
 	"\x10SolicitationSent\x12'\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12\x1b\n" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12)\n" +
@@ -979,7 +990,8 @@ const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12<\n" +
 	"\amission\x18\v \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\x12&\n" +
 	"\x0fwished_start_on\x18\f \x01(\tR\rwishedStartOn\x124\n" +
-	"\x16sender_organisation_id\x18\r \x01(\tR\x14senderOrganisationId\"\x92\x01\n" +
+	"\x16sender_organisation_id\x18\r \x01(\tR\x14senderOrganisationId\x12Q\n" +
+	"\x12addressee_missions\x18\x0e \x03(\x0e2\".maillage.events.v1.PartnerMissionR\x11addresseeMissions\"\x92\x01\n" +
 	"\x14SolicitationDeclined\x12'\n" +
 	"\x0forganisation_id\x18\x01 \x01(\tR\x0eorganisationId\x129\n" +
 	"\x06reason\x18\x02 \x01(\x0e2!.maillage.events.v1.DeclineReasonR\x06reason\x12\x16\n" +
@@ -1082,17 +1094,18 @@ var file_maillage_events_v1_solicitations_proto_depIdxs = []int32{
 	0,  // 2: maillage.events.v1.SolicitationSent.legal_basis:type_name -> maillage.events.v1.SolicitationLegalBasis
 	15, // 3: maillage.events.v1.SolicitationSent.expires_at:type_name -> google.protobuf.Timestamp
 	16, // 4: maillage.events.v1.SolicitationSent.mission:type_name -> maillage.events.v1.PartnerMission
-	1,  // 5: maillage.events.v1.SolicitationDeclined.reason:type_name -> maillage.events.v1.DeclineReason
-	15, // 6: maillage.events.v1.SolicitationExpired.expired_at:type_name -> google.protobuf.Timestamp
-	13, // 7: maillage.events.v1.EngagementStarted.prestation:type_name -> maillage.events.v1.SerafinCode
-	16, // 8: maillage.events.v1.EngagementStarted.mission:type_name -> maillage.events.v1.PartnerMission
-	2,  // 9: maillage.events.v1.EngagementEnded.outcome:type_name -> maillage.events.v1.EngagementOutcome
-	3,  // 10: maillage.events.v1.EngagementEnded.reason:type_name -> maillage.events.v1.EngagementEndReason
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	16, // 5: maillage.events.v1.SolicitationSent.addressee_missions:type_name -> maillage.events.v1.PartnerMission
+	1,  // 6: maillage.events.v1.SolicitationDeclined.reason:type_name -> maillage.events.v1.DeclineReason
+	15, // 7: maillage.events.v1.SolicitationExpired.expired_at:type_name -> google.protobuf.Timestamp
+	13, // 8: maillage.events.v1.EngagementStarted.prestation:type_name -> maillage.events.v1.SerafinCode
+	16, // 9: maillage.events.v1.EngagementStarted.mission:type_name -> maillage.events.v1.PartnerMission
+	2,  // 10: maillage.events.v1.EngagementEnded.outcome:type_name -> maillage.events.v1.EngagementOutcome
+	3,  // 11: maillage.events.v1.EngagementEnded.reason:type_name -> maillage.events.v1.EngagementEndReason
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_maillage_events_v1_solicitations_proto_init() }

@@ -183,7 +183,8 @@ type SendSolicitationRequest struct {
 	// days.
 	ExpiresIn *durationpb.Duration `protobuf:"bytes,10,opt,name=expires_in,json=expiresIn,proto3" json:"expires_in,omitempty"`
 	// The mission the engaged partner takes on; default: the one the
-	// directory gives the partner.
+	// directory gives each partner asked when it is sent (later changes to
+	// the directory change nothing). Required when a partner asked has none.
 	Mission v1.PartnerMission `protobuf:"varint,11,opt,name=mission,proto3,enum=maillage.events.v1.PartnerMission" json:"mission,omitempty"`
 	// The day the prestation should start, "YYYY-MM-DD"; empty: as soon as
 	// possible.
@@ -1069,7 +1070,11 @@ type Solicitation struct {
 	// The day the prestation should start.
 	WishedStartOn string `protobuf:"bytes,14,opt,name=wished_start_on,json=wishedStartOn,proto3" json:"wished_start_on,omitempty"`
 	// The solicitation's version: pass it as expected_version.
-	Version       uint64 `protobuf:"varint,15,opt,name=version,proto3" json:"version,omitempty"`
+	Version uint64 `protobuf:"varint,15,opt,name=version,proto3" json:"version,omitempty"`
+	// The consent it was sent under (consent_id of the person's file), with
+	// SOLICITATION_LEGAL_BASIS_CONSENT: the partners read it while that
+	// consent is in force.
+	ConsentId     string `protobuf:"bytes,16,opt,name=consent_id,json=consentId,proto3" json:"consent_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1207,6 +1212,13 @@ func (x *Solicitation) GetVersion() uint64 {
 		return x.Version
 	}
 	return 0
+}
+
+func (x *Solicitation) GetConsentId() string {
+	if x != nil {
+		return x.ConsentId
+	}
+	return ""
 }
 
 // GetSolicitationRequest asks for one solicitation.
@@ -2157,7 +2169,7 @@ const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"\n" +
 	"end_reason\x18\r \x01(\x0e2'.maillage.events.v1.EngagementEndReasonR\tendReason\x12\x19\n" +
 	"\bended_on\x18\x0e \x01(\tR\aendedOn\x12<\n" +
-	"\amission\x18\x0f \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\"\x8e\x06\n" +
+	"\amission\x18\x0f \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\"\xad\x06\n" +
 	"\fSolicitation\x12'\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12\x1b\n" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x124\n" +
@@ -2180,7 +2192,9 @@ const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"engagement\x18\r \x01(\v2 .maillage.partners.v1.EngagementR\n" +
 	"engagement\x12&\n" +
 	"\x0fwished_start_on\x18\x0e \x01(\tR\rwishedStartOn\x12\x18\n" +
-	"\aversion\x18\x0f \x01(\x04R\aversion\"\x97\x01\n" +
+	"\aversion\x18\x0f \x01(\x04R\aversion\x12\x1d\n" +
+	"\n" +
+	"consent_id\x18\x10 \x01(\tR\tconsentId\"\x97\x01\n" +
 	"\x16GetSolicitationRequest\x12P\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\x0esolicitationId\x12+\n" +
 	"\fmin_position\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vminPosition\"a\n" +
