@@ -278,6 +278,7 @@ func (s *Store) findRequest(ctx context.Context, stream, requestID string, from 
 		return es.AppendResult{}, errRequestNotFound
 	}
 	res.Duplicate = true
+	s.wrote(res.Position.Commit) // stored, if not by this call: the store's known end includes it
 	return res, nil
 }
 

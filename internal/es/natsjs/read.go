@@ -231,6 +231,11 @@ func (s *Store) Head(ctx context.Context, f es.Filter) (es.Position, error) {
 			head = max(head, seq)
 		}
 	}
+	if len(f.Categories) == 0 {
+		// A lagging replica may answer a direct get: never below what
+		// this process knows was written.
+		head = max(head, s.last.Load())
+	}
 	return es.PositionAt(head), nil
 }
 
