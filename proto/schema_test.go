@@ -287,6 +287,8 @@ func TestValidation(t *testing.T) {
 		{"get partner", &partnersv1.GetPartnerRequest{}, []string{"organisation_id: required"}},
 		{"search partners, a need as prestation and a bad radius", &partnersv1.SearchPartnersRequest{PrestationCode: "1.1 ", RadiusKm: 501},
 			[]string{"prestation_code: string.pattern", "radius_km: double.gte_lte"}},
+		{"a coverage radius off the steps", &partnersv1.GetTerritorialCoverageRequest{Departement: "35", RadiusKm: 7},
+			[]string{"radius_km: double.in"}},
 		{"send a solicitation to nobody", &partnersv1.SendSolicitationRequest{RequestId: "r", PersonId: personID, PrestationCode: "2.3.4",
 			Message: "m", SharedCategories: []eventsv1.InformationCategory{eventsv1.InformationCategory_INFORMATION_CATEGORY_IDENTITE},
 			LegalBasis: eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT}, []string{"organisation_ids: repeated.min_items"}},

@@ -49,9 +49,17 @@ func newCoverageCmd(g *globals) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&req.Departement, "departement", "", "the territory: a département (35, 2A, 974)")
 	f.StringVar(&communes, "communes", "", "or communes, INSEE codes comma-separated")
-	f.Float64Var(&req.RadiusKm, "radius", 0, "kilometres from a domicile within which an offer counts (default 30)")
+	f.Float64Var(&req.RadiusKm, "radius", 0, "kilometres from a domicile within which an offer counts: 5, 10, 20, 30, 50, 100 or 200 (default 30)")
 	f.BoolVar(&asCSV, "csv", false, "write the lines as CSV (for a spreadsheet) instead of JSON")
 	return cmd
+}
+
+// count is a line's count, "secret" when withheld (secret statistique).
+func count(n int32) string {
+	if n < 0 {
+		return "secret"
+	}
+	return fmt.Sprint(n)
 }
 
 // writeCoverageCSV writes one line per need, with a header.
@@ -63,8 +71,8 @@ func writeCoverageCSV(w io.Writer, res *partnersv1.GetTerritorialCoverageRespons
 		for _, p := range l.GetAnsweringPrestations() {
 			answering = append(answering, p.GetCode())
 		}
-		out.Write([]string{l.GetNeed().GetCode(), l.GetNeed().GetLabel(), fmt.Sprint(l.GetPeopleWithNeed()), fmt.Sprint(l.GetPeopleCovered()),
-			fmt.Sprint(l.GetPeopleWithOfferNearby()), fmt.Sprint(l.GetPeopleWithoutAnswer()), fmt.Sprint(l.GetPeopleWithoutLocation()),
+		out.Write([]string{l.GetNeed().GetCode(), l.GetNeed().GetLabel(), count(l.GetPeopleWithNeed()), count(l.GetPeopleCovered()),
+			count(l.GetPeopleWithOfferNearby()), count(l.GetPeopleWithoutAnswer()), count(l.GetPeopleWithoutLocation()),
 			strings.Join(answering, " ")})
 	}
 	out.Flush()

@@ -32,8 +32,9 @@ const coverageLevel = 3
 // GetTerritorialCoverage sets the open needs of the people followed in a
 // territory against what answers them: an engagement, or a partner
 // offering an answering prestation within the distance of their domicile
-// (serafin.Answering). It counts people and names none; it is the
-// coordination's and administrateurs' tool.
+// (serafin.Answering). It counts people and names none, under statistical
+// secrecy (secrecy.go), so that no count says something of someone; it is
+// the coordination's and administrateurs' tool, and each query is logged.
 func (s *Service) GetTerritorialCoverage(ctx context.Context, req *partnersv1.GetTerritorialCoverageRequest) (*partnersv1.GetTerritorialCoverageResponse, error) {
 	caller, err := s.kit.Caller(ctx)
 	if err != nil {
@@ -58,18 +59,23 @@ func (s *Service) GetTerritorialCoverage(ctx context.Context, req *partnersv1.Ge
 	if d := req.GetDepartement(); d != "" {
 		prefixes = []string{d}
 	}
+	s.cfg.Logger.InfoContext(ctx, "territorial coverage queried", "organisation", caller.Organisation, "subject", caller.Subject,
+		"departement", req.GetDepartement(), "communes", len(req.GetCommunesInsee()), "radius_km", radius/1000)
 	for _, prefix := range prefixes {
 		if err := people.PeopleIn(prefix, func(p *parcoursv1.CoordinatedView) bool {
-			c.person(p)
+			c.add(p)
 			return ctx.Err() == nil
 		}); err != nil {
 			return nil, kit.Status(err)
 		}
+		c.communeDone()
 	}
 	if ctx.Err() != nil {
 		return nil, kit.Status(ctx.Err())
 	}
-	out := &partnersv1.GetTerritorialCoverageResponse{People: int32(c.people), Lines: c.lines()}
+	lines, withheld := c.lines()
+	out := &partnersv1.GetTerritorialCoverageResponse{People: int32(c.people), Lines: lines,
+		CommunesWithheld: int32(c.communesWithheld), NeedsWithheld: int32(withheld)}
 	q := Query{Departement: req.GetDepartement()}
 	if q.Departement == "" {
 		q.Commune = prefixes[0]
@@ -85,8 +91,13 @@ type coverage struct {
 	dir    *Directory
 	radius float64
 	people int
-	byNeed map[string]*partnersv1.CoverageLine
-	nearby map[string]bool // prestation and geohash cell of a domicile → an offer within the radius
+	// commune and its people, counted once it is known that at least
+	// minCount are followed there (communeDone).
+	commune          string
+	inCommune        []*parcoursv1.CoordinatedView
+	communesWithheld int
+	byNeed           map[string]*partnersv1.CoverageLine
+	nearby           map[string]bool // prestation and geohash cell of a domicile → an offer within the radius
 }
 
 func newCoverage(dir *Directory, radius float64) *coverage {
@@ -167,15 +178,19 @@ func (c *coverage) offerNear(at geo.Point, need string) bool {
 	return found
 }
 
-// lines are the territory's lines, most people without an answer first.
-func (c *coverage) lines() []*partnersv1.CoverageLine {
-	out := make([]*partnersv1.CoverageLine, 0, len(c.byNeed))
+// lines are the territory's lines, most people without an answer first,
+// under statistical secrecy; withheld counts the needs left out.
+func (c *coverage) lines() (out []*partnersv1.CoverageLine, withheld int) {
 	for _, l := range c.byNeed {
+		if !keepLine(l) {
+			withheld++
+			continue
+		}
 		out = append(out, l)
 	}
 	slices.SortFunc(out, func(a, b *partnersv1.CoverageLine) int {
 		return cmp.Or(cmp.Compare(b.GetPeopleWithoutAnswer(), a.GetPeopleWithoutAnswer()),
 			serafin.CompareCodes(a.GetNeed().GetCode(), b.GetNeed().GetCode()))
 	})
-	return out
+	return out, withheld
 }

@@ -6,9 +6,9 @@ import (
 
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/derrors"
-	"github.com/maillage/maillage/services/partners"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	partnersv1 "github.com/maillage/maillage/proto/maillage/partners/v1"
+	"github.com/maillage/maillage/services/partners"
 )
 
 // Who reads a solicitation is decided on the file as stored now: the

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -316,43 +317,61 @@ func TestTerritorialCoverage(t *testing.T) {
 	social, err := tr.coord.IdentifyNeed(ctx, &parcoursv1.IdentifyNeedRequest{RequestId: "need-2", PersonId: tr.person, NeedCode: "1.3.4.2",
 		Description: "Participer à des activités de loisirs"})
 	mustNil(t, err)
-	coverage := func(min string) map[string]*partnersv1.CoverageLine {
+	// Eleven more people need housing in Rennes (35238): twelve in all;
+	// three in Acigné (35001), too few to count.
+	lat, lon := 48.1113, -1.6800
+	last := social.GetPosition()
+	for i, commune := range append(slices.Repeat([]string{"35238"}, 11), "35001", "35001", "35001") {
+		p, err := tr.coord.EnrollPerson(ctx, &parcoursv1.EnrollPersonRequest{RequestId: fmt.Sprint("enrol-", i), BirthDate: "1990-01-01",
+			Domicile: &parcoursv1.Domicile{CommuneInsee: commune, Latitude: &lat, Longitude: &lon}, PublicConcerned: eventsv1.PublicConcerned_PUBLIC_CONCERNED_DISABILITY,
+			LegalProtection: eventsv1.LegalProtection_LEGAL_PROTECTION_NONE})
+		mustNil(t, err)
+		n, err := tr.coord.IdentifyNeed(ctx, &parcoursv1.IdentifyNeedRequest{RequestId: fmt.Sprint("need-", i), PersonId: p.GetPersonId(), NeedCode: "1.3.2.1",
+			Description: "Trouver un logement adapté"})
+		mustNil(t, err)
+		last = n.GetPosition()
+	}
+	coverage := func(min string) (*partnersv1.GetTerritorialCoverageResponse, map[string]*partnersv1.CoverageLine) {
 		t.Helper()
 		// The coverage reads the views as they are: wait for them first.
 		_, err := tr.coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: tr.person, MinPosition: min})
 		mustNil(t, err)
 		res, err := tr.partners.GetTerritorialCoverage(ctx, &partnersv1.GetTerritorialCoverageRequest{Departement: "35", RadiusKm: 10})
 		mustNil(t, err)
-		if res.GetPeople() != 1 || res.GetPartners() != 2 {
-			t.Fatalf("coverage of 35: %d people, %d partners; want 1 and 2", res.GetPeople(), res.GetPartners())
-		}
 		out := map[string]*partnersv1.CoverageLine{}
 		for _, l := range res.GetLines() {
 			out[l.GetNeed().GetCode()] = l
 		}
-		return out
+		return res, out
 	}
-	lines := coverage(social.GetPosition())
-	// Housing (1.3.2): nobody near offers 2.3.2 — the gap; social life
-	// (1.3.4): the SAVS offer 2.3.4 within 10 km.
-	if l := lines["1.3.2"]; l.GetPeopleWithNeed() != 1 || l.GetPeopleWithoutAnswer() != 1 || l.GetAnsweringPrestations()[0].GetCode() != "2.3.2" {
-		t.Errorf("line 1.3.2 = %v; want one person without an answer", l)
+	res, lines := coverage(last)
+	// Counted: Rennes' twelve; Acigné is withheld, and so is social life
+	// (1.3.4), a need of one person.
+	if res.GetPeople() != 12 || res.GetPartners() != 2 || res.GetCommunesWithheld() != 1 || res.GetNeedsWithheld() != 1 || len(lines) != 1 {
+		t.Fatalf("coverage of 35: %d people, %d partners, %d communes and %d needs withheld, lines %v; want 12, 2, 1, 1 and housing only",
+			res.GetPeople(), res.GetPartners(), res.GetCommunesWithheld(), res.GetNeedsWithheld(), res.GetLines())
 	}
-	if l := lines["1.3.4"]; l.GetPeopleWithNeed() != 1 || l.GetPeopleWithOfferNearby() != 1 {
-		t.Errorf("line 1.3.4 = %v; want one person with an offer nearby", l)
+	// Housing (1.3.2): nobody near offers 2.3.2 — the gap.
+	if l := lines["1.3.2"]; l.GetPeopleWithNeed() != 12 || l.GetPeopleWithoutAnswer() != 12 || l.GetAnsweringPrestations()[0].GetCode() != "2.3.2" {
+		t.Errorf("line 1.3.2 = %v; want twelve people without an answer", l)
 	}
-	// An engagement for the housing need covers it.
+	// An engagement covers the person's housing need: one person covered
+	// is withheld, and the zero that would give it away too.
 	sent := tr.solicit(t, "sol-cov")
 	ajoncs, _ := partnerClient(t, tr, foyerFINESS)
 	ok, err := ajoncs.AcceptSolicitation(ctx, &partnersv1.AcceptSolicitationRequest{RequestId: "acc", SolicitationId: sent.GetSolicitationId(),
 		StartOn: time.Now().Format(time.DateOnly), Frequency: "hebdomadaire"})
 	mustNil(t, err)
-	if l := coverage(ok.GetPosition())["1.3.2"]; l.GetPeopleCovered() != 1 || l.GetPeopleWithoutAnswer() != 0 {
-		t.Errorf("line 1.3.2 after the engagement = %v; want the person covered", l)
+	if _, lines := coverage(ok.GetPosition()); lines["1.3.2"].GetPeopleCovered() != -1 || lines["1.3.2"].GetPeopleWithOfferNearby() != -1 ||
+		lines["1.3.2"].GetPeopleWithoutAnswer() != 11 {
+		t.Errorf("line 1.3.2 after the engagement = %v; want covered and nearby withheld (-1), 11 without an answer", lines["1.3.2"])
 	}
-	// Counts, for the coordination: not for a partner.
+	// Counts, for the coordination: not for a partner; a territory named;
+	// the distance in fixed steps.
 	_, err = ajoncs.GetTerritorialCoverage(ctx, &partnersv1.GetTerritorialCoverageRequest{Departement: "35"})
 	wantCode(t, err, codes.PermissionDenied)
 	_, err = tr.partners.GetTerritorialCoverage(ctx, &partnersv1.GetTerritorialCoverageRequest{})
+	wantCode(t, err, codes.InvalidArgument)
+	_, err = tr.partners.GetTerritorialCoverage(ctx, &partnersv1.GetTerritorialCoverageRequest{Departement: "35", RadiusKm: 7})
 	wantCode(t, err, codes.InvalidArgument)
 }

@@ -1861,7 +1861,8 @@ type GetTerritorialCoverageRequest struct {
 	// ...or communes (INSEE codes); one of the two is required.
 	CommunesInsee []string `protobuf:"bytes,2,rep,name=communes_insee,json=communesInsee,proto3" json:"communes_insee,omitempty"`
 	// How far from a person's domicile a prestation counts as available,
-	// in kilometres; default 30, at most 200.
+	// in kilometres: 5, 10, 20, 30, 50, 100 or 200; 0 or unset: 30. Fixed
+	// steps, so that narrowing it does not locate a domicile.
 	RadiusKm      float64 `protobuf:"fixed64,3,opt,name=radius_km,json=radiusKm,proto3" json:"radius_km,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1918,7 +1919,10 @@ func (x *GetTerritorialCoverageRequest) GetRadiusKm() float64 {
 	return 0
 }
 
-// CoverageLine: one need of the territory and what answers it.
+// CoverageLine: one need of the territory and what answers it. Statistical
+// secrecy (secret statistique): a need fewer than 11 people have is left
+// out; a count from 1 to 10 is given as -1, and so is the count that would
+// give it away by difference (a line's counts then do not add up).
 type CoverageLine struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The need (SERAFIN-PH besoin), with its label.
@@ -2026,10 +2030,15 @@ type GetTerritorialCoverageResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One line per need.
 	Lines []*CoverageLine `protobuf:"bytes,1,rep,name=lines,proto3" json:"lines,omitempty"`
-	// People followed in the territory.
+	// People followed in the territory, as counted: people of a commune
+	// where fewer than 11 are followed are left out.
 	People int32 `protobuf:"varint,2,opt,name=people,proto3" json:"people,omitempty"`
 	// Partners of the directory serving the territory.
-	Partners      int32 `protobuf:"varint,3,opt,name=partners,proto3" json:"partners,omitempty"`
+	Partners int32 `protobuf:"varint,3,opt,name=partners,proto3" json:"partners,omitempty"`
+	// Communes left out: fewer than 11 people followed there.
+	CommunesWithheld int32 `protobuf:"varint,4,opt,name=communes_withheld,json=communesWithheld,proto3" json:"communes_withheld,omitempty"`
+	// Needs left out: fewer than 11 people have them.
+	NeedsWithheld int32 `protobuf:"varint,5,opt,name=needs_withheld,json=needsWithheld,proto3" json:"needs_withheld,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2081,6 +2090,20 @@ func (x *GetTerritorialCoverageResponse) GetPeople() int32 {
 func (x *GetTerritorialCoverageResponse) GetPartners() int32 {
 	if x != nil {
 		return x.Partners
+	}
+	return 0
+}
+
+func (x *GetTerritorialCoverageResponse) GetCommunesWithheld() int32 {
+	if x != nil {
+		return x.CommunesWithheld
+	}
+	return 0
+}
+
+func (x *GetTerritorialCoverageResponse) GetNeedsWithheld() int32 {
+	if x != nil {
+		return x.NeedsWithheld
 	}
 	return 0
 }
@@ -2239,11 +2262,11 @@ const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"\bended_on\x18\x06 \x01(\tB=\xbaH:\xc8\x01\x01r523^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$R\aendedOn\"M\n" +
 	"\x15EndEngagementResponse\x12\x1a\n" +
 	"\bposition\x18\x01 \x01(\tR\bposition\x12\x18\n" +
-	"\aversion\x18\x02 \x01(\x04R\aversion\"\xe5\x01\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\"\x9b\x02\n" +
 	"\x1dGetTerritorialCoverageRequest\x12@\n" +
 	"\vdepartement\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^([0-9][0-9AB][0-9]?)?$R\vdepartement\x12L\n" +
-	"\x0ecommunes_insee\x18\x02 \x03(\tB%\xbaH\"\x92\x01\x1f\x10\xf4\x03\"\x1ar\x182\x16^[0-9][0-9AB][0-9]{3}$R\rcommunesInsee\x124\n" +
-	"\tradius_km\x18\x03 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00i@)\x00\x00\x00\x00\x00\x00\x00\x00R\bradiusKm\"\x93\x03\n" +
+	"\x0ecommunes_insee\x18\x02 \x03(\tB%\xbaH\"\x92\x01\x1f\x10\xf4\x03\"\x1ar\x182\x16^[0-9][0-9AB][0-9]{3}$R\rcommunesInsee\x12j\n" +
+	"\tradius_km\x18\x03 \x01(\x01BM\xbaHJ\x12H1\x00\x00\x00\x00\x00\x00\x00\x001\x00\x00\x00\x00\x00\x00\x14@1\x00\x00\x00\x00\x00\x00$@1\x00\x00\x00\x00\x00\x004@1\x00\x00\x00\x00\x00\x00>@1\x00\x00\x00\x00\x00\x00I@1\x00\x00\x00\x00\x00\x00Y@1\x00\x00\x00\x00\x00\x00i@R\bradiusKm\"\x93\x03\n" +
 	"\fCoverageLine\x125\n" +
 	"\x04need\x18\x01 \x01(\v2!.maillage.parcours.v1.SerafinCodeR\x04need\x12(\n" +
 	"\x10people_with_need\x18\x02 \x01(\x05R\x0epeopleWithNeed\x12%\n" +
@@ -2251,11 +2274,13 @@ const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"\x18people_with_offer_nearby\x18\x04 \x01(\x05R\x15peopleWithOfferNearby\x122\n" +
 	"\x15people_without_answer\x18\x05 \x01(\x05R\x13peopleWithoutAnswer\x12V\n" +
 	"\x15answering_prestations\x18\x06 \x03(\v2!.maillage.parcours.v1.SerafinCodeR\x14answeringPrestations\x126\n" +
-	"\x17people_without_location\x18\a \x01(\x05R\x15peopleWithoutLocation\"\x8e\x01\n" +
+	"\x17people_without_location\x18\a \x01(\x05R\x15peopleWithoutLocation\"\xe2\x01\n" +
 	"\x1eGetTerritorialCoverageResponse\x128\n" +
 	"\x05lines\x18\x01 \x03(\v2\".maillage.partners.v1.CoverageLineR\x05lines\x12\x16\n" +
 	"\x06people\x18\x02 \x01(\x05R\x06people\x12\x1a\n" +
-	"\bpartners\x18\x03 \x01(\x05R\bpartners*\xd9\x01\n" +
+	"\bpartners\x18\x03 \x01(\x05R\bpartners\x12+\n" +
+	"\x11communes_withheld\x18\x04 \x01(\x05R\x10communesWithheld\x12%\n" +
+	"\x0eneeds_withheld\x18\x05 \x01(\x05R\rneedsWithheld*\xd9\x01\n" +
 	"\x11SolicitationState\x12\"\n" +
 	"\x1eSOLICITATION_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aSOLICITATION_STATE_PENDING\x10\x01\x12\x1f\n" +
