@@ -110,10 +110,15 @@ func decidePartner(s *PartnerState, cmd PartnerCommand, at decider.Context) ([]p
 		if err := checkDescription(c.Description); err != nil {
 			return nil, err
 		}
-		if proto.Equal(c.Description, s.Description) {
+		d := c.Description
+		if d.GetLegalEntityId() == "" && s.Description.GetLegalEntityId() != "" {
+			d = proto.CloneOf(d)
+			d.LegalEntityId = s.Description.GetLegalEntityId()
+		}
+		if proto.Equal(d, s.Description) {
 			return nil, nil
 		}
-		return []proto.Message{&eventsv1.PartnerUpdated{Description: c.Description, Source: c.Source}}, nil
+		return []proto.Message{&eventsv1.PartnerUpdated{Description: d, Source: c.Source}}, nil
 	case UpdateCapacity:
 		if err := checkCapacity(c.Capacity); err != nil {
 			return nil, err
@@ -200,6 +205,9 @@ func mergeImported(current, imported *eventsv1.PartnerDescription) *eventsv1.Par
 // description and places) and may register itself. Imports and
 // withdrawals are the keepers' only.
 func authorizePartner(s *PartnerState, cmd PartnerCommand, c access.Caller) error {
+	if err := authorizeLegalEntity(s, cmd, c); err != nil {
+		return err
+	}
 	keeper := c.Role == auth.RoleCoordinateur || c.Role == auth.RoleAdministrateur
 	if keeper {
 		return nil
@@ -214,6 +222,29 @@ func authorizePartner(s *PartnerState, cmd PartnerCommand, c access.Caller) erro
 	}
 	return derrors.Denied("partners.not_a_keeper",
 		"the directory is kept by the coordination and administrateurs; a partner keeps its own entry only")
+}
+
+// authorizeLegalEntity: the legal entity (entité juridique) of a partner
+// answers for it (accepts, declines, reads its solicitations), so only an
+// administrateur changes it once the partner is known, by hand or by an
+// import; the partner itself and the coordination do not (an update that
+// leaves it empty keeps it).
+func authorizeLegalEntity(s *PartnerState, cmd PartnerCommand, c access.Caller) error {
+	var next string
+	switch cmd := cmd.(type) {
+	case UpdatePartner:
+		next = cmd.Description.GetLegalEntityId()
+	case ImportPartner:
+		next = cmd.Description.GetLegalEntityId()
+	default:
+		return nil
+	}
+	if !s.Registered || next == "" || next == s.Description.GetLegalEntityId() || c.Role == auth.RoleAdministrateur {
+		return nil
+	}
+	return derrors.Denied("partners.legal_entity",
+		"the legal entity of %s answers for it: only an administrateur changes it (from %q to %q)", s.OrganisationID,
+		s.Description.GetLegalEntityId(), next)
 }
 
 func evolvePartner(s *PartnerState, ev decider.Event) *PartnerState {

@@ -131,6 +131,48 @@ func TestUpdatePartner(t *testing.T) {
 	})
 }
 
+// The legal entity answers for the partner (accepts, declines, reads its
+// solicitations): once the partner is known, only an administrateur
+// changes it.
+func TestLegalEntityIsTheAdministrateurs(t *testing.T) {
+	t.Parallel()
+	const entity, other = "350000022", "350000030"
+	withEntity := registered()
+	withEntity.Description.LegalEntityId = entity
+	to := func(id string) *eventsv1.PartnerDescription {
+		d := description()
+		d.LegalEntityId = id
+		return d
+	}
+	for _, c := range []struct {
+		name string
+		as   auth.Role
+		org  string
+	}{{"not by the partner itself", auth.RoleProfessionnel, foyer}, {"not by the coordination", auth.RoleCoordinateur, "750000001"}} {
+		t.Run(c.name, func(t *testing.T) {
+			spec(as(c.org, c.as)).Given(withEntity).When(partners.UpdatePartner{OrganisationID: foyer, Description: to(other)}).
+				ThenError(t, derrors.ErrPermission)
+			spec(as(c.org, c.as)).Given(registered()).When(partners.UpdatePartner{OrganisationID: foyer, Description: to(other)}).
+				ThenError(t, derrors.ErrPermission)
+		})
+	}
+	t.Run("not by an import of the coordination", func(t *testing.T) {
+		spec().Given(withEntity).When(partners.ImportPartner{OrganisationID: foyer, Description: to(other)}).ThenError(t, derrors.ErrPermission)
+	})
+	t.Run("by an administrateur", func(t *testing.T) {
+		spec(as("750000001", auth.RoleAdministrateur)).Given(withEntity).When(partners.UpdatePartner{OrganisationID: foyer, Description: to(other)}).
+			Then(t, &eventsv1.PartnerUpdated{Description: to(other)})
+	})
+	t.Run("an update that leaves it empty keeps it", func(t *testing.T) {
+		changed := description()
+		changed.Phone = "02 99 00 00 00"
+		want := proto.CloneOf(changed)
+		want.LegalEntityId = entity
+		spec(as(foyer, auth.RoleProfessionnel)).Given(withEntity).When(partners.UpdatePartner{OrganisationID: foyer, Description: changed}).
+			Then(t, &eventsv1.PartnerUpdated{Description: want})
+	})
+}
+
 func TestUpdateCapacity(t *testing.T) {
 	t.Parallel()
 	places := &eventsv1.PartnerCapacity{Places: 30, AvailablePlaces: 0, WaitingList: 12}

@@ -44,7 +44,11 @@ type PartnerDetails struct {
 	Kind v1.PartnerKind `protobuf:"varint,2,opt,name=kind,proto3,enum=maillage.events.v1.PartnerKind" json:"kind,omitempty"`
 	// Its FINESS category, for an établissement.
 	Category *v1.PartnerCategory `protobuf:"bytes,3,opt,name=category,proto3" json:"category,omitempty"`
-	// The FINESS of its legal entity (entité juridique), when known.
+	// The FINESS of its legal entity (entité juridique), when known. The
+	// legal entity answers for the partner (accepts, declines, reads its
+	// solicitations): once the partner is known, only an administrateur
+	// changes it (by hand or by an import); left empty in an update, it is
+	// kept.
 	LegalEntityId string `protobuf:"bytes,4,opt,name=legal_entity_id,json=legalEntityId,proto3" json:"legal_entity_id,omitempty"`
 	// Its SIRET, when known besides its FINESS.
 	Siret string `protobuf:"bytes,5,opt,name=siret,proto3" json:"siret,omitempty"`
