@@ -72,8 +72,12 @@ func TestSolicitationCommands(t *testing.T) {
 		"--org", "750000001", "--name", "Claire Martin"}, coord...)...)
 	ok(t, env, &partnersv1.RegisterPartnerResponse{}, append([]string{"register-partner", "35000000100015", "--name", "Club de sport adapté",
 		"--kind", "droit-commun", "--commune", "35238", "--offers", "2.3.4.2", "--mission", "vie_sociale"}, coord...)...)
+	// The club is outside her coordination: she consents to it being told.
+	consent := ok(t, env, &parcoursv1.RecordSharingConsentResponse{}, append([]string{"consent", person, "--categories", "identite,projet",
+		"--org", "35000000100015"}, coord...)...)
 	sent := ok(t, env, &partnersv1.SendSolicitationResponse{}, append([]string{"solicit", person, "--to", "35000000100015",
-		"--prestation", "2.3.4.2", "--share", "identite,projet", "--basis", "informed", "--message", "Activités de loisirs en groupe."}, coord...)...)
+		"--prestation", "2.3.4.2", "--share", "identite,projet", "--basis", "consent", "--consent", consent.GetConsentId(),
+		"--message", "Activités de loisirs en groupe."}, coord...)...)
 	pending := ok(t, env, &partnersv1.ListSolicitationsResponse{}, append([]string{"solicitations", "--pending", "--min-position", sent.GetPosition()}, club...)...)
 	if len(pending.GetSolicitations()) != 1 {
 		t.Fatalf("the club's pending solicitations: %v", pending)

@@ -55,8 +55,11 @@ func newSolicitCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "solicit PERSON --to FINESS[,FINESS] --prestation CODE --message TEXT --share CATEGORIES --basis consent|informed",
 		Short: "Ask partners to deliver a prestation for the person (sollicitation), with the minimal information they need",
-		Example: `  maillagectl solicit 01K… --to 350041315,350043758 --prestation 2.3.4 --need 01K… --share identite,projet --basis informed \
-    --message "Jeune femme de 22 ans, souhaite des activités de loisirs en groupe."`,
+		Example: `  maillagectl consent 01K… --categories identite,projet --org 350041315   # outside her coordination: her consent
+  maillagectl solicit 01K… --to 350041315 --prestation 2.3.4 --need 01K… --share identite,projet --basis consent --consent 01K… \
+    --message "Jeune femme de 22 ans, souhaite des activités de loisirs en groupe."
+  maillagectl solicit 01K… --to 750000004 --prestation 2.3.4 --share identite,projet --basis informed \
+    --message "…"   # a partner already in her coordination: informed, no opposition`,
 		Args: cobra.ExactArgs(1),
 	}
 	c := newAPICall(g, cmd, true)

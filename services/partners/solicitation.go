@@ -260,6 +260,15 @@ func checkSharing(c SendSolicitation, shared access.Categories, now time.Time) e
 			return derrors.Rejected("solicitation.sante_needs_consent", c.PersonID,
 				"santé is shared with a partner outside the coordination only under the person's consent")
 		}
+		// Informed, with no opposition: within the person's coordination
+		// only; outside it, sharing needs their prior consent (CSP
+		// L.1110-4 III).
+		for _, a := range c.Addressees {
+			if c.Team.PartOf(a.Organisation) == access.PartNone {
+				return derrors.Rejected("solicitation.outside_team_needs_consent", a.Organisation,
+					"%s takes no part in the person's coordination: sharing with it needs the person's consent", a.Organisation)
+			}
+		}
 		return nil
 	}
 	consent, ok := c.Team.Consents[c.ConsentID]

@@ -50,6 +50,18 @@ func sent() *eventsv1.SolicitationSent {
 		Mission: eventsv1.PartnerMission_PARTNER_MISSION_ACCUEIL_HEBERGEMENT, SenderOrganisationId: coordination}
 }
 
+// underConsent is c sent under the person's consent C1.
+func underConsent(c partners.SendSolicitation) partners.SendSolicitation {
+	c.LegalBasis, c.ConsentID = eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT, "C1"
+	return c
+}
+
+func sentUnderConsent() *eventsv1.SolicitationSent {
+	e := sent()
+	e.LegalBasis, e.ConsentId = eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT, "C1"
+	return e
+}
+
 func accept(org string) partners.AcceptSolicitation {
 	return partners.AcceptSolicitation{SolicitationID: solID, Organisation: org, Name: "Foyer", EngagementID: "E1",
 		StartOn: "2026-12-01", Frequency: "accueil de jour, 3 jours par semaine"}
@@ -80,7 +92,13 @@ var (
 func TestSendSolicitation(t *testing.T) {
 	t.Parallel()
 	t.Run("to the partners, with what they need to answer", func(t *testing.T) {
-		sol(coordinator).Given().When(send()).Then(t, sent())
+		sol(coordinator).Given().When(underConsent(send())).Then(t, sentUnderConsent())
+	})
+	t.Run("informed with no opposition: within the coordination only", func(t *testing.T) {
+		sol(coordinator).Given().When(send()).ThenRefused(t, "solicitation.outside_team_needs_consent")
+		c := send()
+		c.Team.Partners = map[string]access.Partner{foyer: {Organisation: foyer}, savs: {Organisation: savs}}
+		sol(coordinator).Given().When(c).Then(t, sent())
 	})
 	t.Run("only by the coordination", func(t *testing.T) {
 		sol(atFoyer).Given().When(send()).ThenError(t, derrors.ErrPermission)
@@ -115,11 +133,11 @@ func TestSendSolicitation(t *testing.T) {
 		sol(coordinator).Given().When(c).ThenInvalid(t, "consent_id")
 	})
 	t.Run("with no mission named, each partner's, from the directory", func(t *testing.T) {
-		c := send()
+		c := underConsent(send())
 		c.Mission = eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED
 		c.Addressees[0].Mission = eventsv1.PartnerMission_PARTNER_MISSION_ACCUEIL_HEBERGEMENT
 		c.Addressees[1].Mission = eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE
-		want := sent()
+		want := sentUnderConsent()
 		want.Mission = eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED
 		want.AddresseeMissions = []eventsv1.PartnerMission{eventsv1.PartnerMission_PARTNER_MISSION_ACCUEIL_HEBERGEMENT,
 			eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE}

@@ -30,6 +30,7 @@ type territory struct {
 	coord                parcoursv1.ParcoursServiceClient
 	partners             partnersv1.PartnersServiceClient
 	person, need, latest string
+	consent              string // the person's consent to share identité and projet with partners asked
 }
 
 func newTerritory(t *testing.T) *territory {
@@ -60,6 +61,13 @@ func (tr *territory) populate(t *testing.T) {
 	_, err = tr.coord.NotifyRights(ctx, &parcoursv1.NotifyRightsRequest{RequestId: "rights", PersonId: tr.person,
 		Decision: eventsv1.MdphDecision_MDPH_DECISION_AAH, StartDate: "2026-01-01", EndDate: "2030-12-31"})
 	mustNil(t, err)
+	// Outside her coordination, partners are told of her only with her
+	// consent (CSP L.1110-4 III).
+	consent, err := tr.coord.RecordSharingConsent(ctx, &parcoursv1.RecordSharingConsentRequest{RequestId: "consent", PersonId: tr.person,
+		Categories: []eventsv1.InformationCategory{access.Identite, access.Projet},
+		Choice:     &parcoursv1.SharingChoice{DecidedBy: eventsv1.SharingDecidedBy_SHARING_DECIDED_BY_PERSON, On: time.Now().Format(time.DateOnly)}})
+	mustNil(t, err)
+	tr.consent = consent.GetConsentId()
 	for org, d := range map[string]*partnersv1.PartnerDetails{foyerFINESS: savsDetails("SAVS Les Ajoncs", 48.1120, -1.6750),
 		savsFINESS: savsDetails("SAVS Émeraude", 48.1200, -1.7000)} {
 		res, err := tr.partners.RegisterPartner(ctx, &partnersv1.RegisterPartnerRequest{RequestId: "reg-" + org, OrganisationId: org, Details: d,
@@ -85,8 +93,8 @@ func (tr *territory) solicit(t *testing.T, id string) *partnersv1.SendSolicitati
 		OrganisationIds: []string{foyerFINESS, savsFINESS}, PrestationCode: "2.3.4", NeedId: tr.need,
 		Message:          "Jeune femme de 22 ans, souhaite des activités de loisirs en groupe, deux après-midi par semaine.",
 		SharedCategories: []eventsv1.InformationCategory{access.Identite, access.Projet},
-		LegalBasis:       eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_INFORMED_NO_OPPOSITION,
-		ExpiresIn:        durationpb.New(7 * 24 * time.Hour)})
+		LegalBasis:       eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT, ConsentId: tr.consent,
+		ExpiresIn: durationpb.New(7 * 24 * time.Hour)})
 	mustNil(t, err)
 	return sent
 }
@@ -181,7 +189,7 @@ func TestSolicitationToEngagementOverGRPC(t *testing.T) {
 			kinds[d.GetKind().String()+"/"+d.GetLegalBasis().String()] = true
 		}
 	}
-	if !kinds["DISCLOSURE_KIND_SOLICITATION/LEGAL_BASIS_INFORMED_NO_OPPOSITION"] || !kinds["DISCLOSURE_KIND_VIEW/LEGAL_BASIS_MISSION"] {
+	if !kinds["DISCLOSURE_KIND_SOLICITATION/LEGAL_BASIS_CONSENT"] || !kinds["DISCLOSURE_KIND_VIEW/LEGAL_BASIS_MISSION"] {
 		t.Errorf("the partner's disclosures in the trail: %v; want its read of the solicitation and of the file", kinds)
 	}
 

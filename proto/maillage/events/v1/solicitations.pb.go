@@ -39,7 +39,9 @@ const (
 	// solicitation (consentement), recorded on the file.
 	SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT SolicitationLegalBasis = 1
 	// The person was informed and did not oppose (information préalable,
-	// CASF L.226-2-2): the minimum needed for the partner to answer.
+	// CASF L.226-2-2): the minimum needed for the partner to answer. Only
+	// for partners already taking part in the person's coordination;
+	// outside it, sharing needs the consent (CSP L.1110-4 III).
 	SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_INFORMED_NO_OPPOSITION SolicitationLegalBasis = 2
 )
 
