@@ -105,10 +105,23 @@ type DeclineSolicitation struct {
 	Detail         string
 }
 
-// RevokeSolicitation: the sender withdraws the solicitation.
+// Parties says, for a command on a solicitation sent or on its
+// engagement, how the caller stands as the file and the directory are
+// stored now (the port reads them): the coordination changes hands, a
+// legal entity answers for its établissements.
+type Parties struct {
+	// Coordinating: the caller's organisation holds the person's
+	// coordination.
+	Coordinating bool
+	// EngagedEntity is the legal entity of the partner engaged.
+	EngagedEntity string
+}
+
+// RevokeSolicitation: the person's coordination withdraws the solicitation.
 type RevokeSolicitation struct {
 	SolicitationID string
 	Reason         string
+	Parties
 }
 
 // ExpireSolicitation: the expiry scheduler closes a solicitation nobody
@@ -119,12 +132,14 @@ type ExpireSolicitation struct{ SolicitationID string }
 type SuspendEngagement struct {
 	SolicitationID string
 	Reason, FromOn string
+	Parties
 }
 
 // ResumeEngagement goes on with it.
 type ResumeEngagement struct {
 	SolicitationID string
 	ResumedOn      string
+	Parties
 }
 
 // EndEngagement ends it.
@@ -134,6 +149,7 @@ type EndEngagement struct {
 	Reason         eventsv1.EngagementEndReason
 	Detail         string
 	EndedOn        string
+	Parties
 }
 
 func (c SendSolicitation) solicitationID() string    { return c.SolicitationID }
@@ -165,8 +181,8 @@ func decideSolicitation(s *SolicitationState, cmd SolicitationCommand, at decide
 	case DeclineSolicitation:
 		return decideDecline(s, c, at)
 	case RevokeSolicitation:
-		if at.Caller.Organisation != s.Sender {
-			return nil, derrors.Denied("solicitation.not_the_sender", "only the organisation that sent the solicitation revokes it")
+		if !c.Coordinating {
+			return nil, derrors.Denied("solicitation.not_the_coordination", "only the person's coordination revokes a solicitation")
 		}
 		if err := pending(s); err != nil {
 			return nil, err
@@ -373,7 +389,8 @@ func decideEngagement(s *SolicitationState, cmd SolicitationCommand, at decider.
 	if s.EngagementID == "" {
 		return nil, derrors.Rejected("engagement.none", s.ID, "the solicitation started no engagement")
 	}
-	if at.Caller.Organisation != s.Engaged && at.Caller.Organisation != s.Sender {
+	p := partiesOf(cmd)
+	if at.Caller.Organisation != s.Engaged && (p.EngagedEntity == "" || at.Caller.Organisation != p.EngagedEntity) && !p.Coordinating {
 		return nil, derrors.Denied("engagement.not_a_party", "only the partner engaged and the coordination change an engagement")
 	}
 	if s.Engagement == partnersv1.EngagementState_ENGAGEMENT_STATE_ENDED {
@@ -415,6 +432,18 @@ func decideEngagement(s *SolicitationState, cmd SolicitationCommand, at decider.
 		return []proto.Message{&eventsv1.EngagementEnded{Outcome: c.Outcome, Reason: c.Reason, Detail: c.Detail, EndedOn: c.EndedOn}}, nil
 	}
 	return nil, derrors.Invalid("command", "unknown solicitation command %T", cmd)
+}
+
+func partiesOf(cmd SolicitationCommand) Parties {
+	switch c := cmd.(type) {
+	case SuspendEngagement:
+		return c.Parties
+	case ResumeEngagement:
+		return c.Parties
+	case EndEngagement:
+		return c.Parties
+	}
+	return Parties{}
 }
 
 func evolveSolicitation(s *SolicitationState, ev decider.Event) *SolicitationState {

@@ -227,8 +227,12 @@ func TestDeclineRevokeExpire(t *testing.T) {
 	sol(atFoyer).Given(sent(), declined(savs)).When(accept(foyer)).Then(t, accepted(foyer)[0], started())
 	sol(atFoyer).Given(sent(), declined(savs), declined(foyer)).When(accept(foyer)).ThenRefused(t, "solicitation.closed")
 
-	sol(coordinator).Given(sent()).When(partners.RevokeSolicitation{SolicitationID: solID, Reason: "besoin couvert"}).
+	// Revoked by the person's coordination of the moment (the port says
+	// whether the caller holds it).
+	coordinating := partners.Parties{Coordinating: true}
+	sol(coordinator).Given(sent()).When(partners.RevokeSolicitation{SolicitationID: solID, Reason: "besoin couvert", Parties: coordinating}).
 		Then(t, &eventsv1.SolicitationRevoked{Reason: "besoin couvert"})
+	sol(coordinator).Given(sent()).When(partners.RevokeSolicitation{SolicitationID: solID, Reason: "handed over"}).ThenError(t, derrors.ErrPermission)
 	sol(atFoyer).Given(sent()).When(partners.RevokeSolicitation{SolicitationID: solID, Reason: "x"}).ThenError(t, derrors.ErrPermission)
 
 	expire := partners.ExpireSolicitation{SolicitationID: solID}
@@ -247,7 +251,14 @@ func TestEngagement(t *testing.T) {
 	}
 	suspended := &eventsv1.EngagementSuspended{Reason: "hospitalisation", FromOn: "2026-11-02"}
 	given(atFoyer).When(partners.SuspendEngagement{SolicitationID: solID, Reason: "hospitalisation", FromOn: "2026-11-02"}).Then(t, suspended)
-	given(coordinator, suspended).When(partners.ResumeEngagement{SolicitationID: solID, ResumedOn: "2026-11-02"}).
+	coordinating := partners.Parties{Coordinating: true}
+	given(coordinator, suspended).When(partners.ResumeEngagement{SolicitationID: solID, ResumedOn: "2026-11-02", Parties: coordinating}).
+		Then(t, &eventsv1.EngagementResumed{ResumedOn: "2026-11-02"})
+	// The organisation that sent it, once it handed the coordination over,
+	// no longer; the legal entity of the partner engaged does.
+	given(coordinator, suspended).When(partners.ResumeEngagement{SolicitationID: solID, ResumedOn: "2026-11-02"}).ThenError(t, derrors.ErrPermission)
+	given(access.Caller{Subject: "dg", Organisation: "350000030", Role: auth.RoleProfessionnel}, suspended).
+		When(partners.ResumeEngagement{SolicitationID: solID, ResumedOn: "2026-11-02", Parties: partners.Parties{EngagedEntity: "350000030"}}).
 		Then(t, &eventsv1.EngagementResumed{ResumedOn: "2026-11-02"})
 	end := partners.EndEngagement{SolicitationID: solID, Outcome: eventsv1.EngagementOutcome_ENGAGEMENT_OUTCOME_NOT_DONE,
 		Reason: eventsv1.EngagementEndReason_ENGAGEMENT_END_REASON_PERSON_CHOICE, EndedOn: "2026-11-02"}

@@ -121,7 +121,10 @@ func (s *Service) answeringFor(ctx context.Context, named string) (org, legalEnt
 
 // AcceptSolicitation: a partner asked accepts, and commits.
 func (s *Service) AcceptSolicitation(ctx context.Context, req *partnersv1.AcceptSolicitationRequest) (*partnersv1.AcceptSolicitationResponse, error) {
-	current, ok := s.sent.Get(req.GetSolicitationId())
+	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
+	if err != nil {
+		return nil, err
+	}
 	org, entity, name, withdrawn := s.answeringFor(ctx, req.GetOrganisationId())
 	cmd := AcceptSolicitation{SolicitationID: req.GetSolicitationId(), Organisation: org, LegalEntity: entity, Name: name, Withdrawn: withdrawn,
 		EngagementID: s.cfg.NewID(), StartOn: req.GetStartOn(), PlannedEndOn: req.GetPlannedEndOn(), Frequency: req.GetFrequency()}
@@ -138,6 +141,17 @@ func (s *Service) AcceptSolicitation(ctx context.Context, req *partnersv1.Accept
 	return out, nil
 }
 
+// solicitationNow is the solicitation as stored now (a command names its
+// person and its parties by it, and a refusal is audited in its
+// person's trail, even just after it was sent). Its error is a gRPC status.
+func (s *Service) solicitationNow(ctx context.Context, id string) (*partnersv1.Solicitation, bool, error) {
+	if err := kit.WaitForStored(ctx, s.sentRunner, s.cfg.ViewWait); err != nil {
+		return nil, false, err
+	}
+	sol, ok := s.sent.Get(id)
+	return sol, ok, nil
+}
+
 func personOf(s *partnersv1.Solicitation, ok bool) string {
 	if !ok {
 		return ""
@@ -147,7 +161,10 @@ func personOf(s *partnersv1.Solicitation, ok bool) string {
 
 // DeclineSolicitation: a partner asked declines.
 func (s *Service) DeclineSolicitation(ctx context.Context, req *partnersv1.DeclineSolicitationRequest) (*partnersv1.DeclineSolicitationResponse, error) {
-	current, ok := s.sent.Get(req.GetSolicitationId())
+	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
+	if err != nil {
+		return nil, err
+	}
 	org, entity, _, _ := s.answeringFor(ctx, req.GetOrganisationId())
 	cmd := DeclineSolicitation{SolicitationID: req.GetSolicitationId(), Organisation: org, LegalEntity: entity, Reason: req.GetReason(), Detail: req.GetDetail()}
 	res, err := s.handleSolicitation(ctx, personOf(current, ok), cmd, req)
@@ -159,8 +176,16 @@ func (s *Service) DeclineSolicitation(ctx context.Context, req *partnersv1.Decli
 
 // RevokeSolicitation: the sender withdraws a solicitation.
 func (s *Service) RevokeSolicitation(ctx context.Context, req *partnersv1.RevokeSolicitationRequest) (*partnersv1.RevokeSolicitationResponse, error) {
-	current, ok := s.sent.Get(req.GetSolicitationId())
-	res, err := s.handleSolicitation(ctx, personOf(current, ok), RevokeSolicitation{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason()}, req)
+	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.parties(ctx, current)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.handleSolicitation(ctx, personOf(current, ok), RevokeSolicitation{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason(),
+		Parties: parties}, req)
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +194,16 @@ func (s *Service) RevokeSolicitation(ctx context.Context, req *partnersv1.Revoke
 
 // SuspendEngagement pauses an engagement.
 func (s *Service) SuspendEngagement(ctx context.Context, req *partnersv1.SuspendEngagementRequest) (*partnersv1.SuspendEngagementResponse, error) {
-	current, ok := s.sent.Get(req.GetSolicitationId())
+	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.parties(ctx, current)
+	if err != nil {
+		return nil, err
+	}
 	res, err := s.handleSolicitation(ctx, personOf(current, ok),
-		SuspendEngagement{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason(), FromOn: req.GetFromOn()}, req)
+		SuspendEngagement{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason(), FromOn: req.GetFromOn(), Parties: parties}, req)
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +212,16 @@ func (s *Service) SuspendEngagement(ctx context.Context, req *partnersv1.Suspend
 
 // ResumeEngagement goes on with a suspended engagement.
 func (s *Service) ResumeEngagement(ctx context.Context, req *partnersv1.ResumeEngagementRequest) (*partnersv1.ResumeEngagementResponse, error) {
-	current, ok := s.sent.Get(req.GetSolicitationId())
-	res, err := s.handleSolicitation(ctx, personOf(current, ok), ResumeEngagement{SolicitationID: req.GetSolicitationId(), ResumedOn: req.GetResumedOn()}, req)
+	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.parties(ctx, current)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.handleSolicitation(ctx, personOf(current, ok),
+		ResumeEngagement{SolicitationID: req.GetSolicitationId(), ResumedOn: req.GetResumedOn(), Parties: parties}, req)
 	if err != nil {
 		return nil, err
 	}
@@ -190,8 +230,16 @@ func (s *Service) ResumeEngagement(ctx context.Context, req *partnersv1.ResumeEn
 
 // EndEngagement ends an engagement.
 func (s *Service) EndEngagement(ctx context.Context, req *partnersv1.EndEngagementRequest) (*partnersv1.EndEngagementResponse, error) {
-	current, ok := s.sent.Get(req.GetSolicitationId())
-	cmd := EndEngagement{SolicitationID: req.GetSolicitationId(), Outcome: req.GetOutcome(), Reason: req.GetReason(), Detail: req.GetDetail(), EndedOn: req.GetEndedOn()}
+	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.parties(ctx, current)
+	if err != nil {
+		return nil, err
+	}
+	cmd := EndEngagement{SolicitationID: req.GetSolicitationId(), Outcome: req.GetOutcome(), Reason: req.GetReason(), Detail: req.GetDetail(),
+		EndedOn: req.GetEndedOn(), Parties: parties}
 	res, err := s.handleSolicitation(ctx, personOf(current, ok), cmd, req)
 	if err != nil {
 		return nil, err
@@ -298,6 +346,33 @@ func (s *Service) solicitationsReady(ctx context.Context, minPosition string) er
 		return err
 	}
 	return kit.WaitForPosition(ctx, s.sentRunner, minPosition, s.cfg.ViewWait)
+}
+
+// parties reads how the caller stands towards sol, on the file and the
+// directory as stored now; nothing when sol is not known (yet): the
+// decision then refuses what needs a party. Its error is a gRPC status.
+func (s *Service) parties(ctx context.Context, sol *partnersv1.Solicitation) (Parties, error) {
+	if sol == nil {
+		return Parties{}, nil
+	}
+	caller, err := s.kit.Caller(ctx)
+	if err != nil {
+		return Parties{}, kit.Status(err)
+	}
+	files, err := s.storedFiles(ctx)
+	if err != nil {
+		return Parties{}, err
+	}
+	var p Parties
+	if team, ok := files.TeamOf(sol.GetPersonId()); ok {
+		p.Coordinating = team.PartOf(caller.Organisation) == access.PartCoordination
+	}
+	for _, a := range sol.GetAnswers() {
+		if a.GetAccepted() {
+			p.EngagedEntity = s.legalEntityOf(a.GetOrganisationId())
+		}
+	}
+	return p, nil
 }
 
 // mayRead says whether the caller reads the solicitation, by the person's
