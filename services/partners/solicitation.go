@@ -333,8 +333,8 @@ func decideAccept(s *SolicitationState, c AcceptSolicitation, at decider.Context
 	if err := pending(s); err != nil {
 		return nil, err
 	}
-	if !at.Now.Before(s.ExpiresAt) {
-		return nil, derrors.Rejected("solicitation.closed", s.ID, "the solicitation expired at %s", s.ExpiresAt.Format(time.RFC3339))
+	if err := notExpired(s, at.Now); err != nil {
+		return nil, err
 	}
 	if s.Declined[c.Organisation] {
 		return nil, derrors.Rejected("solicitation.declined", s.ID, "%s declined it already", c.Organisation)
@@ -374,6 +374,9 @@ func decideDecline(s *SolicitationState, c DeclineSolicitation, at decider.Conte
 	if err := pending(s); err != nil {
 		return nil, err
 	}
+	if err := notExpired(s, at.Now); err != nil {
+		return nil, err
+	}
 	if s.Declined[c.Organisation] {
 		return nil, nil
 	}
@@ -383,8 +386,17 @@ func decideDecline(s *SolicitationState, c DeclineSolicitation, at decider.Conte
 	return []proto.Message{&eventsv1.SolicitationDeclined{OrganisationId: c.Organisation, Reason: c.Reason, Detail: c.Detail}}, nil
 }
 
-// decideEngagement: the engaged partner or the sender (the coordination)
-// suspends, resumes and ends the engagement.
+// notExpired: past its expiry a solicitation is closed, even before the
+// scheduler records it.
+func notExpired(s *SolicitationState, now time.Time) error {
+	if !now.Before(s.ExpiresAt) {
+		return derrors.Rejected("solicitation.closed", s.ID, "the solicitation expired at %s", s.ExpiresAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// decideEngagement: the engaged partner (or its legal entity) and the
+// person's coordination suspend, resume and end the engagement.
 func decideEngagement(s *SolicitationState, cmd SolicitationCommand, at decider.Context) ([]proto.Message, error) {
 	if s.EngagementID == "" {
 		return nil, derrors.Rejected("engagement.none", s.ID, "the solicitation started no engagement")

@@ -223,6 +223,8 @@ func TestDeclineRevokeExpire(t *testing.T) {
 	}
 	sol(atSavs).Given(sent()).When(decline(savs)).Then(t, declined(savs))
 	sol(atSavs).Given(sent(), declined(savs)).When(decline(savs)).Then(t)
+	decidertest.New(partners.Solicitation, decidertest.Caller(atSavs), decidertest.At(expires)).Given(sent()).When(decline(savs)).
+		ThenRefused(t, "solicitation.closed") // past due, before the scheduler closed it
 	// Declined by one, still open to the other; declined by all, closed.
 	sol(atFoyer).Given(sent(), declined(savs)).When(accept(foyer)).Then(t, accepted(foyer)[0], started())
 	sol(atFoyer).Given(sent(), declined(savs), declined(foyer)).When(accept(foyer)).ThenRefused(t, "solicitation.closed")
