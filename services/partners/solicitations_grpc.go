@@ -176,16 +176,9 @@ func (s *Service) DeclineSolicitation(ctx context.Context, req *partnersv1.Decli
 
 // RevokeSolicitation: the sender withdraws a solicitation.
 func (s *Service) RevokeSolicitation(ctx context.Context, req *partnersv1.RevokeSolicitationRequest) (*partnersv1.RevokeSolicitationResponse, error) {
-	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
-	if err != nil {
-		return nil, err
-	}
-	parties, err := s.parties(ctx, current)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.handleSolicitation(ctx, personOf(current, ok), RevokeSolicitation{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason(),
-		Parties: parties}, req)
+	res, err := s.handleByParties(ctx, req.GetSolicitationId(), req, func(p Parties) SolicitationCommand {
+		return RevokeSolicitation{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason(), Parties: p}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -194,16 +187,9 @@ func (s *Service) RevokeSolicitation(ctx context.Context, req *partnersv1.Revoke
 
 // SuspendEngagement pauses an engagement.
 func (s *Service) SuspendEngagement(ctx context.Context, req *partnersv1.SuspendEngagementRequest) (*partnersv1.SuspendEngagementResponse, error) {
-	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
-	if err != nil {
-		return nil, err
-	}
-	parties, err := s.parties(ctx, current)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.handleSolicitation(ctx, personOf(current, ok),
-		SuspendEngagement{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason(), FromOn: req.GetFromOn(), Parties: parties}, req)
+	res, err := s.handleByParties(ctx, req.GetSolicitationId(), req, func(p Parties) SolicitationCommand {
+		return SuspendEngagement{SolicitationID: req.GetSolicitationId(), Reason: req.GetReason(), FromOn: req.GetFromOn(), Parties: p}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -212,16 +198,9 @@ func (s *Service) SuspendEngagement(ctx context.Context, req *partnersv1.Suspend
 
 // ResumeEngagement goes on with a suspended engagement.
 func (s *Service) ResumeEngagement(ctx context.Context, req *partnersv1.ResumeEngagementRequest) (*partnersv1.ResumeEngagementResponse, error) {
-	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
-	if err != nil {
-		return nil, err
-	}
-	parties, err := s.parties(ctx, current)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.handleSolicitation(ctx, personOf(current, ok),
-		ResumeEngagement{SolicitationID: req.GetSolicitationId(), ResumedOn: req.GetResumedOn(), Parties: parties}, req)
+	res, err := s.handleByParties(ctx, req.GetSolicitationId(), req, func(p Parties) SolicitationCommand {
+		return ResumeEngagement{SolicitationID: req.GetSolicitationId(), ResumedOn: req.GetResumedOn(), Parties: p}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -230,21 +209,29 @@ func (s *Service) ResumeEngagement(ctx context.Context, req *partnersv1.ResumeEn
 
 // EndEngagement ends an engagement.
 func (s *Service) EndEngagement(ctx context.Context, req *partnersv1.EndEngagementRequest) (*partnersv1.EndEngagementResponse, error) {
-	current, ok, err := s.solicitationNow(ctx, req.GetSolicitationId())
-	if err != nil {
-		return nil, err
-	}
-	parties, err := s.parties(ctx, current)
-	if err != nil {
-		return nil, err
-	}
-	cmd := EndEngagement{SolicitationID: req.GetSolicitationId(), Outcome: req.GetOutcome(), Reason: req.GetReason(), Detail: req.GetDetail(),
-		EndedOn: req.GetEndedOn(), Parties: parties}
-	res, err := s.handleSolicitation(ctx, personOf(current, ok), cmd, req)
+	res, err := s.handleByParties(ctx, req.GetSolicitationId(), req, func(p Parties) SolicitationCommand {
+		return EndEngagement{SolicitationID: req.GetSolicitationId(), Outcome: req.GetOutcome(), Reason: req.GetReason(), Detail: req.GetDetail(),
+			EndedOn: req.GetEndedOn(), Parties: p}
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &partnersv1.EndEngagementResponse{Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// handleByParties runs a command that the coordination of the moment or
+// the engaged partner's legal entity may run: it reads the solicitation
+// and those parties as stored now, and decides cmdOf(parties) on it.
+func (s *Service) handleByParties(ctx context.Context, id string, req proto.Message, cmdOf func(Parties) SolicitationCommand) (decider.Result, error) {
+	current, ok, err := s.solicitationNow(ctx, id)
+	if err != nil {
+		return decider.Result{}, err
+	}
+	parties, err := s.parties(ctx, current)
+	if err != nil {
+		return decider.Result{}, err
+	}
+	return s.handleSolicitation(ctx, personOf(current, ok), cmdOf(parties), req)
 }
 
 // GetSolicitation returns one solicitation to its sender and the partners
