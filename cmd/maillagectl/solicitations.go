@@ -93,6 +93,7 @@ func newSolicitCmd(g *globals) *cobra.Command {
 	f.DurationVar(&expiresIn, "expires-in", 0, "how long the partners have to answer (default 360h, 15 days)")
 	f.StringVar(&mission, "mission", "", "the mission the engaged partner takes on (default: its own in the directory)")
 	f.StringVar(&req.WishedStartOn, "wished-start", "", "the day the prestation should start, YYYY-MM-DD")
+	f.StringVar(&req.TransitionId, "transition", "", "the transition it prepares (the receiving partner sought): its engagement secures it")
 	mustRequire(cmd, "to", "prestation", "message", "share", "basis")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/derrors"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
 
@@ -109,7 +110,7 @@ func prestationCategory(code string) access.Category {
 
 // authorize checks that the caller of at may run cmd on the file s.
 func authorize(s *PersonState, cmd Command, at decider.Context) error {
-	if mine, err := byEngagement(cmd, at.Caller); mine {
+	if mine, err := byProcessManager(cmd, at.Caller); mine {
 		return err
 	}
 	if _, ok := cmd.(EnrollPerson); ok {
@@ -119,6 +120,24 @@ func authorize(s *PersonState, cmd Command, at decider.Context) error {
 		return nil // the command answers NOT_FOUND
 	}
 	return s.Team.Authorize(at.Caller, needOf(s, cmd, at.Caller.Subject), today(at.Now).Format(dateLayout))
+}
+
+// byProcessManager says whether cmd is one of Maillage's process
+// managers' (engagements, vigilance), and refuses it to anyone else.
+func byProcessManager(cmd Command, c access.Caller) (bool, error) {
+	var pm access.Caller
+	switch cmd.(type) {
+	case JoinByEngagement, LeaveByEngagement:
+		pm = engagements
+	case CheckVigilance:
+		pm = vigilance
+	default:
+		return false, nil
+	}
+	if c.Subject != pm.Subject || c.Organisation != pm.Organisation {
+		return true, derrors.Denied("access.process_manager_only", "only Maillage's %s records this in a file", pm.Subject)
+	}
+	return true, nil
 }
 
 // needCategory is the category of a need by its SERAFIN-PH code: santé

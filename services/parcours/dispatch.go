@@ -94,6 +94,9 @@ func decideCommand(s *PersonState, cmd Command, at decider.Context) ([]proto.Mes
 		return decideJoinByEngagement(s, c)
 	case LeaveByEngagement:
 		return decideLeaveByEngagement(s, c)
+	// Vigilance (the process manager's).
+	case CheckVigilance:
+		return decideCheckVigilance(s, c, at)
 	}
 	return nil, fmt.Errorf("parcours: unknown command %T (commands are passed by value)", cmd)
 }
@@ -105,6 +108,7 @@ func decideCommand(s *PersonState, cmd Command, at decider.Context) ([]proto.Mes
 func evolve(s *PersonState, ev decider.Event) *PersonState {
 	s.Team.Evolve(ev.Payload, ev.Organisation)
 	evolveEngagedPartners(s, ev.Payload)
+	evolveVigilance(s, ev)
 	switch e := ev.Payload.(type) {
 	// The file.
 	case *eventsv1.PersonEnrolled:

@@ -52,19 +52,6 @@ type LeaveByEngagement struct {
 func (c JoinByEngagement) personID() string  { return c.PersonID }
 func (c LeaveByEngagement) personID() string { return c.PersonID }
 
-// byEngagement says whether cmd is the process manager's, and refuses it
-// to anyone else.
-func byEngagement(cmd Command, c access.Caller) (bool, error) {
-	switch cmd.(type) {
-	case JoinByEngagement, LeaveByEngagement:
-		if c.Subject != engagements.Subject || c.Organisation != engagements.Organisation {
-			return true, derrors.Denied("access.engagements_only", "only Maillage's process manager of engagements records them in a file")
-		}
-		return true, nil
-	}
-	return false, nil
-}
-
 func decideJoinByEngagement(s *PersonState, c JoinByEngagement) ([]proto.Message, error) {
 	if !s.Enrolled || s.Discharged || c.OrganisationID == s.Team.Holder {
 		return nil, nil

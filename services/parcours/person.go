@@ -71,6 +71,9 @@ type PersonState struct {
 	// Team is who takes part in the coordination and what the person
 	// allows to be shared: what access decides on (access.go, sharing.go).
 	Team access.Team
+	// Vigilance is what the vigilance rules need beyond the rest
+	// (vigilance.go).
+	Vigilance VigilanceState
 }
 
 func newPersonState() *PersonState {

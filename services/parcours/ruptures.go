@@ -31,6 +31,7 @@ type Rupture struct {
 	Kind         eventsv1.RuptureKind
 	DetectedOn   string // "YYYY-MM-DD"
 	TransitionID string // empty when none
+	Rule, Cause  string // the vigilance's rule and cause; empty when reported by hand
 }
 
 func ruptureOf(e *eventsv1.RuptureDetected) Rupture {
@@ -39,6 +40,8 @@ func ruptureOf(e *eventsv1.RuptureDetected) Rupture {
 		Kind:         e.GetKind(),
 		DetectedOn:   e.GetDetectedOn(),
 		TransitionID: e.GetTransitionId(),
+		Rule:         e.GetRule(),
+		Cause:        e.GetCause(),
 	}
 }
 

@@ -16,6 +16,7 @@ type Risk struct {
 	RaisedOn     string               // "YYYY-MM-DD"
 	TransitionID string               // empty when none
 	Rule         string               // the vigilance rule that raised it; empty when raised by hand
+	Cause        string               // what the rule found; empty when raised by hand
 }
 
 func riskOf(e *eventsv1.RuptureRiskRaised) Risk {
@@ -25,6 +26,7 @@ func riskOf(e *eventsv1.RuptureRiskRaised) Risk {
 		RaisedOn:     e.GetRaisedOn(),
 		TransitionID: e.GetTransitionId(),
 		Rule:         e.GetRule(),
+		Cause:        e.GetCause(),
 	}
 }
 

@@ -33,6 +33,9 @@ type Files interface {
 	TeamOf(personID string) (access.Team, bool)
 	// OpenNeed reports whether needID is an open need of the person's plan.
 	OpenNeed(personID, needID string) bool
+	// AnticipatedTransition reports whether transitionID is a transition
+	// of the person still to come (neither completed nor cancelled).
+	AnticipatedTransition(personID, transitionID string) bool
 	// Stored waits until the files include every event stored when it was
 	// called (a consent withdrawn a moment ago counts).
 	Stored(ctx context.Context) error

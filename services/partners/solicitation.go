@@ -34,6 +34,7 @@ type SolicitationState struct {
 	Declined     map[string]bool
 	Prestation   *eventsv1.SerafinCode
 	NeedID       string
+	TransitionID string
 	Mission      eventsv1.PartnerMission
 	// AddresseeMissions: the mission of each partner asked, when Mission
 	// is unset.
@@ -75,10 +76,14 @@ type SendSolicitation struct {
 	ExpiresAt        time.Time
 	Mission          eventsv1.PartnerMission
 	WishedStartOn    string
+	TransitionID     string // the transition it prepares; empty when none
 
 	File     bool        // the person's file exists
 	Team     access.Team // who takes part in it
 	NeedOpen bool        // NeedID names an open need of the file
+	// TransitionAnticipated: TransitionID names a transition of the file
+	// still to come.
+	TransitionAnticipated bool
 }
 
 // AcceptSolicitation: a partner asked accepts and commits. Organisation is
@@ -216,6 +221,9 @@ func decideSend(s *SolicitationState, c SendSolicitation, at decider.Context) ([
 	if c.NeedID != "" && !c.NeedOpen {
 		bad.Add("need_id", "%s is no open need of the person's plan", c.NeedID)
 	}
+	if c.TransitionID != "" && !c.TransitionAnticipated {
+		bad.Add("transition_id", "%s is no transition of the person still to come", c.TransitionID)
+	}
 	if !c.ExpiresAt.After(at.Now) {
 		bad.Add("expires_in", "the solicitation would expire before it is sent")
 	}
@@ -247,7 +255,7 @@ func decideSend(s *SolicitationState, c SendSolicitation, at decider.Context) ([
 		Prestation: &eventsv1.SerafinCode{System: serafin.System, Version: serafin.Version, Code: c.Prestation},
 		NeedId:     c.NeedID, Message: c.Message, SharedCategories: shared.List(), LegalBasis: c.LegalBasis, ConsentId: c.ConsentID,
 		ExpiresAt: timestamppb.New(c.ExpiresAt), Mission: c.Mission, WishedStartOn: c.WishedStartOn,
-		SenderOrganisationId: at.Caller.Organisation}
+		SenderOrganisationId: at.Caller.Organisation, TransitionId: c.TransitionID}
 	for _, a := range c.Addressees {
 		ev.OrganisationIds = append(ev.OrganisationIds, a.Organisation)
 		if c.Mission == eventsv1.PartnerMission_PARTNER_MISSION_UNSPECIFIED {
@@ -363,7 +371,7 @@ func decideAccept(s *SolicitationState, c AcceptSolicitation, at decider.Context
 		&eventsv1.SolicitationAccepted{OrganisationId: c.Organisation},
 		&eventsv1.EngagementStarted{EngagementId: c.EngagementID, OrganisationId: c.Organisation, PersonId: s.PersonID,
 			Prestation: s.Prestation, NeedId: s.NeedID, StartOn: c.StartOn, PlannedEndOn: c.PlannedEndOn, Frequency: c.Frequency,
-			Mission: cmp.Or(s.Mission, s.AddresseeMissions[c.Organisation]), DisplayName: c.Name},
+			Mission: cmp.Or(s.Mission, s.AddresseeMissions[c.Organisation]), DisplayName: c.Name, TransitionId: s.TransitionID},
 	}, nil
 }
 
@@ -463,7 +471,7 @@ func evolveSolicitation(s *SolicitationState, ev decider.Event) *SolicitationSta
 	case *eventsv1.SolicitationSent:
 		s.ID, s.PersonID, s.Sender = e.GetSolicitationId(), e.GetPersonId(), e.GetSenderOrganisationId()
 		s.Addressees, s.Prestation, s.NeedID, s.Mission = e.GetOrganisationIds(), e.GetPrestation(), e.GetNeedId(), e.GetMission()
-		s.ExpiresAt = e.GetExpiresAt().AsTime()
+		s.ExpiresAt, s.TransitionID = e.GetExpiresAt().AsTime(), e.GetTransitionId()
 		s.State = partnersv1.SolicitationState_SOLICITATION_STATE_PENDING
 		for i, m := range e.GetAddresseeMissions() {
 			if i < len(s.Addressees) {

@@ -143,6 +143,7 @@ func foldSolicitation(s *partnersv1.Solicitation, payload proto.Message, ev es.R
 	case *eventsv1.SolicitationSent:
 		s.SolicitationId, s.PersonId, s.SenderOrganisationId = e.GetSolicitationId(), e.GetPersonId(), e.GetSenderOrganisationId()
 		s.Prestation, s.NeedId, s.Message = labelled(e.GetPrestation()), e.GetNeedId(), e.GetMessage()
+		s.TransitionId = e.GetTransitionId()
 		s.SharedCategories, s.LegalBasis, s.ExpiresAt, s.ConsentId = e.GetSharedCategories(), e.GetLegalBasis(), e.GetExpiresAt(), e.GetConsentId()
 		s.SentAt, s.WishedStartOn = timestamppb.New(ev.Metadata.OccurredAt), e.GetWishedStartOn()
 		s.State = partnersv1.SolicitationState_SOLICITATION_STATE_PENDING

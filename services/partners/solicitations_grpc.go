@@ -84,10 +84,14 @@ func (s *Service) SendSolicitation(ctx context.Context, req *partnersv1.SendSoli
 	id := s.kit.IDFor("maillage-solicitation-id-v1", principalOrg(ctx), req.GetRequestId()) // a retry reaches the same solicitation
 	cmd := SendSolicitation{SolicitationID: id, PersonID: req.GetPersonId(), Prestation: req.GetPrestationCode(),
 		NeedID: req.GetNeedId(), Message: req.GetMessage(), SharedCategories: req.GetSharedCategories(), LegalBasis: req.GetLegalBasis(),
-		ConsentID: req.GetConsentId(), ExpiresAt: s.cfg.Now().Add(expiresIn), Mission: req.GetMission(), WishedStartOn: req.GetWishedStartOn()}
+		ConsentID: req.GetConsentId(), ExpiresAt: s.cfg.Now().Add(expiresIn), Mission: req.GetMission(), WishedStartOn: req.GetWishedStartOn(),
+		TransitionID: req.GetTransitionId()}
 	cmd.Team, cmd.File = files.TeamOf(req.GetPersonId())
 	if cmd.NeedID != "" {
 		cmd.NeedOpen = files.OpenNeed(req.GetPersonId(), cmd.NeedID)
+	}
+	if cmd.TransitionID != "" {
+		cmd.TransitionAnticipated = files.AnticipatedTransition(req.GetPersonId(), cmd.TransitionID)
 	}
 	for _, org := range req.GetOrganisationIds() {
 		a := Addressee{Organisation: org}

@@ -94,6 +94,16 @@ func (f parcoursFiles) OpenNeed(personID, needID string) bool {
 	return false
 }
 
+func (f parcoursFiles) AnticipatedTransition(personID, transitionID string) bool {
+	v, _ := f.p.Views().Get(personID)
+	for _, t := range v.GetTransitions() {
+		if t.GetTransitionId() == transitionID {
+			return t.GetState() == parcoursv1.TransitionState_TRANSITION_STATE_ANTICIPATED
+		}
+	}
+	return false
+}
+
 func (f parcoursFiles) DomicileOf(personID string) (geo.Point, bool) {
 	v, ok := f.p.Views().Get(personID)
 	d := v.GetEnrolled().GetDomicile()

@@ -99,6 +99,11 @@ type Case[S any, C any] struct {
 	cmd   C
 }
 
+// At moves the clock the command is decided at to t; the given events
+// stay where they happened (the spec's time). For rules that depend on
+// time passing.
+func (c Case[S, C]) At(t time.Time) Case[S, C] { c.spec.ctx.Now = t; return c }
+
 // State returns the folded state, for tests of evolve.
 func (c Case[S, C]) State() S { return c.state }
 

@@ -787,7 +787,15 @@ type RuptureDetected struct {
 	DetectedOn string `protobuf:"bytes,4,opt,name=detected_on,json=detectedOn,proto3" json:"detected_on,omitempty"`
 	// The transition this rupture concerns, when there is one (e.g. a
 	// transition that happened unsecured). Empty otherwise.
-	TransitionId  string `protobuf:"bytes,5,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
+	TransitionId string `protobuf:"bytes,5,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
+	// The name of the vigilance rule that detected it (e.g.
+	// "transition.missed") when detected automatically; empty when reported
+	// by hand.
+	Rule string `protobuf:"bytes,6,opt,name=rule,proto3" json:"rule,omitempty"`
+	// What the rule found, one per rupture (e.g. "transition.missed/<id>"):
+	// the vigilance raises one rupture or risk per cause, and resolves it
+	// when the cause goes. Empty when reported by hand.
+	Cause         string `protobuf:"bytes,7,opt,name=cause,proto3" json:"cause,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -853,6 +861,20 @@ func (x *RuptureDetected) GetDetectedOn() string {
 func (x *RuptureDetected) GetTransitionId() string {
 	if x != nil {
 		return x.TransitionId
+	}
+	return ""
+}
+
+func (x *RuptureDetected) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *RuptureDetected) GetCause() string {
+	if x != nil {
+		return x.Cause
 	}
 	return ""
 }
@@ -1124,7 +1146,10 @@ type RuptureRiskRaised struct {
 	// The name of the vigilance rule that raised it (e.g.
 	// "transition_not_secured") when raised automatically; empty when raised
 	// by hand.
-	Rule          string `protobuf:"bytes,6,opt,name=rule,proto3" json:"rule,omitempty"`
+	Rule string `protobuf:"bytes,6,opt,name=rule,proto3" json:"rule,omitempty"`
+	// What the rule found, one risk per cause (e.g.
+	// "transition.not_secured/<id>"); empty when raised by hand.
+	Cause         string `protobuf:"bytes,7,opt,name=cause,proto3" json:"cause,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1201,6 +1226,13 @@ func (x *RuptureRiskRaised) GetRule() string {
 	return ""
 }
 
+func (x *RuptureRiskRaised) GetCause() string {
+	if x != nil {
+		return x.Cause
+	}
+	return ""
+}
+
 // RuptureResolved: an open rupture de parcours, or an open risk of rupture,
 // is resolved (rupture résolue, risque levé), by a professional or
 // automatically when its cause is resolved.
@@ -1213,7 +1245,11 @@ type RuptureResolved struct {
 	ResolvedOn string `protobuf:"bytes,2,opt,name=resolved_on,json=resolvedOn,proto3" json:"resolved_on,omitempty"`
 	// How it was resolved, in French (e.g. "SESSAD a confirmé l'accueil au
 	// 1er septembre").
-	Resolution    string `protobuf:"bytes,3,opt,name=resolution,proto3" json:"resolution,omitempty"`
+	Resolution string `protobuf:"bytes,3,opt,name=resolution,proto3" json:"resolution,omitempty"`
+	// True when the vigilance resolved it because its cause went; false
+	// when a professional did (then the vigilance never raises that cause
+	// again).
+	ByVigilance   bool `protobuf:"varint,4,opt,name=by_vigilance,json=byVigilance,proto3" json:"by_vigilance,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1269,6 +1305,13 @@ func (x *RuptureResolved) GetResolution() string {
 	return ""
 }
 
+func (x *RuptureResolved) GetByVigilance() bool {
+	if x != nil {
+		return x.ByVigilance
+	}
+	return false
+}
+
 var File_maillage_events_v1_parcours_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_parcours_proto_rawDesc = "" +
@@ -1303,7 +1346,7 @@ const file_maillage_events_v1_parcours_proto_rawDesc = "" +
 	"\n" +
 	"to_setting\x18\x04 \x01(\tR\ttoSetting\x12!\n" +
 	"\fplanned_date\x18\x05 \x01(\tR\vplannedDate\x120\n" +
-	"\x14receiving_partner_id\x18\x06 \x01(\tR\x12receivingPartnerId\"\xcd\x01\n" +
+	"\x14receiving_partner_id\x18\x06 \x01(\tR\x12receivingPartnerId\"\xf7\x01\n" +
 	"\x0fRuptureDetected\x12\x1d\n" +
 	"\n" +
 	"rupture_id\x18\x01 \x01(\tR\truptureId\x123\n" +
@@ -1311,7 +1354,9 @@ const file_maillage_events_v1_parcours_proto_rawDesc = "" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1f\n" +
 	"\vdetected_on\x18\x04 \x01(\tR\n" +
 	"detectedOn\x12#\n" +
-	"\rtransition_id\x18\x05 \x01(\tR\ftransitionId\"\x88\x01\n" +
+	"\rtransition_id\x18\x05 \x01(\tR\ftransitionId\x12\x12\n" +
+	"\x04rule\x18\x06 \x01(\tR\x04rule\x12\x14\n" +
+	"\x05cause\x18\a \x01(\tR\x05cause\"\x88\x01\n" +
 	"\x10PersonDischarged\x12;\n" +
 	"\x06reason\x18\x01 \x01(\x0e2#.maillage.events.v1.DischargeReasonR\x06reason\x12#\n" +
 	"\rdischarged_on\x18\x02 \x01(\tR\fdischargedOn\x12\x12\n" +
@@ -1325,14 +1370,15 @@ const file_maillage_events_v1_parcours_proto_rawDesc = "" +
 	"\fcompleted_on\x18\x02 \x01(\tR\vcompletedOn\"R\n" +
 	"\x13TransitionCancelled\x12#\n" +
 	"\rtransition_id\x18\x01 \x01(\tR\ftransitionId\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\"\xd9\x01\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\xef\x01\n" +
 	"\x11RuptureRiskRaised\x12\x17\n" +
 	"\arisk_id\x18\x01 \x01(\tR\x06riskId\x123\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1f.maillage.events.v1.RuptureKindR\x04kind\x12 \n" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1b\n" +
 	"\traised_on\x18\x04 \x01(\tR\braisedOn\x12#\n" +
 	"\rtransition_id\x18\x05 \x01(\tR\ftransitionId\x12\x12\n" +
-	"\x04rule\x18\x06 \x01(\tR\x04rule\"q\n" +
+	"\x04rule\x18\x06 \x01(\tR\x04rule\x12\x14\n" +
+	"\x05cause\x18\a \x01(\tR\x05cause\"\x94\x01\n" +
 	"\x0fRuptureResolved\x12\x1d\n" +
 	"\n" +
 	"rupture_id\x18\x01 \x01(\tR\truptureId\x12\x1f\n" +
@@ -1340,7 +1386,8 @@ const file_maillage_events_v1_parcours_proto_rawDesc = "" +
 	"resolvedOn\x12\x1e\n" +
 	"\n" +
 	"resolution\x18\x03 \x01(\tR\n" +
-	"resolution*\xb8\x01\n" +
+	"resolution\x12!\n" +
+	"\fby_vigilance\x18\x04 \x01(\bR\vbyVigilance*\xb8\x01\n" +
 	"\x0fPublicConcerned\x12 \n" +
 	"\x1cPUBLIC_CONCERNED_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bPUBLIC_CONCERNED_DISABILITY\x10\x01\x12!\n" +

@@ -328,8 +328,12 @@ type SolicitationSent struct {
 	// engaged, in the order of organisation_ids, as the directory had it
 	// when asked (what the partner writes there later changes nothing).
 	AddresseeMissions []PartnerMission `protobuf:"varint,14,rep,packed,name=addressee_missions,json=addresseeMissions,proto3,enum=maillage.events.v1.PartnerMission" json:"addressee_missions,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The person's transition this solicitation prepares (the receiving
+	// partner sought), a transition_id of the file; empty when none. An
+	// engagement from it secures the transition.
+	TransitionId  string `protobuf:"bytes,15,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SolicitationSent) Reset() {
@@ -458,6 +462,13 @@ func (x *SolicitationSent) GetAddresseeMissions() []PartnerMission {
 		return x.AddresseeMissions
 	}
 	return nil
+}
+
+func (x *SolicitationSent) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
+	}
+	return ""
 }
 
 // SolicitationDeclined: one of the partners asked declines. The
@@ -689,7 +700,10 @@ type EngagementStarted struct {
 	// The mission it takes on in the coordination.
 	Mission PartnerMission `protobuf:"varint,9,opt,name=mission,proto3,enum=maillage.events.v1.PartnerMission" json:"mission,omitempty"`
 	// The partner's name, as the directory had it.
-	DisplayName   string `protobuf:"bytes,10,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	DisplayName string `protobuf:"bytes,10,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// The transition the engagement secures (the solicitation's); empty
+	// when none.
+	TransitionId  string `protobuf:"bytes,11,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -790,6 +804,13 @@ func (x *EngagementStarted) GetMission() PartnerMission {
 func (x *EngagementStarted) GetDisplayName() string {
 	if x != nil {
 		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *EngagementStarted) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
 	}
 	return ""
 }
@@ -972,7 +993,7 @@ var File_maillage_events_v1_solicitations_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	"\n" +
-	"&maillage/events/v1/solicitations.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'maillage/events/v1/parcours_needs.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\xe3\x05\n" +
+	"&maillage/events/v1/solicitations.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'maillage/events/v1/parcours_needs.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\x88\x06\n" +
 	"\x10SolicitationSent\x12'\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12\x1b\n" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12)\n" +
@@ -993,7 +1014,8 @@ const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	"\amission\x18\v \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\x12&\n" +
 	"\x0fwished_start_on\x18\f \x01(\tR\rwishedStartOn\x124\n" +
 	"\x16sender_organisation_id\x18\r \x01(\tR\x14senderOrganisationId\x12Q\n" +
-	"\x12addressee_missions\x18\x0e \x03(\x0e2\".maillage.events.v1.PartnerMissionR\x11addresseeMissions\"\x92\x01\n" +
+	"\x12addressee_missions\x18\x0e \x03(\x0e2\".maillage.events.v1.PartnerMissionR\x11addresseeMissions\x12#\n" +
+	"\rtransition_id\x18\x0f \x01(\tR\ftransitionId\"\x92\x01\n" +
 	"\x14SolicitationDeclined\x12'\n" +
 	"\x0forganisation_id\x18\x01 \x01(\tR\x0eorganisationId\x129\n" +
 	"\x06reason\x18\x02 \x01(\x0e2!.maillage.events.v1.DeclineReasonR\x06reason\x12\x16\n" +
@@ -1004,7 +1026,7 @@ const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	"\n" +
 	"expired_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\texpiredAt\"-\n" +
 	"\x13SolicitationRevoked\x12\x16\n" +
-	"\x06reason\x18\x01 \x01(\tR\x06reason\"\x98\x03\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"\xbd\x03\n" +
 	"\x11EngagementStarted\x12#\n" +
 	"\rengagement_id\x18\x01 \x01(\tR\fengagementId\x12'\n" +
 	"\x0forganisation_id\x18\x02 \x01(\tR\x0eorganisationId\x12\x1b\n" +
@@ -1018,7 +1040,8 @@ const file_maillage_events_v1_solicitations_proto_rawDesc = "" +
 	"\tfrequency\x18\b \x01(\tR\tfrequency\x12<\n" +
 	"\amission\x18\t \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\x12!\n" +
 	"\fdisplay_name\x18\n" +
-	" \x01(\tR\vdisplayName\"F\n" +
+	" \x01(\tR\vdisplayName\x12#\n" +
+	"\rtransition_id\x18\v \x01(\tR\ftransitionId\"F\n" +
 	"\x13EngagementSuspended\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x17\n" +
 	"\afrom_on\x18\x02 \x01(\tR\x06fromOn\"2\n" +

@@ -189,6 +189,11 @@ type SendSolicitationRequest struct {
 	// The day the prestation should start, "YYYY-MM-DD"; empty: as soon as
 	// possible.
 	WishedStartOn string `protobuf:"bytes,12,opt,name=wished_start_on,json=wishedStartOn,proto3" json:"wished_start_on,omitempty"`
+	// The person's transition this solicitation prepares (the receiving
+	// partner sought): an anticipated transition of the file; empty when
+	// none. The engagement that comes of it secures the transition for
+	// the vigilance.
+	TransitionId  string `protobuf:"bytes,13,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -303,6 +308,13 @@ func (x *SendSolicitationRequest) GetMission() v1.PartnerMission {
 func (x *SendSolicitationRequest) GetWishedStartOn() string {
 	if x != nil {
 		return x.WishedStartOn
+	}
+	return ""
+}
+
+func (x *SendSolicitationRequest) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
 	}
 	return ""
 }
@@ -1074,7 +1086,9 @@ type Solicitation struct {
 	// The consent it was sent under (consent_id of the person's file), with
 	// SOLICITATION_LEGAL_BASIS_CONSENT: the partners read it while that
 	// consent is in force.
-	ConsentId     string `protobuf:"bytes,16,opt,name=consent_id,json=consentId,proto3" json:"consent_id,omitempty"`
+	ConsentId string `protobuf:"bytes,16,opt,name=consent_id,json=consentId,proto3" json:"consent_id,omitempty"`
+	// The person's transition it prepares; empty when none.
+	TransitionId  string `protobuf:"bytes,17,opt,name=transition_id,json=transitionId,proto3" json:"transition_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1217,6 +1231,13 @@ func (x *Solicitation) GetVersion() uint64 {
 func (x *Solicitation) GetConsentId() string {
 	if x != nil {
 		return x.ConsentId
+	}
+	return ""
+}
+
+func (x *Solicitation) GetTransitionId() string {
+	if x != nil {
+		return x.TransitionId
 	}
 	return ""
 }
@@ -2112,7 +2133,7 @@ var File_maillage_partners_v1_solicitations_proto protoreflect.FileDescriptor
 
 const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"\n" +
-	"(maillage/partners/v1/solicitations.proto\x12\x14maillage.partners.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a)maillage/events/v1/parcours_sharing.proto\x1a&maillage/events/v1/solicitations.proto\x1a)maillage/parcours/v1/parcours_needs.proto\"\x98\a\n" +
+	"(maillage/partners/v1/solicitations.proto\x12\x14maillage.partners.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a)maillage/events/v1/parcours_sharing.proto\x1a&maillage/events/v1/solicitations.proto\x1a)maillage/parcours/v1/parcours_needs.proto\"\xe6\a\n" +
 	"\x17SendSolicitationRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12D\n" +
@@ -2131,7 +2152,8 @@ const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"expires_in\x18\n" +
 	" \x01(\v2\x19.google.protobuf.DurationB\x12\xbaH\x0f\xaa\x01\f\"\x05\b\x80\xce\xda\x032\x03\b\x90\x1cR\texpiresIn\x12F\n" +
 	"\amission\x18\v \x01(\x0e2\".maillage.events.v1.PartnerMissionB\b\xbaH\x05\x82\x01\x02\x10\x01R\amission\x12e\n" +
-	"\x0fwished_start_on\x18\f \x01(\tB=\xbaH:r826^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$R\rwishedStartOn\"y\n" +
+	"\x0fwished_start_on\x18\f \x01(\tB=\xbaH:r826^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$R\rwishedStartOn\x12L\n" +
+	"\rtransition_id\x18\r \x01(\tB'\xbaH$r\"2 ^([0-7][0-9A-HJKMNP-TV-Z]{25})?$R\ftransitionId\"y\n" +
 	"\x18SendSolicitationResponse\x12'\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12\x1a\n" +
 	"\bposition\x18\x02 \x01(\tR\bposition\x12\x18\n" +
@@ -2192,7 +2214,7 @@ const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"\n" +
 	"end_reason\x18\r \x01(\x0e2'.maillage.events.v1.EngagementEndReasonR\tendReason\x12\x19\n" +
 	"\bended_on\x18\x0e \x01(\tR\aendedOn\x12<\n" +
-	"\amission\x18\x0f \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\"\xad\x06\n" +
+	"\amission\x18\x0f \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\"\xd2\x06\n" +
 	"\fSolicitation\x12'\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tR\x0esolicitationId\x12\x1b\n" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x124\n" +
@@ -2217,7 +2239,8 @@ const file_maillage_partners_v1_solicitations_proto_rawDesc = "" +
 	"\x0fwished_start_on\x18\x0e \x01(\tR\rwishedStartOn\x12\x18\n" +
 	"\aversion\x18\x0f \x01(\x04R\aversion\x12\x1d\n" +
 	"\n" +
-	"consent_id\x18\x10 \x01(\tR\tconsentId\"\x97\x01\n" +
+	"consent_id\x18\x10 \x01(\tR\tconsentId\x12#\n" +
+	"\rtransition_id\x18\x11 \x01(\tR\ftransitionId\"\x97\x01\n" +
 	"\x16GetSolicitationRequest\x12P\n" +
 	"\x0fsolicitation_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\x0esolicitationId\x12+\n" +
 	"\fmin_position\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vminPosition\"a\n" +
