@@ -119,6 +119,25 @@ func (h *Handler[S, C]) Handle(ctx context.Context, id string, cmd C, opts Optio
 	return res, err
 }
 
+// Inspect calls fn with the aggregate id's state as stored now, under the
+// aggregate's lock: for process managers that decide when to act next
+// from what the file holds. fn must neither keep nor change the state.
+func (h *Handler[S, C]) Inspect(ctx context.Context, id string, fn func(S)) error {
+	stream := es.StreamName(h.category, id)
+	if err := es.ValidateStream(stream); err != nil {
+		return err
+	}
+	mu := &h.locks[maphash.String(h.seed, stream)%uint64(len(h.locks))]
+	mu.Lock()
+	defer mu.Unlock()
+	snap, _, err := h.load(ctx, stream, true)
+	if err != nil {
+		return err
+	}
+	fn(snap.state)
+	return nil
+}
+
 func (h *Handler[S, C]) handle(ctx context.Context, id string, cmd C, opts Options) (Result, error) {
 	stream := es.StreamName(h.category, id)
 	if err := es.ValidateStream(stream); err != nil {

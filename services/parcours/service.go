@@ -32,7 +32,13 @@ type Config struct {
 	ViewCache int
 	// ViewWait bounds how long a query waits for min_position; default 2s.
 	ViewWait time.Duration
-	Now      func() time.Time // default time.Now
+	// VigilanceEvery is how often the vigilance looks for deadlines come;
+	// default 1 minute (events are checked as they come).
+	VigilanceEvery time.Duration
+	// VigilanceThresholds gives the thresholds of the organisation
+	// holding a coordination; default DefaultVigilanceThresholds for all.
+	VigilanceThresholds func(organisation string) VigilanceThresholds
+	Now                 func() time.Time // default time.Now
 	NewID    func() string    // default ULIDs
 	Logger   *slog.Logger
 }
@@ -49,6 +55,9 @@ type Service struct {
 	// engagements records the partners' engagements in the files.
 	engagements       *Engagements
 	engagementsRunner *projection.Runner
+	// vigilance raises and resolves risks and ruptures (vigilance*.go).
+	vigilance       *Vigilance
+	vigilanceRunner *projection.Runner
 }
 
 // New returns the service; Run must run for views to fill.
@@ -67,6 +76,12 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.VigilanceEvery == 0 {
+		cfg.VigilanceEvery = time.Minute
+	}
+	if cfg.VigilanceThresholds == nil {
+		cfg.VigilanceThresholds = func(string) VigilanceThresholds { return DefaultVigilanceThresholds() }
 	}
 	persons, err := decider.NewHandler(decider.HandlerConfig[*PersonState, Command]{
 		Store: cfg.Store, Codec: cfg.Codec, Decider: Person, Category: Category, Now: cfg.Now, NewID: cfg.NewID,
@@ -101,7 +116,56 @@ func New(cfg Config) (*Service, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.newVigilance(); err != nil {
+		views.Close()
+		db.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+func (s *Service) newVigilance() error {
+	db := kv.OpenMem()
+	if s.cfg.ProjectionsDir != "" {
+		var err error
+		if db, err = kv.Open(filepath.Join(s.cfg.ProjectionsDir, (&Vigilance{}).Name())); err != nil {
+			return err
+		}
+	}
+	s.vigilance = &Vigilance{db: db, codec: s.cfg.Codec, check: s.checkVigilance, now: s.cfg.Now, every: s.cfg.VigilanceEvery,
+		log: s.cfg.Logger, wake: make(chan struct{}, 1)}
+	var err error
+	if s.vigilanceRunner, err = projection.NewRunner(projection.Config{Store: s.cfg.Store, Projection: s.vigilance, Logger: s.cfg.Logger}); err != nil {
+		db.Close()
+	}
+	return err
+}
+
+// checkVigilance runs the rules on the person's file as stored now, with
+// the thresholds of the organisation holding it, and writes what they
+// change; it returns when the file is next due a check.
+func (s *Service) checkVigilance(ctx context.Context, person string, sup Support) (time.Time, error) {
+	var th VigilanceThresholds
+	var next time.Time
+	act := false
+	err := s.persons.Inspect(ctx, person, func(st *PersonState) {
+		th = s.cfg.VigilanceThresholds(st.Team.Holder)
+		var found map[string]Finding
+		found, next = VigilanceFindings(st, sup, th, s.cfg.Now())
+		raised := raisedByVigilance(st)
+		act = len(found) != len(raised)
+		for cause := range found {
+			if _, ok := raised[cause]; !ok {
+				act = true
+			}
+		}
+	})
+	if err != nil || !act {
+		return next, err
+	}
+	opts := decider.Options{Caller: vigilance, Metadata: es.Metadata{Actor: vigilance.Subject, Organisation: vigilance.Organisation}}
+	_, err = s.persons.Handle(ctx, person, CheckVigilance{PersonID: person, Support: sup, Thresholds: th}, opts)
+	return next, err
 }
 
 // recordEngagement runs a command of the process manager of engagements on
@@ -119,23 +183,25 @@ func (s *Service) Name() string { return parcoursv1.ParcoursService_ServiceDesc.
 // Register adds the handlers to g.
 func (s *Service) Register(g *grpc.Server) { parcoursv1.RegisterParcoursServiceServer(g, s) }
 
-// Run keeps the coordinated views up to date, and records the partners'
-// engagements in the files, until ctx ends; then it closes their stores.
-// One stopping stops the other.
+// Run keeps the coordinated views up to date, records the partners'
+// engagements in the files and runs the vigilance, until ctx ends; then
+// it closes their stores. One stopping stops the others.
 func (s *Service) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, 2)
+	errs := make(chan error, 4)
 	go func() { errs <- s.runner.Run(ctx) }()
 	go func() { errs <- s.engagementsRunner.Run(ctx) }()
+	go func() { errs <- s.vigilanceRunner.Run(ctx) }()
+	go func() { errs <- s.vigilance.Watch(ctx, s.vigilanceRunner.Ready()) }()
 	var err error
-	for range 2 {
+	for range 4 {
 		if e := <-errs; e != nil && err == nil {
 			err = e
 			cancel()
 		}
 	}
-	return errors.Join(err, s.views.Close(), s.engagements.Close())
+	return errors.Join(err, s.views.Close(), s.engagements.Close(), s.vigilance.Close())
 }
 
 // Ready is closed once the views have caught up with the store.

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/decider/decidertest"
 	"github.com/maillage/maillage/internal/derrors"
@@ -272,12 +274,12 @@ func TestVigilanceSolicitations(t *testing.T) {
 		given().When(check(s)).At(on("2026-11-05")).Then(t)
 	})
 	t.Run("the unanswered one declined by all since: one resolved, one raised", func(t *testing.T) {
-		earlier := *unanswered
+		earlier := proto.Clone(unanswered).(*eventsv1.RuptureRiskRaised)
 		earlier.RiskId = "01JD1R1SK0000000000000000E"
-		second := *noAlternative
+		second := proto.Clone(noAlternative).(*eventsv1.RuptureRiskRaised)
 		second.RaisedOn = "2026-11-20"
-		vigil().Given(enrolled(), coordinatorAssigned(), planNeedIdentified(), &earlier).When(check(sent(declined))).
-			At(on("2026-11-20")).Then(t, resolvedByVigilance(earlier.RiskId, "2026-11-20"), &second)
+		vigil().Given(enrolled(), coordinatorAssigned(), planNeedIdentified(), earlier).When(check(sent(declined))).
+			At(on("2026-11-20")).Then(t, resolvedByVigilance(earlier.RiskId, "2026-11-20"), second)
 	})
 }
 

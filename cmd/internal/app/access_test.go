@@ -113,7 +113,7 @@ func openSharedFileIn(t *testing.T, dir string) *sharedFile {
 		}},
 		{coordinatrice, func(api parcoursv1.ParcoursServiceClient, r string) (proto.Message, error) {
 			res, err := api.AnticipateTransition(ctxT(t), &parcoursv1.AnticipateTransitionRequest{RequestId: r, PersonId: p, Kind: eventsv1.TransitionKind_TRANSITION_KIND_ENTREE_ETABLISSEMENT,
-				FromSetting: "domicile", ToSetting: "IME", PlannedDate: time.Now().AddDate(0, 1, 0).Format(time.DateOnly)})
+				FromSetting: "domicile", ToSetting: "IME", PlannedDate: time.Now().AddDate(0, 3, 0).Format(time.DateOnly)}) // beyond the vigilance's 60 days: no risk raised in this file
 			f.ids["transition"] = res.GetTransitionId()
 			return res, err
 		}},

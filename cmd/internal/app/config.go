@@ -76,6 +76,9 @@ type Config struct {
 	// ExpiryEvery is how often solicitations past their expiry are closed;
 	// default 30s.
 	ExpiryEvery time.Duration
+	// VigilanceEvery is how often the vigilance looks for deadlines come
+	// (events are checked as they come); default 1 minute.
+	VigilanceEvery time.Duration
 
 	// OIDCIssuer trusts the bearer tokens of an OpenID Connect provider
 	// beside the local key: its "iss". OIDCJWKSURL is its JWK Set; empty,

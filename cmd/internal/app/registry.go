@@ -136,7 +136,7 @@ func buildAudit(d *Deps) (Service, error) {
 func buildParcours(d *Deps) (Service, error) {
 	s, err := parcours.New(parcours.Config{
 		Store: d.Store, Codec: d.Codec, Kit: d.Kit, ProjectionsDir: d.Config.projectionsDir(),
-		ViewWait: d.Config.ViewWait, Now: d.Config.Now, Logger: d.Config.Logger,
+		ViewWait: d.Config.ViewWait, Now: d.Config.Now, Logger: d.Config.Logger, VigilanceEvery: d.Config.VigilanceEvery,
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,130 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/maillage/maillage/cmd/internal/app"
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/auth"
+	"github.com/maillage/maillage/internal/calendar"
+	"github.com/maillage/maillage/internal/natsembed"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+	partnersv1 "github.com/maillage/maillage/proto/maillage/partners/v1"
+)
+
+// clockedTerritory is a territory served by a maillaged whose clock the
+// test moves, and which it stops and starts again on the same data.
+type clockedTerritory struct {
+	territory
+	clk *clock
+	cfg app.Config
+}
+
+func newClockedTerritory(t *testing.T) *clockedTerritory {
+	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	ct := &clockedTerritory{clk: clk, cfg: app.Config{DataDir: t.TempDir(), Now: clk.Now, Sync: natsembed.SyncInterval,
+		VigilanceEvery: 20 * time.Millisecond, ExpiryEvery: 20 * time.Millisecond}}
+	ct.start(t)
+	ct.populate(t)
+	return ct
+}
+
+// start serves the territory's data with the clock where it is.
+func (ct *clockedTerritory) start(t *testing.T) {
+	t.Helper()
+	ct.m = startConfig(t, ct.cfg)
+	cc := ct.as(t, coordinatrice)
+	waitServing(t, cc, partnersv1.PartnersService_ServiceDesc.ServiceName)
+	ct.coord, ct.partners = parcoursv1.NewParcoursServiceClient(cc), partnersv1.NewPartnersServiceClient(cc)
+}
+
+func (ct *clockedTerritory) restart(t *testing.T, advance time.Duration) {
+	t.Helper()
+	mustNil(t, ct.m.stop())
+	ct.clk.Advance(advance)
+	ct.start(t)
+}
+
+func (ct *clockedTerritory) as(t *testing.T, p auth.Principal) *grpc.ClientConn {
+	return ct.m.dial(t, ct.m.token(t, p, auth.IssuerConfig{Now: ct.clk.Now}))
+}
+
+// risks returns the person's risks of rupture as the coordinatrice reads
+// them now.
+func (ct *clockedTerritory) risks(t *testing.T) []*parcoursv1.RuptureRisk {
+	t.Helper()
+	var view *parcoursv1.GetCoordinatedViewResponse
+	eventually(t, "the coordinated view", codes.OK, func() error {
+		var err error
+		view, err = ct.coord.GetCoordinatedView(ctxT(t), &parcoursv1.GetCoordinatedViewRequest{PersonId: ct.person})
+		return err
+	})
+	return view.GetView().GetRisks()
+}
+
+// settle lets the vigilance run a few rounds (every 20 ms).
+func settle() { time.Sleep(300 * time.Millisecond) }
+
+// A transition 90 days ahead with no receiving partner: nothing until 60
+// days before it, one risk then — even when the server was stopped across
+// the threshold, and however often it starts again — and the risk
+// resolved when the foyer accepts a solicitation for that transition.
+func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
+	ct := newClockedTerritory(t)
+	date := calendar.Today(ct.clk.Now().AddDate(0, 0, 90))
+	moved, err := ct.coord.AnticipateTransition(ctxT(t), &parcoursv1.AnticipateTransitionRequest{RequestId: "foyer", PersonId: ct.person,
+		Kind: eventsv1.TransitionKind_TRANSITION_KIND_ENTREE_ETABLISSEMENT, FromSetting: "domicile familial", ToSetting: "foyer de vie",
+		PlannedDate: date})
+	mustNil(t, err)
+	settle()
+	if r := ct.risks(t); len(r) != 0 {
+		t.Fatalf("90 days ahead: risks %v, want none", r)
+	}
+
+	ct.restart(t, 29*24*time.Hour) // 61 days ahead
+	settle()
+	if r := ct.risks(t); len(r) != 0 {
+		t.Fatalf("61 days ahead: risks %v, want none", r)
+	}
+
+	ct.restart(t, 24*time.Hour) // 60 days ahead, reached while stopped
+	var risks []*parcoursv1.RuptureRisk
+	deadline := time.Now().Add(10 * time.Second)
+	for risks = ct.risks(t); len(risks) == 0 && time.Now().Before(deadline); risks = ct.risks(t) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	ct.restart(t, time.Hour) // a restart on the same day repeats nothing
+	settle()
+	risks = ct.risks(t)
+	if len(risks) != 1 || risks[0].GetRule() != "transition.not_secured" || risks[0].GetTransitionId() != moved.GetTransitionId() ||
+		risks[0].GetState() != parcoursv1.RuptureState_RUPTURE_STATE_OPEN {
+		t.Fatalf("60 days ahead, across two restarts: risks %v; want one open transition.not_secured on the transition", risks)
+	}
+
+	sent, err := ct.partners.SendSolicitation(ctxT(t), &partnersv1.SendSolicitationRequest{RequestId: "foyer", PersonId: ct.person,
+		OrganisationIds: []string{foyerFINESS}, PrestationCode: "2.3.4", TransitionId: moved.GetTransitionId(),
+		Message:          "Entrée en foyer de vie prévue, accueil à préparer.",
+		SharedCategories: []eventsv1.InformationCategory{access.Identite, access.Projet},
+		LegalBasis:       eventsv1.SolicitationLegalBasis_SOLICITATION_LEGAL_BASIS_CONSENT, ConsentId: ct.consent,
+		ExpiresIn: durationpb.New(7 * 24 * time.Hour)})
+	mustNil(t, err)
+	foyer := partnersv1.NewPartnersServiceClient(ct.as(t, auth.Principal{Subject: "cds-foyer", Organisation: foyerFINESS, Role: auth.RoleProfessionnel}))
+	_, err = foyer.AcceptSolicitation(ctxT(t), &partnersv1.AcceptSolicitationRequest{RequestId: "accept", SolicitationId: sent.GetSolicitationId(),
+		StartOn: date, Frequency: "accueil permanent"})
+	mustNil(t, err)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		risks = ct.risks(t)
+		if len(risks) == 1 && risks[0].GetState() == parcoursv1.RuptureState_RUPTURE_STATE_RESOLVED {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the foyer engaged for the transition: risks %v; want the one risk resolved", risks)
+		}
+	}
+}
