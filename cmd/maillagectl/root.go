@@ -84,6 +84,10 @@ var subcommands = []func(*globals) *cobra.Command{
 	newRevokeCmd,
 	newEngagementCmd,
 	newCoverageCmd,
+	newNotificationsCmd,
+	newFollowCmd,
+	newAckCmd,
+	newUnreadCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the

@@ -130,6 +130,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		if len(events) > 0 {
 			skipped, err := p.ApplyBatch(events)
+			if err != nil && ctx.Err() != nil {
+				return nil // cut short by the stop: not applied, applied again at the next start
+			}
 			if err != nil {
 				return fmt.Errorf("projection %s at %v: %w", p.Name(), events[0].Position, err)
 			}

@@ -39,6 +39,7 @@ func (s *Server) unaryInterceptors() []grpc.UnaryServerInterceptor {
 func (s *Server) streamInterceptors() []grpc.StreamServerInterceptor {
 	return []grpc.StreamServerInterceptor{
 		s.recoverStream,
+		s.endOnDrain,
 		s.metrics.StreamServerInterceptor(),
 		s.logStream,
 		s.authenticateStream,
@@ -292,4 +293,41 @@ func (s *validatingStream) RecvMsg(m any) error {
 		return err
 	}
 	return s.validate(m)
+}
+
+// Subscriptions.
+
+// drainingStream is a server stream whose context ends when the server
+// stops.
+type drainingStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (d drainingStream) Context() context.Context { return d.ctx }
+
+// endOnDrain ends the server-streaming calls (subscriptions, which would
+// run forever) when the server stops, with UNAVAILABLE: the client
+// subscribes again, to this server once restarted or another, from the
+// last cursor it received.
+func (s *Server) endOnDrain(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	if info.IsClientStream || !info.IsServerStream || strings.HasPrefix(info.FullMethod, "/grpc.health.v1.Health/") {
+		return handler(srv, ss)
+	}
+	ctx, cancel := context.WithCancel(ss.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.draining:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	err := handler(srv, drainingStream{ServerStream: ss, ctx: ctx})
+	select {
+	case <-s.draining:
+		return status.Error(codes.Unavailable, "the server is stopping: subscribe again from the last cursor or position received")
+	default:
+		return err
+	}
 }

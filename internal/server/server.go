@@ -49,6 +49,11 @@ type Server struct {
 	// unauthenticated counts the calls the tap refused (they never start).
 	unauthenticated *prometheus.CounterVec
 
+	// draining is closed when the server stops: subscriptions (server
+	// streams) end then, so that the graceful stop is not held by them.
+	draining     chan struct{}
+	drainingOnce sync.Once
+
 	mu         sync.Mutex
 	lis        net.Listener
 	metricsLis net.Listener
@@ -72,6 +77,7 @@ func New(cfg Config) (*Server, error) {
 		public:    newPublicMethods(cfg.PublicMethods),
 		validator: validator,
 		health:    health.NewServer(),
+		draining:  make(chan struct{}),
 		registry:  prometheus.NewRegistry(),
 		metrics: grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram(
 			// From 0.5 ms, a loopback no-op call, to 10 s.
@@ -244,6 +250,7 @@ func (s *Server) markServing(ctx context.Context) {
 // stop routing here, then a graceful stop bounded by ShutdownTimeout.
 func (s *Server) stop() {
 	s.health.Shutdown()
+	s.drainingOnce.Do(func() { close(s.draining) })
 	drained := make(chan struct{})
 	go func() {
 		s.grpc.GracefulStop()

@@ -614,3 +614,33 @@ func TestAuthenticationComesBeforeTheBody(t *testing.T) {
 		t.Fatalf("a small call after them: %v", err)
 	}
 }
+
+// A subscription (a server stream that runs until its client leaves) does
+// not hold the graceful stop: it ends at once with UNAVAILABLE, for the
+// client to subscribe again.
+func TestStopEndsSubscriptions(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{shutdownTimeout: time.Minute})
+	ctx := withToken(e.token(t, coordinator))
+	stream, err := e.conn.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, watchMethod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.SendMsg(wrapperspb.String("follow")); err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.CloseSend(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := stream.RecvMsg(&wrapperspb.StringValue{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.stop(t); err != nil { // fails past 10 s: the stop would wait a minute for the stream
+		t.Errorf("Serve = %v, want nil", err)
+	}
+	if err := stream.RecvMsg(&wrapperspb.StringValue{}); status.Code(err) != codes.Unavailable {
+		t.Errorf("the subscription ended with %v, want UNAVAILABLE (subscribe again)", err)
+	}
+}

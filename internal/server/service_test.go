@@ -91,6 +91,10 @@ func (s *testServer) watch(in *wrapperspb.StringValue, stream grpc.ServerStream)
 			return err
 		}
 	}
+	if in.GetValue() == "follow" { // a subscription: on until the end
+		<-stream.Context().Done()
+		return nil
+	}
 	return nil
 }
 

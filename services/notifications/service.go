@@ -2,19 +2,106 @@ package notifications
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"time"
 
 	"google.golang.org/grpc"
 
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/kit"
+	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/projection/kv"
 	notificationsv1 "github.com/maillage/maillage/proto/maillage/notifications/v1"
 )
+
+// Config of the notifications service.
+type Config struct {
+	Store es.Store       // required
+	Kit   *kit.Kit       // required: access, audit
+	Codec *decider.Codec // default: no upcaster
+	// Teams reads who takes part in each person's coordination (the
+	// parcours views); required: it decides who is told, and who still
+	// may read what they were told.
+	Teams access.Teams
+	// TeamsStored waits until Teams includes every event stored when it
+	// was called; nil waits for nothing.
+	TeamsStored func(ctx context.Context) error
+	// ProjectionsDir keeps the inboxes and the router's position on disk;
+	// "" keeps them in memory, rebuilt at each start.
+	ProjectionsDir string
+	// ViewWait bounds how long a call waits for the inboxes to include
+	// what is stored; default 2s.
+	ViewWait time.Duration
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
 
 // Service is the notifications gRPC service.
 type Service struct {
 	notificationsv1.UnimplementedNotificationsServiceServer
+	cfg          Config
+	kit          *kit.Kit
+	inboxes      *Inboxes
+	inboxRunner  *projection.Runner
+	router       *Router
+	routerRunner *projection.Runner
 }
 
-// New returns the service.
-func New() *Service { return &Service{} }
+// New returns the service; Run must run for notifications to be routed
+// and read.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Kit == nil || cfg.Teams == nil {
+		return nil, errors.New("notifications: Store, Kit and Teams are required")
+	}
+	if cfg.Codec == nil {
+		cfg.Codec = decider.NewCodec(nil)
+	}
+	if cfg.TeamsStored == nil {
+		cfg.TeamsStored = func(context.Context) error { return nil }
+	}
+	if cfg.ViewWait == 0 {
+		cfg.ViewWait = 2 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Service{cfg: cfg, kit: cfg.Kit}
+	inboxDB, err := s.open((&Inboxes{}).Name())
+	if err != nil {
+		return nil, err
+	}
+	routerDB, err := s.open((&Router{}).Name())
+	if err != nil {
+		inboxDB.Close()
+		return nil, err
+	}
+	s.inboxes = newInboxes(inboxDB, cfg.Codec)
+	s.router = &Router{db: routerDB, codec: cfg.Codec, store: cfg.Store, teams: cfg.Teams, stored: cfg.TeamsStored, idFor: cfg.Kit.IDFor,
+		now: cfg.Now, log: cfg.Logger}
+	if s.inboxRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.inboxes, Logger: cfg.Logger}); err == nil {
+		s.routerRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.router, Logger: cfg.Logger})
+	}
+	if err != nil {
+		inboxDB.Close()
+		routerDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) open(name string) (*kv.DB, error) {
+	if s.cfg.ProjectionsDir == "" {
+		return kv.OpenMem(), nil
+	}
+	return kv.Open(filepath.Join(s.cfg.ProjectionsDir, name))
+}
 
 // Name is the service's full gRPC name, as health checks know it.
 func (s *Service) Name() string { return notificationsv1.NotificationsService_ServiceDesc.ServiceName }
@@ -22,13 +109,27 @@ func (s *Service) Name() string { return notificationsv1.NotificationsService_Se
 // Register adds the service's handlers to g.
 func (s *Service) Register(g *grpc.Server) { notificationsv1.RegisterNotificationsServiceServer(g, s) }
 
-// Run has no background work yet; it returns when ctx is done.
+// Run routes notifications and keeps the inboxes until ctx ends; then it
+// closes their stores. One stopping stops the other.
 func (s *Service) Run(ctx context.Context) error {
-	<-ctx.Done()
-	return nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.router.done = ctx.Done()
+	errs := make(chan error, 2)
+	go func() { errs <- s.inboxRunner.Run(ctx) }()
+	go func() { errs <- s.routerRunner.Run(ctx) }()
+	var err error
+	for range 2 {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+			cancel()
+		}
+	}
+	return errors.Join(err, s.inboxes.Close(), s.router.Close())
 }
 
-// Ready is closed: nothing to catch up.
-func (s *Service) Ready() <-chan struct{} { return closed }
+// Ready is closed once the inboxes have caught up with the store.
+func (s *Service) Ready() <-chan struct{} { return s.inboxRunner.Ready() }
 
-var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+// Inboxes returns the inboxes, for benchmarks and tests.
+func (s *Service) Inboxes() *Inboxes { return s.inboxes }

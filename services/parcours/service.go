@@ -39,8 +39,8 @@ type Config struct {
 	// holding a coordination; default DefaultVigilanceThresholds for all.
 	VigilanceThresholds func(organisation string) VigilanceThresholds
 	Now                 func() time.Time // default time.Now
-	NewID    func() string    // default ULIDs
-	Logger   *slog.Logger
+	NewID               func() string    // default ULIDs
+	Logger              *slog.Logger
 }
 
 // Service is the parcours gRPC service: commands on people's coordination

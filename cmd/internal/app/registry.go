@@ -55,7 +55,7 @@ var registry = []registration{
 	{"parcours", buildParcours},
 	{"partners", buildPartners},
 	{"meetings", func(*Deps) (Service, error) { return meetings.New(), nil }},
-	{"notifications", func(*Deps) (Service, error) { return notifications.New(), nil }},
+	{"notifications", buildNotifications},
 	{"audit", buildAudit},
 	{"access", buildAccess},
 	{"feed", buildFeed},
@@ -111,6 +111,14 @@ func (f parcoursFiles) DomicileOf(personID string) (geo.Point, bool) {
 		return geo.Point{}, false
 	}
 	return geo.Point{Lat: d.GetLatitude(), Lon: d.GetLongitude()}, true
+}
+
+func buildNotifications(d *Deps) (Service, error) {
+	if d.Parcours == nil {
+		return nil, fmt.Errorf("notifications are routed to the teams of the parcours files: run parcours too")
+	}
+	return notifications.New(notifications.Config{Store: d.Store, Codec: d.Codec, Kit: d.Kit, Teams: d.Teams, TeamsStored: d.Parcours.Stored,
+		ProjectionsDir: d.Config.projectionsDir(), ViewWait: d.Config.ViewWait, Now: d.Config.Now, Logger: d.Config.Logger})
 }
 
 func buildFeed(d *Deps) (Service, error) {

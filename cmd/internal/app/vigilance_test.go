@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/maillage/maillage/internal/calendar"
 	"github.com/maillage/maillage/internal/natsembed"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	notificationsv1 "github.com/maillage/maillage/proto/maillage/notifications/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 	partnersv1 "github.com/maillage/maillage/proto/maillage/partners/v1"
 )
@@ -71,10 +73,48 @@ func (ct *clockedTerritory) risks(t *testing.T) []*parcoursv1.RuptureRisk {
 // settle lets the vigilance run a few rounds (every 20 ms).
 func settle() { time.Sleep(300 * time.Millisecond) }
 
+// subscription is a live Subscribe of one organisation's notifications.
+type subscription struct {
+	got    chan *notificationsv1.Notification
+	cancel context.CancelFunc
+}
+
+func (ct *clockedTerritory) subscribe(t *testing.T, p auth.Principal, after uint64) *subscription {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	stream, err := notificationsv1.NewNotificationsServiceClient(ct.as(t, p)).Subscribe(ctx, &notificationsv1.SubscribeRequest{AfterCursor: after})
+	mustNil(t, err)
+	s := &subscription{got: make(chan *notificationsv1.Notification, 64), cancel: cancel}
+	go func() {
+		defer close(s.got)
+		for {
+			r, err := stream.Recv()
+			if err != nil {
+				return
+			}
+			s.got <- r.GetNotification()
+		}
+	}()
+	return s
+}
+
+// next waits for the next notification; nil when none comes in wait.
+func (s *subscription) next(wait time.Duration) *notificationsv1.Notification {
+	select {
+	case n := <-s.got:
+		return n
+	case <-time.After(wait):
+		return nil
+	}
+}
+
 // A transition 90 days ahead with no receiving partner: nothing until 60
 // days before it, one risk then — even when the server was stopped across
-// the threshold, and however often it starts again — and the risk
-// resolved when the foyer accepts a solicitation for that transition.
+// the threshold, and however often it starts again — told to the
+// coordination's subscription, which reconnects across restarts with no
+// gap and no repeat; the risk resolved, and that told too, when the foyer
+// accepts a solicitation for that transition.
 func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 	ct := newClockedTerritory(t)
 	date := calendar.Today(ct.clk.Now().AddDate(0, 0, 90))
@@ -82,9 +122,13 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 		Kind: eventsv1.TransitionKind_TRANSITION_KIND_ENTREE_ETABLISSEMENT, FromSetting: "domicile familial", ToSetting: "foyer de vie",
 		PlannedDate: date})
 	mustNil(t, err)
+	sub := ct.subscribe(t, coordinatrice, 0)
 	settle()
 	if r := ct.risks(t); len(r) != 0 {
 		t.Fatalf("90 days ahead: risks %v, want none", r)
+	}
+	if n := sub.next(0); n != nil {
+		t.Fatalf("90 days ahead: notified %v", n)
 	}
 
 	ct.restart(t, 29*24*time.Hour) // 61 days ahead
@@ -94,18 +138,20 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 	}
 
 	ct.restart(t, 24*time.Hour) // 60 days ahead, reached while stopped
-	var risks []*parcoursv1.RuptureRisk
-	deadline := time.Now().Add(10 * time.Second)
-	for risks = ct.risks(t); len(risks) == 0 && time.Now().Before(deadline); risks = ct.risks(t) {
-		time.Sleep(20 * time.Millisecond)
+	sub = ct.subscribe(t, coordinatrice, 0)
+	raised := sub.next(10 * time.Second)
+	if raised.GetKind() != eventsv1.NotificationKind_NOTIFICATION_KIND_RUPTURE_RISK_RAISED || raised.GetPersonId() != ct.person ||
+		raised.GetRule() != "transition.not_secured" || raised.GetCursor() == 0 || raised.GetWithheld() {
+		t.Fatalf("60 days ahead, the coordination is told %v; want the risk raised", raised)
 	}
 	ct.restart(t, time.Hour) // a restart on the same day repeats nothing
 	settle()
-	risks = ct.risks(t)
+	risks := ct.risks(t)
 	if len(risks) != 1 || risks[0].GetRule() != "transition.not_secured" || risks[0].GetTransitionId() != moved.GetTransitionId() ||
-		risks[0].GetState() != parcoursv1.RuptureState_RUPTURE_STATE_OPEN {
+		risks[0].GetState() != parcoursv1.RuptureState_RUPTURE_STATE_OPEN || risks[0].GetRiskId() != raised.GetSubjectId() {
 		t.Fatalf("60 days ahead, across two restarts: risks %v; want one open transition.not_secured on the transition", risks)
 	}
+	sub = ct.subscribe(t, coordinatrice, raised.GetCursor()) // reconnects after what it received
 
 	sent, err := ct.partners.SendSolicitation(ctxT(t), &partnersv1.SendSolicitationRequest{RequestId: "foyer", PersonId: ct.person,
 		OrganisationIds: []string{foyerFINESS}, PrestationCode: "2.3.4", TransitionId: moved.GetTransitionId(),
@@ -118,13 +164,16 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 	_, err = foyer.AcceptSolicitation(ctxT(t), &partnersv1.AcceptSolicitationRequest{RequestId: "accept", SolicitationId: sent.GetSolicitationId(),
 		StartOn: date, Frequency: "accueil permanent"})
 	mustNil(t, err)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		risks = ct.risks(t)
-		if len(risks) == 1 && risks[0].GetState() == parcoursv1.RuptureState_RUPTURE_STATE_RESOLVED {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the foyer engaged for the transition: risks %v; want the one risk resolved", risks)
-		}
+	resolved := sub.next(10 * time.Second)
+	if resolved.GetKind() != eventsv1.NotificationKind_NOTIFICATION_KIND_RUPTURE_RESOLVED || resolved.GetSubjectId() != raised.GetSubjectId() ||
+		resolved.GetCursor() <= raised.GetCursor() || resolved.GetRule() != "transition.not_secured" {
+		t.Fatalf("the foyer engaged: the coordination is told %v; want the risk %s resolved, after cursor %d", resolved, raised.GetSubjectId(), raised.GetCursor())
+	}
+	if more := sub.next(300 * time.Millisecond); more != nil {
+		t.Fatalf("told more than the resolution: %v", more)
+	}
+	risks = ct.risks(t)
+	if len(risks) != 1 || risks[0].GetState() != parcoursv1.RuptureState_RUPTURE_STATE_RESOLVED {
+		t.Fatalf("the foyer engaged for the transition: risks %v; want the one risk resolved", risks)
 	}
 }

@@ -127,6 +127,26 @@ func (d *DB) Scan(prefix, after []byte, fn func(key, value []byte) bool) error {
 	return it.Error()
 }
 
+// ScanBackward calls fn for each key with prefix, in reverse key order,
+// until fn returns false; before, when not empty, starts just below it.
+func (d *DB) ScanBackward(prefix, before []byte, fn func(key, value []byte) bool) error {
+	upper := prefixEnd(prefix)
+	if len(before) > 0 {
+		upper = before
+	}
+	it, err := d.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: upper})
+	if err != nil {
+		return fmt.Errorf("kv: scan: %w", err)
+	}
+	defer it.Close()
+	for it.Last(); it.Valid(); it.Prev() {
+		if !fn(it.Key(), it.Value()) {
+			break
+		}
+	}
+	return it.Error()
+}
+
 // ScanPrefixes calls fn for each key under each prefix, prefix by prefix
 // in the order given and each in key order, until fn returns false; one
 // iterator serves them all (a search reads a couple of dozen cells).

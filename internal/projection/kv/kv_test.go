@@ -101,3 +101,29 @@ func TestScanPrefixes(t *testing.T) {
 		t.Fatalf("ScanPrefixes went on after fn said stop: %v", got)
 	}
 }
+
+func TestScanBackward(t *testing.T) {
+	db := kv.OpenMem()
+	defer db.Close()
+	b := db.NewBatch()
+	for _, k := range []string{"a/1", "c/1", "c/2", "c/3", "ca"} {
+		b.Set([]byte(k), []byte(k))
+	}
+	if err := b.Write(); err != nil {
+		t.Fatal(err)
+	}
+	scan := func(before string, limit int) string {
+		var got []string
+		err := db.ScanBackward([]byte("c/"), []byte(before), func(k, _ []byte) bool { got = append(got, string(k)); return len(got) < limit })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(got, " ")
+	}
+	if got := scan("", 10); got != "c/3 c/2 c/1" {
+		t.Fatalf("ScanBackward = %q, want c/3 c/2 c/1", got)
+	}
+	if got := scan("c/3", 1); got != "c/2" {
+		t.Fatalf("ScanBackward below c/3, one = %q, want c/2", got)
+	}
+}

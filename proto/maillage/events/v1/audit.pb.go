@@ -186,6 +186,9 @@ const (
 	// A solicitation's information (its message), read by a partner asked
 	// or by the coordination.
 	DisclosureKind_DISCLOSURE_KIND_SOLICITATION DisclosureKind = 8
+	// A notification about the person (alerte: a risk of rupture…),
+	// delivered to its recipient organisation.
+	DisclosureKind_DISCLOSURE_KIND_NOTIFICATION DisclosureKind = 9
 )
 
 // Enum value maps for DisclosureKind.
@@ -200,6 +203,7 @@ var (
 		6: "DISCLOSURE_KIND_AUDIT_EXPORT",
 		7: "DISCLOSURE_KIND_COMMAND_ANSWER",
 		8: "DISCLOSURE_KIND_SOLICITATION",
+		9: "DISCLOSURE_KIND_NOTIFICATION",
 	}
 	DisclosureKind_value = map[string]int32{
 		"DISCLOSURE_KIND_UNSPECIFIED":    0,
@@ -211,6 +215,7 @@ var (
 		"DISCLOSURE_KIND_AUDIT_EXPORT":   6,
 		"DISCLOSURE_KIND_COMMAND_ANSWER": 7,
 		"DISCLOSURE_KIND_SOLICITATION":   8,
+		"DISCLOSURE_KIND_NOTIFICATION":   9,
 	}
 )
 
@@ -833,7 +838,7 @@ const file_maillage_events_v1_audit_proto_rawDesc = "" +
 	"\x13LEGAL_BASIS_CONSENT\x10\x02\x12\x1a\n" +
 	"\x16LEGAL_BASIS_DELEGATION\x10\x03\x12\x17\n" +
 	"\x13LEGAL_BASIS_CONTROL\x10\x04\x12&\n" +
-	"\"LEGAL_BASIS_INFORMED_NO_OPPOSITION\x10\x05*\xb9\x02\n" +
+	"\"LEGAL_BASIS_INFORMED_NO_OPPOSITION\x10\x05*\xdb\x02\n" +
 	"\x0eDisclosureKind\x12\x1f\n" +
 	"\x1bDISCLOSURE_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14DISCLOSURE_KIND_VIEW\x10\x01\x12\x1e\n" +
@@ -843,7 +848,8 @@ const file_maillage_events_v1_audit_proto_rawDesc = "" +
 	"\x1cDISCLOSURE_KIND_AUDIT_REPORT\x10\x05\x12 \n" +
 	"\x1cDISCLOSURE_KIND_AUDIT_EXPORT\x10\x06\x12\"\n" +
 	"\x1eDISCLOSURE_KIND_COMMAND_ANSWER\x10\a\x12 \n" +
-	"\x1cDISCLOSURE_KIND_SOLICITATION\x10\bB@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
+	"\x1cDISCLOSURE_KIND_SOLICITATION\x10\b\x12 \n" +
+	"\x1cDISCLOSURE_KIND_NOTIFICATION\x10\tB@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_maillage_events_v1_audit_proto_rawDescOnce sync.Once
