@@ -140,7 +140,8 @@ FUZZTIME ?= 20s
 FUZZ_TARGETS := internal:./es:FuzzParsePosition internal:./es:FuzzValidateStream \
 	internal:./serafin:FuzzParse internal:./access:FuzzGrantRules internal:./audit:FuzzVerifyRecords services/parcours:.:FuzzApplyBatch services/parcours:.:FuzzParsePageToken \
 	services/partners:./identifier:FuzzParse services/partners:./finess:FuzzReadAll services/partners:./geo:FuzzFromFinessSource \
-	services/partners:./geo:FuzzLambert93 services/partners:./geo:FuzzUTM services/partners:.:FuzzDecodeEntry
+	services/partners:./geo:FuzzLambert93 services/partners:./geo:FuzzUTM services/partners:.:FuzzDecodeEntry \
+	services/notifications:.:FuzzVerify
 
 .PHONY: fuzz
 fuzz: ## Fuzz the decoders and validators (FUZZTIME each, default 20s).

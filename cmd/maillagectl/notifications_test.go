@@ -57,4 +57,21 @@ func TestNotificationsCommands(t *testing.T) {
 	if r := ctl(t, env, append([]string{"ack", "01JD0000000000000000000000"}, coord...)...); r.code == 0 || !strings.Contains(r.stderr, "NotFound") {
 		t.Errorf("ack of no notification: exit %d, stderr %q", r.code, r.stderr)
 	}
+
+	// The organisation's system, registered by its administrateur.
+	admin := []string{"--as-org", "750000001", "--as-role", "administrateur"}
+	hook := ok(t, env, &notificationsv1.RegisterWebhookResponse{}, append([]string{"webhook", "add", "https://si.pcpe.example/maillage",
+		"--description", "SI du PCPE"}, admin...)...)
+	if !strings.HasPrefix(hook.GetSecret(), "whsec_") || hook.GetEndpointId() == "" {
+		t.Fatalf("webhook add = %v", hook)
+	}
+	listed2 := ok(t, env, &notificationsv1.ListWebhooksResponse{}, append([]string{"webhook", "list"}, admin...)...)
+	if len(listed2.GetWebhooks()) != 1 || listed2.GetWebhooks()[0].GetUrl() != "https://si.pcpe.example/maillage" {
+		t.Fatalf("webhook list = %v", listed2)
+	}
+	ok(t, env, &notificationsv1.ListDeadLettersResponse{}, append([]string{"webhook", "dead-letters", hook.GetEndpointId()}, admin...)...)
+	ok(t, env, &notificationsv1.RemoveWebhookResponse{}, append([]string{"webhook", "remove", hook.GetEndpointId(), "--reason", "changement de SI"}, admin...)...)
+	if r := ctl(t, env, append([]string{"webhook", "add", "http://si.example/hook"}, admin...)...); r.code == 0 || !strings.Contains(r.stderr, "https") {
+		t.Errorf("webhook add in clear: exit %d, stderr %q", r.code, r.stderr)
+	}
 }

@@ -88,6 +88,7 @@ var subcommands = []func(*globals) *cobra.Command{
 	newFollowCmd,
 	newAckCmd,
 	newUnreadCmd,
+	newWebhookCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the

@@ -31,16 +31,20 @@ func (s *Service) caller(ctx context.Context) (access.Caller, error) {
 	return c, nil
 }
 
+func (s *Service) present(c access.Caller, n *notificationsv1.Notification) (*notificationsv1.Notification, *kit.Disclosure) {
+	return present(s.cfg.Teams, s.kit.Today(), c, n)
+}
+
 // present returns what the caller may see of n now, and the disclosure
 // to record when it shows a person's information: withheld when the
 // caller's organisation no longer sees that category of the person.
-func (s *Service) present(c access.Caller, n *notificationsv1.Notification) (*notificationsv1.Notification, *kit.Disclosure) {
+func present(teams access.Teams, today string, c access.Caller, n *notificationsv1.Notification) (*notificationsv1.Notification, *kit.Disclosure) {
 	if n.GetPersonId() == "" {
 		return n, nil
 	}
-	team, ok := s.cfg.Teams.TeamOf(n.GetPersonId())
+	team, ok := teams.TeamOf(n.GetPersonId())
 	if ok {
-		grant, err := team.ReadFile(c, s.kit.Today())
+		grant, err := team.ReadFile(c, today)
 		if err == nil && grant.Categories.Has(n.GetCategory()) {
 			return n, &kit.Disclosure{PersonID: n.GetPersonId(), Grant: grant, Categories: access.Of(n.GetCategory()),
 				Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_NOTIFICATION, Detail: "notification " + n.GetNotificationId()}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -36,8 +37,13 @@ type Config struct {
 	// ViewWait bounds how long a call waits for the inboxes to include
 	// what is stored; default 2s.
 	ViewWait time.Duration
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Retry is how webhooks are retried; default DefaultRetry.
+	Retry Retry
+	// HTTPClient posts the webhooks; default a client with a 10 s timeout
+	// that follows no redirect.
+	HTTPClient *http.Client
+	Now        func() time.Time
+	Logger     *slog.Logger
 }
 
 // Service is the notifications gRPC service.
@@ -49,6 +55,9 @@ type Service struct {
 	inboxRunner  *projection.Runner
 	router       *Router
 	routerRunner *projection.Runner
+	webhooks     *Webhooks
+	hooksRunner  *projection.Runner
+	deliverer    *deliverer
 }
 
 // New returns the service; Run must run for notifications to be routed
@@ -72,6 +81,13 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Retry == (Retry{}) {
+		cfg.Retry = DefaultRetry()
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
 	s := &Service{cfg: cfg, kit: cfg.Kit}
 	inboxDB, err := s.open((&Inboxes{}).Name())
 	if err != nil {
@@ -82,17 +98,30 @@ func New(cfg Config) (*Service, error) {
 		inboxDB.Close()
 		return nil, err
 	}
+	hooksDB, err := s.open((&Webhooks{}).Name())
+	if err != nil {
+		inboxDB.Close()
+		routerDB.Close()
+		return nil, err
+	}
+	s.webhooks = newWebhooks(hooksDB, cfg.Codec)
 	s.inboxes = newInboxes(inboxDB, cfg.Codec)
 	s.router = &Router{db: routerDB, codec: cfg.Codec, store: cfg.Store, teams: cfg.Teams, stored: cfg.TeamsStored, idFor: cfg.Kit.IDFor,
 		now: cfg.Now, log: cfg.Logger}
 	if s.inboxRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.inboxes, Logger: cfg.Logger}); err == nil {
 		s.routerRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.router, Logger: cfg.Logger})
 	}
+	if err == nil {
+		s.hooksRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.webhooks, Logger: cfg.Logger})
+	}
 	if err != nil {
 		inboxDB.Close()
 		routerDB.Close()
+		hooksDB.Close()
 		return nil, err
 	}
+	s.deliverer = &deliverer{hooks: s.webhooks, store: cfg.Store, kit: cfg.Kit, teams: cfg.Teams, client: cfg.HTTPClient,
+		retry: cfg.Retry, now: cfg.Now, idFor: cfg.Kit.IDFor, log: cfg.Logger}
 	return s, nil
 }
 
@@ -109,23 +138,26 @@ func (s *Service) Name() string { return notificationsv1.NotificationsService_Se
 // Register adds the service's handlers to g.
 func (s *Service) Register(g *grpc.Server) { notificationsv1.RegisterNotificationsServiceServer(g, s) }
 
-// Run routes notifications and keeps the inboxes until ctx ends; then it
-// closes their stores. One stopping stops the other.
+// Run routes notifications, keeps the inboxes and delivers the webhooks
+// until ctx ends; then it closes their stores. One stopping stops the
+// others.
 func (s *Service) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.router.done = ctx.Done()
-	errs := make(chan error, 2)
+	errs := make(chan error, 4)
 	go func() { errs <- s.inboxRunner.Run(ctx) }()
 	go func() { errs <- s.routerRunner.Run(ctx) }()
+	go func() { errs <- s.hooksRunner.Run(ctx) }()
+	go func() { errs <- s.deliverer.run(ctx, s.hooksRunner.Ready()) }()
 	var err error
-	for range 2 {
+	for range 4 {
 		if e := <-errs; e != nil && err == nil {
 			err = e
 			cancel()
 		}
 	}
-	return errors.Join(err, s.inboxes.Close(), s.router.Close())
+	return errors.Join(err, s.inboxes.Close(), s.router.Close(), s.webhooks.Close())
 }
 
 // Ready is closed once the inboxes have caught up with the store.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/maillage/maillage/internal/natsembed"
 	"github.com/maillage/maillage/internal/server"
+	"github.com/maillage/maillage/services/notifications"
 )
 
 // TLS modes of maillaged.
@@ -79,6 +80,9 @@ type Config struct {
 	// VigilanceEvery is how often the vigilance looks for deadlines come
 	// (events are checked as they come); default 1 minute.
 	VigilanceEvery time.Duration
+	// WebhookRetry is how webhooks are retried; default
+	// notifications.DefaultRetry (5 s doubling to 6 h, for 3 days).
+	WebhookRetry notifications.Retry
 
 	// OIDCIssuer trusts the bearer tokens of an OpenID Connect provider
 	// beside the local key: its "iss". OIDCJWKSURL is its JWK Set; empty,

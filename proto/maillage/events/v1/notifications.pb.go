@@ -341,6 +341,304 @@ func (x *NotificationAcknowledged) GetNotificationId() string {
 	return ""
 }
 
+// WebhookRegistered: an organisation's system (an ESSMS information
+// system, a plateforme) receives its notifications at url, signed with
+// secret (Standard Webhooks). Stream "webhook-<endpoint_id>".
+type WebhookRegistered struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maillage's identifier of the endpoint (a ULID).
+	EndpointId string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// The organisation whose notifications it receives.
+	OrganisationId string `protobuf:"bytes,2,opt,name=organisation_id,json=organisationId,proto3" json:"organisation_id,omitempty"`
+	// Where they are POSTed: https, or http to a loopback address.
+	Url string `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	// The signing secret, "whsec_" and base64 (Standard Webhooks).
+	Secret string `protobuf:"bytes,4,opt,name=secret,proto3" json:"secret,omitempty"`
+	// What it is, in the organisation's words.
+	Description   string `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WebhookRegistered) Reset() {
+	*x = WebhookRegistered{}
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebhookRegistered) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebhookRegistered) ProtoMessage() {}
+
+func (x *WebhookRegistered) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebhookRegistered.ProtoReflect.Descriptor instead.
+func (*WebhookRegistered) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_notifications_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *WebhookRegistered) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+func (x *WebhookRegistered) GetOrganisationId() string {
+	if x != nil {
+		return x.OrganisationId
+	}
+	return ""
+}
+
+func (x *WebhookRegistered) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *WebhookRegistered) GetSecret() string {
+	if x != nil {
+		return x.Secret
+	}
+	return ""
+}
+
+func (x *WebhookRegistered) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+// WebhookRemoved: the endpoint receives nothing more.
+type WebhookRemoved struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Why, in a few words.
+	Reason        string `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WebhookRemoved) Reset() {
+	*x = WebhookRemoved{}
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebhookRemoved) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebhookRemoved) ProtoMessage() {}
+
+func (x *WebhookRemoved) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebhookRemoved.ProtoReflect.Descriptor instead.
+func (*WebhookRemoved) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_notifications_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *WebhookRemoved) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// NotificationDelivered: the endpoint acknowledged a notification (a 2xx
+// answer).
+type NotificationDelivered struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The notification delivered (the webhook-id sent).
+	NotificationId string `protobuf:"bytes,1,opt,name=notification_id,json=notificationId,proto3" json:"notification_id,omitempty"`
+	// The attempts it took.
+	Attempts      uint32 `protobuf:"varint,2,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NotificationDelivered) Reset() {
+	*x = NotificationDelivered{}
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NotificationDelivered) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NotificationDelivered) ProtoMessage() {}
+
+func (x *NotificationDelivered) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NotificationDelivered.ProtoReflect.Descriptor instead.
+func (*NotificationDelivered) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_notifications_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *NotificationDelivered) GetNotificationId() string {
+	if x != nil {
+		return x.NotificationId
+	}
+	return ""
+}
+
+func (x *NotificationDelivered) GetAttempts() uint32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
+// NotificationDeliveryAbandoned: the endpoint did not acknowledge a
+// notification after its retries; it is in the dead letters, for a
+// resend, and the organisation is told (NOTIFICATION_KIND_DELIVERY_ABANDONED).
+type NotificationDeliveryAbandoned struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The notification abandoned.
+	NotificationId string `protobuf:"bytes,1,opt,name=notification_id,json=notificationId,proto3" json:"notification_id,omitempty"`
+	// The attempts made.
+	Attempts uint32 `protobuf:"varint,2,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	// What the last attempt met (an HTTP status, a network error).
+	LastError     string `protobuf:"bytes,3,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NotificationDeliveryAbandoned) Reset() {
+	*x = NotificationDeliveryAbandoned{}
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NotificationDeliveryAbandoned) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NotificationDeliveryAbandoned) ProtoMessage() {}
+
+func (x *NotificationDeliveryAbandoned) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NotificationDeliveryAbandoned.ProtoReflect.Descriptor instead.
+func (*NotificationDeliveryAbandoned) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_notifications_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *NotificationDeliveryAbandoned) GetNotificationId() string {
+	if x != nil {
+		return x.NotificationId
+	}
+	return ""
+}
+
+func (x *NotificationDeliveryAbandoned) GetAttempts() uint32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
+func (x *NotificationDeliveryAbandoned) GetLastError() string {
+	if x != nil {
+		return x.LastError
+	}
+	return ""
+}
+
+// DeliveriesResent: abandoned notifications are tried again, from now.
+type DeliveriesResent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The notifications sent again.
+	NotificationIds []string `protobuf:"bytes,1,rep,name=notification_ids,json=notificationIds,proto3" json:"notification_ids,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *DeliveriesResent) Reset() {
+	*x = DeliveriesResent{}
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeliveriesResent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeliveriesResent) ProtoMessage() {}
+
+func (x *DeliveriesResent) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_notifications_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeliveriesResent.ProtoReflect.Descriptor instead.
+func (*DeliveriesResent) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_notifications_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *DeliveriesResent) GetNotificationIds() []string {
+	if x != nil {
+		return x.NotificationIds
+	}
+	return nil
+}
+
 var File_maillage_events_v1_notifications_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_notifications_proto_rawDesc = "" +
@@ -362,7 +660,26 @@ const file_maillage_events_v1_notifications_proto_rawDesc = "" +
 	"\bcategory\x18\v \x01(\x0e2'.maillage.events.v1.InformationCategoryR\bcategory\x12B\n" +
 	"\frupture_kind\x18\f \x01(\x0e2\x1f.maillage.events.v1.RuptureKindR\vruptureKind\"C\n" +
 	"\x18NotificationAcknowledged\x12'\n" +
-	"\x0fnotification_id\x18\x01 \x01(\tR\x0enotificationId*\xda\x01\n" +
+	"\x0fnotification_id\x18\x01 \x01(\tR\x0enotificationId\"\xa9\x01\n" +
+	"\x11WebhookRegistered\x12\x1f\n" +
+	"\vendpoint_id\x18\x01 \x01(\tR\n" +
+	"endpointId\x12'\n" +
+	"\x0forganisation_id\x18\x02 \x01(\tR\x0eorganisationId\x12\x10\n" +
+	"\x03url\x18\x03 \x01(\tR\x03url\x12\x16\n" +
+	"\x06secret\x18\x04 \x01(\tR\x06secret\x12 \n" +
+	"\vdescription\x18\x05 \x01(\tR\vdescription\"(\n" +
+	"\x0eWebhookRemoved\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"\\\n" +
+	"\x15NotificationDelivered\x12'\n" +
+	"\x0fnotification_id\x18\x01 \x01(\tR\x0enotificationId\x12\x1a\n" +
+	"\battempts\x18\x02 \x01(\rR\battempts\"\x83\x01\n" +
+	"\x1dNotificationDeliveryAbandoned\x12'\n" +
+	"\x0fnotification_id\x18\x01 \x01(\tR\x0enotificationId\x12\x1a\n" +
+	"\battempts\x18\x02 \x01(\rR\battempts\x12\x1d\n" +
+	"\n" +
+	"last_error\x18\x03 \x01(\tR\tlastError\"=\n" +
+	"\x10DeliveriesResent\x12)\n" +
+	"\x10notification_ids\x18\x01 \x03(\tR\x0fnotificationIds*\xda\x01\n" +
 	"\x10NotificationKind\x12!\n" +
 	"\x1dNOTIFICATION_KIND_UNSPECIFIED\x10\x00\x12)\n" +
 	"%NOTIFICATION_KIND_RUPTURE_RISK_RAISED\x10\x01\x12&\n" +
@@ -388,25 +705,30 @@ func file_maillage_events_v1_notifications_proto_rawDescGZIP() []byte {
 }
 
 var file_maillage_events_v1_notifications_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_maillage_events_v1_notifications_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_maillage_events_v1_notifications_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_maillage_events_v1_notifications_proto_goTypes = []any{
-	(NotificationKind)(0),            // 0: maillage.events.v1.NotificationKind
-	(NotificationSeverity)(0),        // 1: maillage.events.v1.NotificationSeverity
-	(*NotificationRaised)(nil),       // 2: maillage.events.v1.NotificationRaised
-	(*NotificationAcknowledged)(nil), // 3: maillage.events.v1.NotificationAcknowledged
-	(InformationCategory)(0),         // 4: maillage.events.v1.InformationCategory
-	(RuptureKind)(0),                 // 5: maillage.events.v1.RuptureKind
+	(NotificationKind)(0),                 // 0: maillage.events.v1.NotificationKind
+	(NotificationSeverity)(0),             // 1: maillage.events.v1.NotificationSeverity
+	(*NotificationRaised)(nil),            // 2: maillage.events.v1.NotificationRaised
+	(*NotificationAcknowledged)(nil),      // 3: maillage.events.v1.NotificationAcknowledged
+	(*WebhookRegistered)(nil),             // 4: maillage.events.v1.WebhookRegistered
+	(*WebhookRemoved)(nil),                // 5: maillage.events.v1.WebhookRemoved
+	(*NotificationDelivered)(nil),         // 6: maillage.events.v1.NotificationDelivered
+	(*NotificationDeliveryAbandoned)(nil), // 7: maillage.events.v1.NotificationDeliveryAbandoned
+	(*DeliveriesResent)(nil),              // 8: maillage.events.v1.DeliveriesResent
+	(InformationCategory)(0),              // 9: maillage.events.v1.InformationCategory
+	(RuptureKind)(0),                      // 10: maillage.events.v1.RuptureKind
 }
 var file_maillage_events_v1_notifications_proto_depIdxs = []int32{
-	0, // 0: maillage.events.v1.NotificationRaised.kind:type_name -> maillage.events.v1.NotificationKind
-	1, // 1: maillage.events.v1.NotificationRaised.severity:type_name -> maillage.events.v1.NotificationSeverity
-	4, // 2: maillage.events.v1.NotificationRaised.category:type_name -> maillage.events.v1.InformationCategory
-	5, // 3: maillage.events.v1.NotificationRaised.rupture_kind:type_name -> maillage.events.v1.RuptureKind
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	0,  // 0: maillage.events.v1.NotificationRaised.kind:type_name -> maillage.events.v1.NotificationKind
+	1,  // 1: maillage.events.v1.NotificationRaised.severity:type_name -> maillage.events.v1.NotificationSeverity
+	9,  // 2: maillage.events.v1.NotificationRaised.category:type_name -> maillage.events.v1.InformationCategory
+	10, // 3: maillage.events.v1.NotificationRaised.rupture_kind:type_name -> maillage.events.v1.RuptureKind
+	4,  // [4:4] is the sub-list for method output_type
+	4,  // [4:4] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_maillage_events_v1_notifications_proto_init() }
@@ -422,7 +744,7 @@ func file_maillage_events_v1_notifications_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_events_v1_notifications_proto_rawDesc), len(file_maillage_events_v1_notifications_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   2,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -591,6 +591,667 @@ func (x *GetUnreadCountResponse) GetUnreadCount() uint64 {
 	return 0
 }
 
+// RegisterWebhookRequest names where the organisation's system receives.
+type RegisterWebhookRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Idempotency key: a retry with it registers nothing more and answers
+	// the same endpoint.
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Where to POST: https, or http to a loopback address.
+	Url string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	// What it is, in the organisation's words.
+	Description   string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RegisterWebhookRequest) Reset() {
+	*x = RegisterWebhookRequest{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegisterWebhookRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegisterWebhookRequest) ProtoMessage() {}
+
+func (x *RegisterWebhookRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegisterWebhookRequest.ProtoReflect.Descriptor instead.
+func (*RegisterWebhookRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *RegisterWebhookRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RegisterWebhookRequest) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *RegisterWebhookRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+// RegisterWebhookResponse: the endpoint and its secret.
+type RegisterWebhookResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint's identifier (a ULID).
+	EndpointId string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// The signing secret ("whsec_…"): keep it; it is not shown again.
+	Secret string `protobuf:"bytes,2,opt,name=secret,proto3" json:"secret,omitempty"`
+	// Opaque global position reached.
+	Position      string `protobuf:"bytes,3,opt,name=position,proto3" json:"position,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RegisterWebhookResponse) Reset() {
+	*x = RegisterWebhookResponse{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegisterWebhookResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegisterWebhookResponse) ProtoMessage() {}
+
+func (x *RegisterWebhookResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegisterWebhookResponse.ProtoReflect.Descriptor instead.
+func (*RegisterWebhookResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RegisterWebhookResponse) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+func (x *RegisterWebhookResponse) GetSecret() string {
+	if x != nil {
+		return x.Secret
+	}
+	return ""
+}
+
+func (x *RegisterWebhookResponse) GetPosition() string {
+	if x != nil {
+		return x.Position
+	}
+	return ""
+}
+
+// ListWebhooksRequest asks for the caller's organisation's endpoints.
+type ListWebhooksRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhooksRequest) Reset() {
+	*x = ListWebhooksRequest{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhooksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhooksRequest) ProtoMessage() {}
+
+func (x *ListWebhooksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhooksRequest.ProtoReflect.Descriptor instead.
+func (*ListWebhooksRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{11}
+}
+
+// ListWebhooksResponse lists them.
+type ListWebhooksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoints, oldest first.
+	Webhooks      []*Webhook `protobuf:"bytes,1,rep,name=webhooks,proto3" json:"webhooks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhooksResponse) Reset() {
+	*x = ListWebhooksResponse{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhooksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhooksResponse) ProtoMessage() {}
+
+func (x *ListWebhooksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhooksResponse.ProtoReflect.Descriptor instead.
+func (*ListWebhooksResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ListWebhooksResponse) GetWebhooks() []*Webhook {
+	if x != nil {
+		return x.Webhooks
+	}
+	return nil
+}
+
+// Webhook is an endpoint, without its secret.
+type Webhook struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Its identifier.
+	EndpointId string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// Where notifications are POSTed.
+	Url string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	// What it is.
+	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// Notifications waiting for delivery or a retry.
+	Pending uint64 `protobuf:"varint,4,opt,name=pending,proto3" json:"pending,omitempty"`
+	// Notifications abandoned (dead letters).
+	DeadLetters   uint64 `protobuf:"varint,5,opt,name=dead_letters,json=deadLetters,proto3" json:"dead_letters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Webhook) Reset() {
+	*x = Webhook{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Webhook) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Webhook) ProtoMessage() {}
+
+func (x *Webhook) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Webhook.ProtoReflect.Descriptor instead.
+func (*Webhook) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Webhook) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+func (x *Webhook) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *Webhook) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *Webhook) GetPending() uint64 {
+	if x != nil {
+		return x.Pending
+	}
+	return 0
+}
+
+func (x *Webhook) GetDeadLetters() uint64 {
+	if x != nil {
+		return x.DeadLetters
+	}
+	return 0
+}
+
+// RemoveWebhookRequest stops an endpoint.
+type RemoveWebhookRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint.
+	EndpointId string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// Why, in a few words.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveWebhookRequest) Reset() {
+	*x = RemoveWebhookRequest{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveWebhookRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveWebhookRequest) ProtoMessage() {}
+
+func (x *RemoveWebhookRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveWebhookRequest.ProtoReflect.Descriptor instead.
+func (*RemoveWebhookRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *RemoveWebhookRequest) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+func (x *RemoveWebhookRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// RemoveWebhookResponse: it is stopped.
+type RemoveWebhookResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Opaque global position reached.
+	Position      string `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveWebhookResponse) Reset() {
+	*x = RemoveWebhookResponse{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveWebhookResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveWebhookResponse) ProtoMessage() {}
+
+func (x *RemoveWebhookResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveWebhookResponse.ProtoReflect.Descriptor instead.
+func (*RemoveWebhookResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *RemoveWebhookResponse) GetPosition() string {
+	if x != nil {
+		return x.Position
+	}
+	return ""
+}
+
+// ListDeadLettersRequest asks for an endpoint's dead letters.
+type ListDeadLettersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint.
+	EndpointId    string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDeadLettersRequest) Reset() {
+	*x = ListDeadLettersRequest{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDeadLettersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDeadLettersRequest) ProtoMessage() {}
+
+func (x *ListDeadLettersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDeadLettersRequest.ProtoReflect.Descriptor instead.
+func (*ListDeadLettersRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListDeadLettersRequest) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+// ListDeadLettersResponse lists them.
+type ListDeadLettersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The notifications abandoned, oldest first.
+	DeadLetters   []*DeadLetter `protobuf:"bytes,1,rep,name=dead_letters,json=deadLetters,proto3" json:"dead_letters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDeadLettersResponse) Reset() {
+	*x = ListDeadLettersResponse{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDeadLettersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDeadLettersResponse) ProtoMessage() {}
+
+func (x *ListDeadLettersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDeadLettersResponse.ProtoReflect.Descriptor instead.
+func (*ListDeadLettersResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListDeadLettersResponse) GetDeadLetters() []*DeadLetter {
+	if x != nil {
+		return x.DeadLetters
+	}
+	return nil
+}
+
+// DeadLetter is a notification an endpoint did not acknowledge.
+type DeadLetter struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The notification (its cursor, kind; withheld as the inbox shows it).
+	Notification *Notification `protobuf:"bytes,1,opt,name=notification,proto3" json:"notification,omitempty"`
+	// Attempts made.
+	Attempts uint32 `protobuf:"varint,2,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	// What the last one met.
+	LastError string `protobuf:"bytes,3,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
+	// When it was abandoned.
+	AbandonedAt   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=abandoned_at,json=abandonedAt,proto3" json:"abandoned_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetter) Reset() {
+	*x = DeadLetter{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetter) ProtoMessage() {}
+
+func (x *DeadLetter) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetter.ProtoReflect.Descriptor instead.
+func (*DeadLetter) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *DeadLetter) GetNotification() *Notification {
+	if x != nil {
+		return x.Notification
+	}
+	return nil
+}
+
+func (x *DeadLetter) GetAttempts() uint32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
+func (x *DeadLetter) GetLastError() string {
+	if x != nil {
+		return x.LastError
+	}
+	return ""
+}
+
+func (x *DeadLetter) GetAbandonedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AbandonedAt
+	}
+	return nil
+}
+
+// ResendDeadLettersRequest tries dead letters again.
+type ResendDeadLettersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint.
+	EndpointId string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// The notifications to send again; empty: every dead letter.
+	NotificationIds []string `protobuf:"bytes,2,rep,name=notification_ids,json=notificationIds,proto3" json:"notification_ids,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ResendDeadLettersRequest) Reset() {
+	*x = ResendDeadLettersRequest{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResendDeadLettersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResendDeadLettersRequest) ProtoMessage() {}
+
+func (x *ResendDeadLettersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResendDeadLettersRequest.ProtoReflect.Descriptor instead.
+func (*ResendDeadLettersRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ResendDeadLettersRequest) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+func (x *ResendDeadLettersRequest) GetNotificationIds() []string {
+	if x != nil {
+		return x.NotificationIds
+	}
+	return nil
+}
+
+// ResendDeadLettersResponse: they are queued again.
+type ResendDeadLettersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// How many were queued again.
+	Resent        uint32 `protobuf:"varint,1,opt,name=resent,proto3" json:"resent,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResendDeadLettersResponse) Reset() {
+	*x = ResendDeadLettersResponse{}
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResendDeadLettersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResendDeadLettersResponse) ProtoMessage() {}
+
+func (x *ResendDeadLettersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_notifications_v1_notifications_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResendDeadLettersResponse.ProtoReflect.Descriptor instead.
+func (*ResendDeadLettersResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_notifications_v1_notifications_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ResendDeadLettersResponse) GetResent() uint32 {
+	if x != nil {
+		return x.Resent
+	}
+	return 0
+}
+
 var File_maillage_notifications_v1_notifications_proto protoreflect.FileDescriptor
 
 const file_maillage_notifications_v1_notifications_proto_rawDesc = "" +
@@ -632,12 +1293,61 @@ const file_maillage_notifications_v1_notifications_proto_rawDesc = "" +
 	"\bposition\x18\x01 \x01(\tR\bposition\"\x17\n" +
 	"\x15GetUnreadCountRequest\";\n" +
 	"\x16GetUnreadCountResponse\x12!\n" +
-	"\funread_count\x18\x01 \x01(\x04R\vunreadCount2\x8a\x04\n" +
+	"\funread_count\x18\x01 \x01(\x04R\vunreadCount\"\xa3\x01\n" +
+	"\x16RegisterWebhookRequest\x12;\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12 \n" +
+	"\x03url\x18\x02 \x01(\tB\x0e\xbaH\v\xc8\x01\x01r\x06\x18\x80\x10\x88\x01\x01R\x03url\x12*\n" +
+	"\vdescription\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\vdescription\"n\n" +
+	"\x17RegisterWebhookResponse\x12\x1f\n" +
+	"\vendpoint_id\x18\x01 \x01(\tR\n" +
+	"endpointId\x12\x16\n" +
+	"\x06secret\x18\x02 \x01(\tR\x06secret\x12\x1a\n" +
+	"\bposition\x18\x03 \x01(\tR\bposition\"\x15\n" +
+	"\x13ListWebhooksRequest\"V\n" +
+	"\x14ListWebhooksResponse\x12>\n" +
+	"\bwebhooks\x18\x01 \x03(\v2\".maillage.notifications.v1.WebhookR\bwebhooks\"\x9b\x01\n" +
+	"\aWebhook\x12\x1f\n" +
+	"\vendpoint_id\x18\x01 \x01(\tR\n" +
+	"endpointId\x12\x10\n" +
+	"\x03url\x18\x02 \x01(\tR\x03url\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x18\n" +
+	"\apending\x18\x04 \x01(\x04R\apending\x12!\n" +
+	"\fdead_letters\x18\x05 \x01(\x04R\vdeadLetters\"\x82\x01\n" +
+	"\x14RemoveWebhookRequest\x12H\n" +
+	"\vendpoint_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\n" +
+	"endpointId\x12 \n" +
+	"\x06reason\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x06reason\"3\n" +
+	"\x15RemoveWebhookResponse\x12\x1a\n" +
+	"\bposition\x18\x01 \x01(\tR\bposition\"b\n" +
+	"\x16ListDeadLettersRequest\x12H\n" +
+	"\vendpoint_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\n" +
+	"endpointId\"c\n" +
+	"\x17ListDeadLettersResponse\x12H\n" +
+	"\fdead_letters\x18\x01 \x03(\v2%.maillage.notifications.v1.DeadLetterR\vdeadLetters\"\xd3\x01\n" +
+	"\n" +
+	"DeadLetter\x12K\n" +
+	"\fnotification\x18\x01 \x01(\v2'.maillage.notifications.v1.NotificationR\fnotification\x12\x1a\n" +
+	"\battempts\x18\x02 \x01(\rR\battempts\x12\x1d\n" +
+	"\n" +
+	"last_error\x18\x03 \x01(\tR\tlastError\x12=\n" +
+	"\fabandoned_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vabandonedAt\"\xbd\x01\n" +
+	"\x18ResendDeadLettersRequest\x12H\n" +
+	"\vendpoint_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\n" +
+	"endpointId\x12W\n" +
+	"\x10notification_ids\x18\x02 \x03(\tB,\xbaH)\x92\x01&\x10\xe8\a\"!r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\x0fnotificationIds\"3\n" +
+	"\x19ResendDeadLettersResponse\x12\x16\n" +
+	"\x06resent\x18\x01 \x01(\rR\x06resent2\xe3\b\n" +
 	"\x14NotificationsService\x12~\n" +
 	"\x11ListNotifications\x123.maillage.notifications.v1.ListNotificationsRequest\x1a4.maillage.notifications.v1.ListNotificationsResponse\x12h\n" +
 	"\tSubscribe\x12+.maillage.notifications.v1.SubscribeRequest\x1a,.maillage.notifications.v1.SubscribeResponse0\x01\x12\x90\x01\n" +
 	"\x17AcknowledgeNotification\x129.maillage.notifications.v1.AcknowledgeNotificationRequest\x1a:.maillage.notifications.v1.AcknowledgeNotificationResponse\x12u\n" +
-	"\x0eGetUnreadCount\x120.maillage.notifications.v1.GetUnreadCountRequest\x1a1.maillage.notifications.v1.GetUnreadCountResponseBNZLgithub.com/maillage/maillage/proto/maillage/notifications/v1;notificationsv1b\x06proto3"
+	"\x0eGetUnreadCount\x120.maillage.notifications.v1.GetUnreadCountRequest\x1a1.maillage.notifications.v1.GetUnreadCountResponse\x12x\n" +
+	"\x0fRegisterWebhook\x121.maillage.notifications.v1.RegisterWebhookRequest\x1a2.maillage.notifications.v1.RegisterWebhookResponse\x12o\n" +
+	"\fListWebhooks\x12..maillage.notifications.v1.ListWebhooksRequest\x1a/.maillage.notifications.v1.ListWebhooksResponse\x12r\n" +
+	"\rRemoveWebhook\x12/.maillage.notifications.v1.RemoveWebhookRequest\x1a0.maillage.notifications.v1.RemoveWebhookResponse\x12x\n" +
+	"\x0fListDeadLetters\x121.maillage.notifications.v1.ListDeadLettersRequest\x1a2.maillage.notifications.v1.ListDeadLettersResponse\x12~\n" +
+	"\x11ResendDeadLetters\x123.maillage.notifications.v1.ResendDeadLettersRequest\x1a4.maillage.notifications.v1.ResendDeadLettersResponseBNZLgithub.com/maillage/maillage/proto/maillage/notifications/v1;notificationsv1b\x06proto3"
 
 var (
 	file_maillage_notifications_v1_notifications_proto_rawDescOnce sync.Once
@@ -651,7 +1361,7 @@ func file_maillage_notifications_v1_notifications_proto_rawDescGZIP() []byte {
 	return file_maillage_notifications_v1_notifications_proto_rawDescData
 }
 
-var file_maillage_notifications_v1_notifications_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_maillage_notifications_v1_notifications_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_maillage_notifications_v1_notifications_proto_goTypes = []any{
 	(*ListNotificationsRequest)(nil),        // 0: maillage.notifications.v1.ListNotificationsRequest
 	(*ListNotificationsResponse)(nil),       // 1: maillage.notifications.v1.ListNotificationsResponse
@@ -662,34 +1372,60 @@ var file_maillage_notifications_v1_notifications_proto_goTypes = []any{
 	(*AcknowledgeNotificationResponse)(nil), // 6: maillage.notifications.v1.AcknowledgeNotificationResponse
 	(*GetUnreadCountRequest)(nil),           // 7: maillage.notifications.v1.GetUnreadCountRequest
 	(*GetUnreadCountResponse)(nil),          // 8: maillage.notifications.v1.GetUnreadCountResponse
-	(*timestamppb.Timestamp)(nil),           // 9: google.protobuf.Timestamp
-	(v1.NotificationKind)(0),                // 10: maillage.events.v1.NotificationKind
-	(v1.NotificationSeverity)(0),            // 11: maillage.events.v1.NotificationSeverity
-	(v1.RuptureKind)(0),                     // 12: maillage.events.v1.RuptureKind
-	(v1.InformationCategory)(0),             // 13: maillage.events.v1.InformationCategory
+	(*RegisterWebhookRequest)(nil),          // 9: maillage.notifications.v1.RegisterWebhookRequest
+	(*RegisterWebhookResponse)(nil),         // 10: maillage.notifications.v1.RegisterWebhookResponse
+	(*ListWebhooksRequest)(nil),             // 11: maillage.notifications.v1.ListWebhooksRequest
+	(*ListWebhooksResponse)(nil),            // 12: maillage.notifications.v1.ListWebhooksResponse
+	(*Webhook)(nil),                         // 13: maillage.notifications.v1.Webhook
+	(*RemoveWebhookRequest)(nil),            // 14: maillage.notifications.v1.RemoveWebhookRequest
+	(*RemoveWebhookResponse)(nil),           // 15: maillage.notifications.v1.RemoveWebhookResponse
+	(*ListDeadLettersRequest)(nil),          // 16: maillage.notifications.v1.ListDeadLettersRequest
+	(*ListDeadLettersResponse)(nil),         // 17: maillage.notifications.v1.ListDeadLettersResponse
+	(*DeadLetter)(nil),                      // 18: maillage.notifications.v1.DeadLetter
+	(*ResendDeadLettersRequest)(nil),        // 19: maillage.notifications.v1.ResendDeadLettersRequest
+	(*ResendDeadLettersResponse)(nil),       // 20: maillage.notifications.v1.ResendDeadLettersResponse
+	(*timestamppb.Timestamp)(nil),           // 21: google.protobuf.Timestamp
+	(v1.NotificationKind)(0),                // 22: maillage.events.v1.NotificationKind
+	(v1.NotificationSeverity)(0),            // 23: maillage.events.v1.NotificationSeverity
+	(v1.RuptureKind)(0),                     // 24: maillage.events.v1.RuptureKind
+	(v1.InformationCategory)(0),             // 25: maillage.events.v1.InformationCategory
 }
 var file_maillage_notifications_v1_notifications_proto_depIdxs = []int32{
 	2,  // 0: maillage.notifications.v1.ListNotificationsResponse.notifications:type_name -> maillage.notifications.v1.Notification
-	9,  // 1: maillage.notifications.v1.Notification.raised_at:type_name -> google.protobuf.Timestamp
-	10, // 2: maillage.notifications.v1.Notification.kind:type_name -> maillage.events.v1.NotificationKind
-	11, // 3: maillage.notifications.v1.Notification.severity:type_name -> maillage.events.v1.NotificationSeverity
-	12, // 4: maillage.notifications.v1.Notification.rupture_kind:type_name -> maillage.events.v1.RuptureKind
-	9,  // 5: maillage.notifications.v1.Notification.acknowledged_at:type_name -> google.protobuf.Timestamp
-	13, // 6: maillage.notifications.v1.Notification.category:type_name -> maillage.events.v1.InformationCategory
+	21, // 1: maillage.notifications.v1.Notification.raised_at:type_name -> google.protobuf.Timestamp
+	22, // 2: maillage.notifications.v1.Notification.kind:type_name -> maillage.events.v1.NotificationKind
+	23, // 3: maillage.notifications.v1.Notification.severity:type_name -> maillage.events.v1.NotificationSeverity
+	24, // 4: maillage.notifications.v1.Notification.rupture_kind:type_name -> maillage.events.v1.RuptureKind
+	21, // 5: maillage.notifications.v1.Notification.acknowledged_at:type_name -> google.protobuf.Timestamp
+	25, // 6: maillage.notifications.v1.Notification.category:type_name -> maillage.events.v1.InformationCategory
 	2,  // 7: maillage.notifications.v1.SubscribeResponse.notification:type_name -> maillage.notifications.v1.Notification
-	0,  // 8: maillage.notifications.v1.NotificationsService.ListNotifications:input_type -> maillage.notifications.v1.ListNotificationsRequest
-	3,  // 9: maillage.notifications.v1.NotificationsService.Subscribe:input_type -> maillage.notifications.v1.SubscribeRequest
-	5,  // 10: maillage.notifications.v1.NotificationsService.AcknowledgeNotification:input_type -> maillage.notifications.v1.AcknowledgeNotificationRequest
-	7,  // 11: maillage.notifications.v1.NotificationsService.GetUnreadCount:input_type -> maillage.notifications.v1.GetUnreadCountRequest
-	1,  // 12: maillage.notifications.v1.NotificationsService.ListNotifications:output_type -> maillage.notifications.v1.ListNotificationsResponse
-	4,  // 13: maillage.notifications.v1.NotificationsService.Subscribe:output_type -> maillage.notifications.v1.SubscribeResponse
-	6,  // 14: maillage.notifications.v1.NotificationsService.AcknowledgeNotification:output_type -> maillage.notifications.v1.AcknowledgeNotificationResponse
-	8,  // 15: maillage.notifications.v1.NotificationsService.GetUnreadCount:output_type -> maillage.notifications.v1.GetUnreadCountResponse
-	12, // [12:16] is the sub-list for method output_type
-	8,  // [8:12] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	13, // 8: maillage.notifications.v1.ListWebhooksResponse.webhooks:type_name -> maillage.notifications.v1.Webhook
+	18, // 9: maillage.notifications.v1.ListDeadLettersResponse.dead_letters:type_name -> maillage.notifications.v1.DeadLetter
+	2,  // 10: maillage.notifications.v1.DeadLetter.notification:type_name -> maillage.notifications.v1.Notification
+	21, // 11: maillage.notifications.v1.DeadLetter.abandoned_at:type_name -> google.protobuf.Timestamp
+	0,  // 12: maillage.notifications.v1.NotificationsService.ListNotifications:input_type -> maillage.notifications.v1.ListNotificationsRequest
+	3,  // 13: maillage.notifications.v1.NotificationsService.Subscribe:input_type -> maillage.notifications.v1.SubscribeRequest
+	5,  // 14: maillage.notifications.v1.NotificationsService.AcknowledgeNotification:input_type -> maillage.notifications.v1.AcknowledgeNotificationRequest
+	7,  // 15: maillage.notifications.v1.NotificationsService.GetUnreadCount:input_type -> maillage.notifications.v1.GetUnreadCountRequest
+	9,  // 16: maillage.notifications.v1.NotificationsService.RegisterWebhook:input_type -> maillage.notifications.v1.RegisterWebhookRequest
+	11, // 17: maillage.notifications.v1.NotificationsService.ListWebhooks:input_type -> maillage.notifications.v1.ListWebhooksRequest
+	14, // 18: maillage.notifications.v1.NotificationsService.RemoveWebhook:input_type -> maillage.notifications.v1.RemoveWebhookRequest
+	16, // 19: maillage.notifications.v1.NotificationsService.ListDeadLetters:input_type -> maillage.notifications.v1.ListDeadLettersRequest
+	19, // 20: maillage.notifications.v1.NotificationsService.ResendDeadLetters:input_type -> maillage.notifications.v1.ResendDeadLettersRequest
+	1,  // 21: maillage.notifications.v1.NotificationsService.ListNotifications:output_type -> maillage.notifications.v1.ListNotificationsResponse
+	4,  // 22: maillage.notifications.v1.NotificationsService.Subscribe:output_type -> maillage.notifications.v1.SubscribeResponse
+	6,  // 23: maillage.notifications.v1.NotificationsService.AcknowledgeNotification:output_type -> maillage.notifications.v1.AcknowledgeNotificationResponse
+	8,  // 24: maillage.notifications.v1.NotificationsService.GetUnreadCount:output_type -> maillage.notifications.v1.GetUnreadCountResponse
+	10, // 25: maillage.notifications.v1.NotificationsService.RegisterWebhook:output_type -> maillage.notifications.v1.RegisterWebhookResponse
+	12, // 26: maillage.notifications.v1.NotificationsService.ListWebhooks:output_type -> maillage.notifications.v1.ListWebhooksResponse
+	15, // 27: maillage.notifications.v1.NotificationsService.RemoveWebhook:output_type -> maillage.notifications.v1.RemoveWebhookResponse
+	17, // 28: maillage.notifications.v1.NotificationsService.ListDeadLetters:output_type -> maillage.notifications.v1.ListDeadLettersResponse
+	20, // 29: maillage.notifications.v1.NotificationsService.ResendDeadLetters:output_type -> maillage.notifications.v1.ResendDeadLettersResponse
+	21, // [21:30] is the sub-list for method output_type
+	12, // [12:21] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_maillage_notifications_v1_notifications_proto_init() }
@@ -703,7 +1439,7 @@ func file_maillage_notifications_v1_notifications_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_notifications_v1_notifications_proto_rawDesc), len(file_maillage_notifications_v1_notifications_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -36,6 +36,11 @@ const (
 	NotificationsService_Subscribe_FullMethodName               = "/maillage.notifications.v1.NotificationsService/Subscribe"
 	NotificationsService_AcknowledgeNotification_FullMethodName = "/maillage.notifications.v1.NotificationsService/AcknowledgeNotification"
 	NotificationsService_GetUnreadCount_FullMethodName          = "/maillage.notifications.v1.NotificationsService/GetUnreadCount"
+	NotificationsService_RegisterWebhook_FullMethodName         = "/maillage.notifications.v1.NotificationsService/RegisterWebhook"
+	NotificationsService_ListWebhooks_FullMethodName            = "/maillage.notifications.v1.NotificationsService/ListWebhooks"
+	NotificationsService_RemoveWebhook_FullMethodName           = "/maillage.notifications.v1.NotificationsService/RemoveWebhook"
+	NotificationsService_ListDeadLetters_FullMethodName         = "/maillage.notifications.v1.NotificationsService/ListDeadLetters"
+	NotificationsService_ResendDeadLetters_FullMethodName       = "/maillage.notifications.v1.NotificationsService/ResendDeadLetters"
 )
 
 // NotificationsServiceClient is the client API for NotificationsService service.
@@ -58,6 +63,22 @@ type NotificationsServiceClient interface {
 	AcknowledgeNotification(ctx context.Context, in *AcknowledgeNotificationRequest, opts ...grpc.CallOption) (*AcknowledgeNotificationResponse, error)
 	// GetUnreadCount counts the notifications not acknowledged yet.
 	GetUnreadCount(ctx context.Context, in *GetUnreadCountRequest, opts ...grpc.CallOption) (*GetUnreadCountResponse, error)
+	// RegisterWebhook sends the organisation's notifications to its system
+	// from now on (Standard Webhooks: POST, headers webhook-id,
+	// webhook-timestamp, webhook-signature), at least once, the
+	// notification id as webhook-id; retried with exponential backoff and
+	// jitter for days, then abandoned into the dead letters and told.
+	// Administrateur only. The secret is answered once.
+	RegisterWebhook(ctx context.Context, in *RegisterWebhookRequest, opts ...grpc.CallOption) (*RegisterWebhookResponse, error)
+	// ListWebhooks lists the organisation's endpoints (without secrets).
+	ListWebhooks(ctx context.Context, in *ListWebhooksRequest, opts ...grpc.CallOption) (*ListWebhooksResponse, error)
+	// RemoveWebhook stops an endpoint. Administrateur only.
+	RemoveWebhook(ctx context.Context, in *RemoveWebhookRequest, opts ...grpc.CallOption) (*RemoveWebhookResponse, error)
+	// ListDeadLetters lists the notifications an endpoint abandoned.
+	ListDeadLetters(ctx context.Context, in *ListDeadLettersRequest, opts ...grpc.CallOption) (*ListDeadLettersResponse, error)
+	// ResendDeadLetters tries abandoned notifications again, from now.
+	// Administrateur only.
+	ResendDeadLetters(ctx context.Context, in *ResendDeadLettersRequest, opts ...grpc.CallOption) (*ResendDeadLettersResponse, error)
 }
 
 type notificationsServiceClient struct {
@@ -117,6 +138,56 @@ func (c *notificationsServiceClient) GetUnreadCount(ctx context.Context, in *Get
 	return out, nil
 }
 
+func (c *notificationsServiceClient) RegisterWebhook(ctx context.Context, in *RegisterWebhookRequest, opts ...grpc.CallOption) (*RegisterWebhookResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RegisterWebhookResponse)
+	err := c.cc.Invoke(ctx, NotificationsService_RegisterWebhook_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *notificationsServiceClient) ListWebhooks(ctx context.Context, in *ListWebhooksRequest, opts ...grpc.CallOption) (*ListWebhooksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListWebhooksResponse)
+	err := c.cc.Invoke(ctx, NotificationsService_ListWebhooks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *notificationsServiceClient) RemoveWebhook(ctx context.Context, in *RemoveWebhookRequest, opts ...grpc.CallOption) (*RemoveWebhookResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RemoveWebhookResponse)
+	err := c.cc.Invoke(ctx, NotificationsService_RemoveWebhook_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *notificationsServiceClient) ListDeadLetters(ctx context.Context, in *ListDeadLettersRequest, opts ...grpc.CallOption) (*ListDeadLettersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListDeadLettersResponse)
+	err := c.cc.Invoke(ctx, NotificationsService_ListDeadLetters_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *notificationsServiceClient) ResendDeadLetters(ctx context.Context, in *ResendDeadLettersRequest, opts ...grpc.CallOption) (*ResendDeadLettersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResendDeadLettersResponse)
+	err := c.cc.Invoke(ctx, NotificationsService_ResendDeadLetters_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NotificationsServiceServer is the server API for NotificationsService service.
 // All implementations must embed UnimplementedNotificationsServiceServer
 // for forward compatibility.
@@ -137,6 +208,22 @@ type NotificationsServiceServer interface {
 	AcknowledgeNotification(context.Context, *AcknowledgeNotificationRequest) (*AcknowledgeNotificationResponse, error)
 	// GetUnreadCount counts the notifications not acknowledged yet.
 	GetUnreadCount(context.Context, *GetUnreadCountRequest) (*GetUnreadCountResponse, error)
+	// RegisterWebhook sends the organisation's notifications to its system
+	// from now on (Standard Webhooks: POST, headers webhook-id,
+	// webhook-timestamp, webhook-signature), at least once, the
+	// notification id as webhook-id; retried with exponential backoff and
+	// jitter for days, then abandoned into the dead letters and told.
+	// Administrateur only. The secret is answered once.
+	RegisterWebhook(context.Context, *RegisterWebhookRequest) (*RegisterWebhookResponse, error)
+	// ListWebhooks lists the organisation's endpoints (without secrets).
+	ListWebhooks(context.Context, *ListWebhooksRequest) (*ListWebhooksResponse, error)
+	// RemoveWebhook stops an endpoint. Administrateur only.
+	RemoveWebhook(context.Context, *RemoveWebhookRequest) (*RemoveWebhookResponse, error)
+	// ListDeadLetters lists the notifications an endpoint abandoned.
+	ListDeadLetters(context.Context, *ListDeadLettersRequest) (*ListDeadLettersResponse, error)
+	// ResendDeadLetters tries abandoned notifications again, from now.
+	// Administrateur only.
+	ResendDeadLetters(context.Context, *ResendDeadLettersRequest) (*ResendDeadLettersResponse, error)
 	mustEmbedUnimplementedNotificationsServiceServer()
 }
 
@@ -158,6 +245,21 @@ func (UnimplementedNotificationsServiceServer) AcknowledgeNotification(context.C
 }
 func (UnimplementedNotificationsServiceServer) GetUnreadCount(context.Context, *GetUnreadCountRequest) (*GetUnreadCountResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetUnreadCount not implemented")
+}
+func (UnimplementedNotificationsServiceServer) RegisterWebhook(context.Context, *RegisterWebhookRequest) (*RegisterWebhookResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RegisterWebhook not implemented")
+}
+func (UnimplementedNotificationsServiceServer) ListWebhooks(context.Context, *ListWebhooksRequest) (*ListWebhooksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListWebhooks not implemented")
+}
+func (UnimplementedNotificationsServiceServer) RemoveWebhook(context.Context, *RemoveWebhookRequest) (*RemoveWebhookResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RemoveWebhook not implemented")
+}
+func (UnimplementedNotificationsServiceServer) ListDeadLetters(context.Context, *ListDeadLettersRequest) (*ListDeadLettersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListDeadLetters not implemented")
+}
+func (UnimplementedNotificationsServiceServer) ResendDeadLetters(context.Context, *ResendDeadLettersRequest) (*ResendDeadLettersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResendDeadLetters not implemented")
 }
 func (UnimplementedNotificationsServiceServer) mustEmbedUnimplementedNotificationsServiceServer() {}
 func (UnimplementedNotificationsServiceServer) testEmbeddedByValue()                              {}
@@ -245,6 +347,96 @@ func _NotificationsService_GetUnreadCount_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _NotificationsService_RegisterWebhook_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RegisterWebhookRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NotificationsServiceServer).RegisterWebhook(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NotificationsService_RegisterWebhook_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NotificationsServiceServer).RegisterWebhook(ctx, req.(*RegisterWebhookRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _NotificationsService_ListWebhooks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListWebhooksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NotificationsServiceServer).ListWebhooks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NotificationsService_ListWebhooks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NotificationsServiceServer).ListWebhooks(ctx, req.(*ListWebhooksRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _NotificationsService_RemoveWebhook_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RemoveWebhookRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NotificationsServiceServer).RemoveWebhook(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NotificationsService_RemoveWebhook_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NotificationsServiceServer).RemoveWebhook(ctx, req.(*RemoveWebhookRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _NotificationsService_ListDeadLetters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListDeadLettersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NotificationsServiceServer).ListDeadLetters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NotificationsService_ListDeadLetters_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NotificationsServiceServer).ListDeadLetters(ctx, req.(*ListDeadLettersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _NotificationsService_ResendDeadLetters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResendDeadLettersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NotificationsServiceServer).ResendDeadLetters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NotificationsService_ResendDeadLetters_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NotificationsServiceServer).ResendDeadLetters(ctx, req.(*ResendDeadLettersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // NotificationsService_ServiceDesc is the grpc.ServiceDesc for NotificationsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -263,6 +455,26 @@ var NotificationsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetUnreadCount",
 			Handler:    _NotificationsService_GetUnreadCount_Handler,
+		},
+		{
+			MethodName: "RegisterWebhook",
+			Handler:    _NotificationsService_RegisterWebhook_Handler,
+		},
+		{
+			MethodName: "ListWebhooks",
+			Handler:    _NotificationsService_ListWebhooks_Handler,
+		},
+		{
+			MethodName: "RemoveWebhook",
+			Handler:    _NotificationsService_RemoveWebhook_Handler,
+		},
+		{
+			MethodName: "ListDeadLetters",
+			Handler:    _NotificationsService_ListDeadLetters_Handler,
+		},
+		{
+			MethodName: "ResendDeadLetters",
+			Handler:    _NotificationsService_ResendDeadLetters_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
