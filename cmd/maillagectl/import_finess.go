@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
 
 	partnersv1 "github.com/maillage/maillage/proto/maillage/partners/v1"
 	"github.com/maillage/maillage/services/partners/finess"
@@ -94,6 +95,11 @@ func (c *apiCall) importStock(ctx context.Context, stock *finess.Stock, chunk in
 		return err
 	}
 	defer conn.Close()
+	return importOn(ctx, conn, stock, chunk, report, progress)
+}
+
+// importOn imports stock on conn; see importStock.
+func importOn(ctx context.Context, conn *grpc.ClientConn, stock *finess.Stock, chunk int, report *importReport, progress io.Writer) error {
 	stream, err := partnersv1.NewPartnersServiceClient(conn).ImportPartners(ctx)
 	if err != nil {
 		return fmt.Errorf("import-finess: %w", rpcError(err))

@@ -89,6 +89,7 @@ var subcommands = []func(*globals) *cobra.Command{
 	newAckCmd,
 	newUnreadCmd,
 	newWebhookCmd,
+	newDemoCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the
