@@ -124,10 +124,13 @@ bench: ## Benchmark the event store beside raw JetStream, commands end to end, t
 	cd internal && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem -count=$(COUNT) -timeout=15m ./es/natsjs/ | tee -a $(CURDIR)/bench.out
 	cd cmd && go test -run='^$$' -bench='Command' -benchtime=$(CMD_BENCHTIME) -count=$(COUNT) -timeout=15m ./internal/app/ | tee -a $(CURDIR)/bench.out
 	cd cmd && go test -run='^$$' -bench='Partners' -benchtime=1x -count=$(COUNT) -timeout=40m ./internal/app/ | tee -a $(CURDIR)/bench.out
+	cd cmd && go test -run='^$$' -bench='NotificationFanOut' -benchtime=500x -count=$(COUNT) -timeout=20m ./internal/app/ | tee -a $(CURDIR)/bench.out
 	for n in $(BENCH_PEOPLE); do \
 	  (cd services/parcours && MAILLAGE_BENCH_PEOPLE=$$n go test -run='^$$' -bench='ViewRead' -benchtime=$(VIEW_BENCHTIME) -count=$(COUNT) -timeout=40m . && \
 	   MAILLAGE_BENCH_PEOPLE=$$n go test -run='^$$' -bench='Caseload' -benchtime=$(CASELOAD_BENCHTIME) -count=$(COUNT) -timeout=40m . && \
-	   MAILLAGE_BENCH_PEOPLE=$$n go test -run='^$$' -bench='Rebuild|Restore' -benchtime=2x -count=$(COUNT) -timeout=40m .) | tee -a $(CURDIR)/bench.out; \
+	   MAILLAGE_BENCH_PEOPLE=$$n go test -run='^$$' -bench='Rebuild|Restore' -benchtime=2x -count=$(COUNT) -timeout=40m . && \
+	   MAILLAGE_BENCH_PEOPLE=$$n go test -run='^$$' -bench='VigilanceFold' -benchtime=1x -count=$(COUNT) -timeout=40m . && \
+	   MAILLAGE_BENCH_PEOPLE=$$n go test -run='^$$' -bench='VigilanceCheck' -benchtime=2000x -count=$(COUNT) -timeout=40m .) | tee -a $(CURDIR)/bench.out; \
 	done
 	cd services/parcours && go test -run='^$$' -bench='Trust' -benchtime=$(TRUST_BENCHTIME) -count=$(COUNT) -timeout=20m . | tee -a $(CURDIR)/bench.out
 	for n in $(BENCH_PEOPLE); do \

@@ -98,7 +98,7 @@ func openDepartment() (*benchDepartment, error) {
 
 // rebuild runs a fresh projection from the start of the store until it has
 // applied every event, and returns how long that took.
-func rebuild(store es.Store, views *parcours.Views) (time.Duration, error) {
+func rebuild(store es.Store, views projection.Projection) (time.Duration, error) {
 	runner, err := projection.NewRunner(projection.Config{Store: store, Projection: views, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return 0, err

@@ -148,8 +148,9 @@ func (s *Service) checkVigilance(ctx context.Context, person string, sup Support
 	var th VigilanceThresholds
 	var next time.Time
 	act := false
+	var thErr error
 	err := s.persons.Inspect(ctx, person, func(st *PersonState) {
-		th = s.cfg.VigilanceThresholds(st.Team.Holder)
+		th, thErr = s.thresholdsOf(st.Team.Holder)
 		var found map[string]Finding
 		found, next = VigilanceFindings(st, sup, th, s.cfg.Now())
 		raised := raisedByVigilance(st)
@@ -160,6 +161,9 @@ func (s *Service) checkVigilance(ctx context.Context, person string, sup Support
 			}
 		}
 	})
+	if err == nil {
+		err = thErr
+	}
 	if err != nil || !act {
 		return next, err
 	}

@@ -34,6 +34,9 @@ import (
 //	p/<person>               Support, JSON
 //	d/<unix nanos>/<person>  due at that instant (0: as soon as possible)
 //	w/<person>               the person's d/ key
+//	k/<person>               the organisation holding the file
+//	h/<org>/<person>         the files an organisation holds
+//	t/<org>                  the thresholds it set (VigilanceThresholdsSet)
 type Vigilance struct {
 	db    *kv.DB
 	codec *decider.Codec
@@ -52,9 +55,10 @@ var _ projection.Projection = (*Vigilance)(nil)
 // Name is the process manager's durable name.
 func (v *Vigilance) Name() string { return "parcours-vigilance-v1" }
 
-// Filter selects the files' and the solicitations' events.
+// Filter selects the files', the solicitations' and the vigilance
+// settings' events.
 func (v *Vigilance) Filter() es.Filter {
-	return es.Filter{Categories: []string{Category, SolicitationCategory}}
+	return es.Filter{Categories: []string{Category, SolicitationCategory, VigilanceCategory}}
 }
 
 // Position is where it stands.
@@ -77,6 +81,8 @@ type vigilanceBatch struct {
 	supports map[string]*Support
 	sols     map[string]string // solicitation → "person\x00engagement"
 	due      map[string]bool   // persons to check now
+	holders  map[string]string // person → organisation holding the file
+	settings map[string][]byte // organisation → VigilanceThresholdsSet
 }
 
 func (b *vigilanceBatch) support(person string) (*Support, error) {
@@ -114,12 +120,22 @@ func (b *vigilanceBatch) solicitation(id string) (person, engagement string, err
 // marks the files the events touch due now; the vigilance's own events
 // mark nothing (their check would find what it just wrote).
 func (v *Vigilance) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
-	b := &vigilanceBatch{v: v, supports: map[string]*Support{}, sols: map[string]string{}, due: map[string]bool{}}
+	b := &vigilanceBatch{v: v, supports: map[string]*Support{}, sols: map[string]string{}, due: map[string]bool{},
+		holders: map[string]string{}, settings: map[string][]byte{}}
 	var skipped []es.RecordedEvent
 	for _, ev := range evs {
 		if person, ok := strings.CutPrefix(ev.Stream, Category+"-"); ok {
 			if ev.Metadata.Actor != vigilance.Subject {
 				b.due[person] = true
+			}
+			if err := b.holder(person, ev); err != nil {
+				skipped = append(skipped, ev)
+			}
+			continue
+		}
+		if org, ok := strings.CutPrefix(ev.Stream, VigilanceCategory+"-"); ok {
+			if err := b.thresholdsSet(org, ev.Data); err != nil {
+				return nil, err
 			}
 			continue
 		}
@@ -144,6 +160,44 @@ func (v *Vigilance) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, erro
 	default:
 	}
 	return skipped, nil
+}
+
+var (
+	enrolledType = string(proto.MessageName(&eventsv1.PersonEnrolled{}))
+	assignedType = string(proto.MessageName(&eventsv1.CoordinatorAssigned{}))
+)
+
+// holder follows which organisation holds the file: the enrolling one,
+// then each coordinator's.
+func (b *vigilanceBatch) holder(person string, ev es.RecordedEvent) error {
+	switch ev.Type {
+	case enrolledType:
+		b.holders[person] = ev.Metadata.Organisation
+	case assignedType:
+		payload, err := b.v.codec.Decode(ev)
+		if err != nil {
+			return err
+		}
+		if e, ok := payload.(*eventsv1.CoordinatorAssigned); ok && e.GetOrganisationId() != "" {
+			b.holders[person] = e.GetOrganisationId()
+		}
+	}
+	return nil
+}
+
+// thresholdsSet keeps an organisation's thresholds, and marks every file
+// it holds due: they are checked again with them.
+func (b *vigilanceBatch) thresholdsSet(org string, data []byte) error {
+	b.settings[org] = data
+	for person, holder := range b.holders {
+		if holder == org {
+			b.due[person] = true
+		}
+	}
+	return b.v.db.Scan([]byte("h/"+org+"/"), nil, func(k, _ []byte) bool {
+		b.due[string(k[len("h/"+org+"/"):])] = true
+		return true
+	})
 }
 
 // fold applies one solicitation event to its person's Support.
@@ -220,7 +274,12 @@ func (v *Vigilance) store(b *vigilanceBatch, p es.Position) error {
 				return err
 			}
 		}
-		return nil
+		for org, set := range b.settings {
+			if err := batch.Set([]byte("t/"+org), set); err != nil {
+				return err
+			}
+		}
+		return v.storeHolders(batch, b.holders)
 	}()
 	if err != nil {
 		batch.Discard()
@@ -356,4 +415,26 @@ func (v *Vigilance) reschedule(f dueFile, next time.Time) error {
 		return err
 	}
 	return batch.Write()
+}
+
+// storeHolders moves each file to the index of its holder.
+func (v *Vigilance) storeHolders(batch *kv.Batch, holders map[string]string) error {
+	for person, org := range holders {
+		old, ok, err := v.db.Get([]byte("k/" + person))
+		if err != nil {
+			return err
+		}
+		if ok && string(old) != org {
+			if err := batch.Delete([]byte("h/" + string(old) + "/" + person)); err != nil {
+				return err
+			}
+		}
+		if err := batch.Set([]byte("k/"+person), []byte(org)); err != nil {
+			return err
+		}
+		if err := batch.Set([]byte("h/"+org+"/"+person), nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -177,3 +177,41 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 		t.Fatalf("the foyer engaged for the transition: risks %v; want the one risk resolved", risks)
 	}
 }
+
+// An organisation sets its own thresholds (administrateur): the files it
+// holds are checked again at once with them — a transition 90 days ahead
+// is at risk when it wants partners engaged 100 days before.
+func TestVigilanceThresholdsPerOrganisation(t *testing.T) {
+	ct := newClockedTerritory(t)
+	ctx := ctxT(t)
+	_, err := ct.coord.AnticipateTransition(ctx, &parcoursv1.AnticipateTransitionRequest{RequestId: "foyer", PersonId: ct.person,
+		Kind: eventsv1.TransitionKind_TRANSITION_KIND_ENTREE_ETABLISSEMENT, FromSetting: "domicile familial", ToSetting: "foyer de vie",
+		PlannedDate: calendar.Today(ct.clk.Now().AddDate(0, 0, 90))})
+	mustNil(t, err)
+	settle()
+	if r := ct.risks(t); len(r) != 0 {
+		t.Fatalf("90 days ahead with the defaults: risks %v", r)
+	}
+	hundred := uint32(100)
+	set := &parcoursv1.SetVigilanceThresholdsRequest{RequestId: "t1", Thresholds: &parcoursv1.VigilanceThresholds{TransitionSecuredDays: &hundred}}
+	_, err = ct.coord.SetVigilanceThresholds(ctx, set)
+	wantCode(t, err, codes.PermissionDenied) // a coordinatrice does not configure her organisation
+	admin := parcoursv1.NewParcoursServiceClient(ct.as(t, auth.Principal{Subject: "admin", Organisation: coordinatrice.Organisation,
+		Role: auth.RoleAdministrateur}))
+	zero := uint32(0)
+	_, err = admin.SetVigilanceThresholds(ctx, &parcoursv1.SetVigilanceThresholdsRequest{RequestId: "t0",
+		Thresholds: &parcoursv1.VigilanceThresholds{RightsExpiringMonths: &zero}})
+	wantCode(t, err, codes.InvalidArgument)
+	_, err = admin.SetVigilanceThresholds(ctx, set)
+	mustNil(t, err)
+	got, err := admin.GetVigilanceThresholds(ctx, &parcoursv1.GetVigilanceThresholdsRequest{})
+	mustNil(t, err)
+	if got.GetEffective().GetTransitionSecuredDays() != 100 || got.GetEffective().GetNoCoordinatorDays() != 15 ||
+		got.GetThresholds().NoCoordinatorDays != nil || got.GetDefaults().GetTransitionSecuredDays() != 60 {
+		t.Fatalf("thresholds %v", got)
+	}
+	waitFor(t, "the transition at risk with the organisation's threshold", func() bool {
+		r := ct.risks(t)
+		return len(r) == 1 && r[0].GetRule() == "transition.not_secured"
+	})
+}

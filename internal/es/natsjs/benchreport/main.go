@@ -41,7 +41,8 @@ func main() {
 	pairs := pairUp(results, order)
 	commands := commandRuns(results, order)
 	if len(pairs) == 0 && len(commands) == 0 && !hasPrefix(order, "BenchmarkViewRead/") && !hasPrefix(order, "BenchmarkRebuild/") &&
-		len(trustRuns(results, order)) == 0 && !hasPrefix(order, "BenchmarkServer/") && !hasPrefix(order, "BenchmarkPartners/") {
+		len(trustRuns(results, order)) == 0 && !hasPrefix(order, "BenchmarkServer/") && !hasPrefix(order, "BenchmarkPartners/") &&
+		!hasPrefix(order, "BenchmarkVigilance") && !hasPrefix(order, "BenchmarkNotificationFanOut/") {
 		fmt.Fprintln(os.Stderr, "benchreport: no raw/es pair nor command run in the input")
 		os.Exit(1)
 	}
@@ -53,6 +54,7 @@ func main() {
 	reportTrust(os.Stdout, results, order)
 	reportServer(os.Stdout, results, order)
 	reportPartners(os.Stdout, results, order)
+	reportVigilance(os.Stdout, results, order)
 }
 
 func hasPrefix(order []string, prefix string) bool {

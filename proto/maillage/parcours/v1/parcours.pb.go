@@ -2447,7 +2447,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\fRuptureState\x12\x1d\n" +
 	"\x19RUPTURE_STATE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RUPTURE_STATE_OPEN\x10\x01\x12\x1a\n" +
-	"\x16RUPTURE_STATE_RESOLVED\x10\x022\xb4 \n" +
+	"\x16RUPTURE_STATE_RESOLVED\x10\x022\xc5\"\n" +
 	"\x0fParcoursService\x12j\n" +
 	"\fEnrollPerson\x12).maillage.parcours.v1.EnrollPersonRequest\x1a*.maillage.parcours.v1.EnrollPersonResponse\"\x03\x90\x02\x02\x12y\n" +
 	"\x11AssignCoordinator\x12..maillage.parcours.v1.AssignCoordinatorRequest\x1a/.maillage.parcours.v1.AssignCoordinatorResponse\"\x03\x90\x02\x02\x12\x82\x01\n" +
@@ -2475,7 +2475,9 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\x12CompleteTransition\x12/.maillage.parcours.v1.CompleteTransitionRequest\x1a0.maillage.parcours.v1.CompleteTransitionResponse\"\x03\x90\x02\x02\x12v\n" +
 	"\x10CancelTransition\x12-.maillage.parcours.v1.CancelTransitionRequest\x1a..maillage.parcours.v1.CancelTransitionResponse\"\x03\x90\x02\x02\x12v\n" +
 	"\x10RaiseRuptureRisk\x12-.maillage.parcours.v1.RaiseRuptureRiskRequest\x1a..maillage.parcours.v1.RaiseRuptureRiskResponse\"\x03\x90\x02\x02\x12p\n" +
-	"\x0eResolveRupture\x12+.maillage.parcours.v1.ResolveRuptureRequest\x1a,.maillage.parcours.v1.ResolveRuptureResponse\"\x03\x90\x02\x02\x12v\n" +
+	"\x0eResolveRupture\x12+.maillage.parcours.v1.ResolveRuptureRequest\x1a,.maillage.parcours.v1.ResolveRuptureResponse\"\x03\x90\x02\x02\x12\x88\x01\n" +
+	"\x16SetVigilanceThresholds\x123.maillage.parcours.v1.SetVigilanceThresholdsRequest\x1a4.maillage.parcours.v1.SetVigilanceThresholdsResponse\"\x03\x90\x02\x02\x12\x83\x01\n" +
+	"\x16GetVigilanceThresholds\x123.maillage.parcours.v1.GetVigilanceThresholdsRequest\x1a4.maillage.parcours.v1.GetVigilanceThresholdsResponse\x12v\n" +
 	"\x10AssociatePartner\x12-.maillage.parcours.v1.AssociatePartnerRequest\x1a..maillage.parcours.v1.AssociatePartnerResponse\"\x03\x90\x02\x02\x12y\n" +
 	"\x11DissociatePartner\x12..maillage.parcours.v1.DissociatePartnerRequest\x1a/.maillage.parcours.v1.DissociatePartnerResponse\"\x03\x90\x02\x02\x12\x82\x01\n" +
 	"\x14RecordSharingConsent\x121.maillage.parcours.v1.RecordSharingConsentRequest\x1a2.maillage.parcours.v1.RecordSharingConsentResponse\"\x03\x90\x02\x02\x12\x88\x01\n" +
@@ -2564,164 +2566,172 @@ var file_maillage_parcours_v1_parcours_proto_goTypes = []any{
 	(*CancelTransitionRequest)(nil),         // 61: maillage.parcours.v1.CancelTransitionRequest
 	(*RaiseRuptureRiskRequest)(nil),         // 62: maillage.parcours.v1.RaiseRuptureRiskRequest
 	(*ResolveRuptureRequest)(nil),           // 63: maillage.parcours.v1.ResolveRuptureRequest
-	(*AssociatePartnerRequest)(nil),         // 64: maillage.parcours.v1.AssociatePartnerRequest
-	(*DissociatePartnerRequest)(nil),        // 65: maillage.parcours.v1.DissociatePartnerRequest
-	(*RecordSharingConsentRequest)(nil),     // 66: maillage.parcours.v1.RecordSharingConsentRequest
-	(*WithdrawSharingConsentRequest)(nil),   // 67: maillage.parcours.v1.WithdrawSharingConsentRequest
-	(*RecordSharingOppositionRequest)(nil),  // 68: maillage.parcours.v1.RecordSharingOppositionRequest
-	(*LiftSharingOppositionRequest)(nil),    // 69: maillage.parcours.v1.LiftSharingOppositionRequest
-	(*ListCaseloadRequest)(nil),             // 70: maillage.parcours.v1.ListCaseloadRequest
-	(*DischargePersonResponse)(nil),         // 71: maillage.parcours.v1.DischargePersonResponse
-	(*AssignReferentResponse)(nil),          // 72: maillage.parcours.v1.AssignReferentResponse
-	(*ReleaseCoordinationRoleResponse)(nil), // 73: maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	(*SetCoordinationLevelResponse)(nil),    // 74: maillage.parcours.v1.SetCoordinationLevelResponse
-	(*AddEntourageMemberResponse)(nil),      // 75: maillage.parcours.v1.AddEntourageMemberResponse
-	(*UpdateEntourageMemberResponse)(nil),   // 76: maillage.parcours.v1.UpdateEntourageMemberResponse
-	(*RemoveEntourageMemberResponse)(nil),   // 77: maillage.parcours.v1.RemoveEntourageMemberResponse
-	(*ExpressLifeProjectResponse)(nil),      // 78: maillage.parcours.v1.ExpressLifeProjectResponse
-	(*IdentifyNeedResponse)(nil),            // 79: maillage.parcours.v1.IdentifyNeedResponse
-	(*CloseNeedResponse)(nil),               // 80: maillage.parcours.v1.CloseNeedResponse
-	(*SetObjectiveResponse)(nil),            // 81: maillage.parcours.v1.SetObjectiveResponse
-	(*PlanActionResponse)(nil),              // 82: maillage.parcours.v1.PlanActionResponse
-	(*CompleteActionResponse)(nil),          // 83: maillage.parcours.v1.CompleteActionResponse
-	(*ValidatePlanResponse)(nil),            // 84: maillage.parcours.v1.ValidatePlanResponse
-	(*SchedulePlanReviewResponse)(nil),      // 85: maillage.parcours.v1.SchedulePlanReviewResponse
-	(*EvaluateObjectiveResponse)(nil),       // 86: maillage.parcours.v1.EvaluateObjectiveResponse
-	(*NotifyRightsResponse)(nil),            // 87: maillage.parcours.v1.NotifyRightsResponse
-	(*RescheduleTransitionResponse)(nil),    // 88: maillage.parcours.v1.RescheduleTransitionResponse
-	(*CompleteTransitionResponse)(nil),      // 89: maillage.parcours.v1.CompleteTransitionResponse
-	(*CancelTransitionResponse)(nil),        // 90: maillage.parcours.v1.CancelTransitionResponse
-	(*RaiseRuptureRiskResponse)(nil),        // 91: maillage.parcours.v1.RaiseRuptureRiskResponse
-	(*ResolveRuptureResponse)(nil),          // 92: maillage.parcours.v1.ResolveRuptureResponse
-	(*AssociatePartnerResponse)(nil),        // 93: maillage.parcours.v1.AssociatePartnerResponse
-	(*DissociatePartnerResponse)(nil),       // 94: maillage.parcours.v1.DissociatePartnerResponse
-	(*RecordSharingConsentResponse)(nil),    // 95: maillage.parcours.v1.RecordSharingConsentResponse
-	(*WithdrawSharingConsentResponse)(nil),  // 96: maillage.parcours.v1.WithdrawSharingConsentResponse
-	(*RecordSharingOppositionResponse)(nil), // 97: maillage.parcours.v1.RecordSharingOppositionResponse
-	(*LiftSharingOppositionResponse)(nil),   // 98: maillage.parcours.v1.LiftSharingOppositionResponse
-	(*ListCaseloadResponse)(nil),            // 99: maillage.parcours.v1.ListCaseloadResponse
+	(*SetVigilanceThresholdsRequest)(nil),   // 64: maillage.parcours.v1.SetVigilanceThresholdsRequest
+	(*GetVigilanceThresholdsRequest)(nil),   // 65: maillage.parcours.v1.GetVigilanceThresholdsRequest
+	(*AssociatePartnerRequest)(nil),         // 66: maillage.parcours.v1.AssociatePartnerRequest
+	(*DissociatePartnerRequest)(nil),        // 67: maillage.parcours.v1.DissociatePartnerRequest
+	(*RecordSharingConsentRequest)(nil),     // 68: maillage.parcours.v1.RecordSharingConsentRequest
+	(*WithdrawSharingConsentRequest)(nil),   // 69: maillage.parcours.v1.WithdrawSharingConsentRequest
+	(*RecordSharingOppositionRequest)(nil),  // 70: maillage.parcours.v1.RecordSharingOppositionRequest
+	(*LiftSharingOppositionRequest)(nil),    // 71: maillage.parcours.v1.LiftSharingOppositionRequest
+	(*ListCaseloadRequest)(nil),             // 72: maillage.parcours.v1.ListCaseloadRequest
+	(*DischargePersonResponse)(nil),         // 73: maillage.parcours.v1.DischargePersonResponse
+	(*AssignReferentResponse)(nil),          // 74: maillage.parcours.v1.AssignReferentResponse
+	(*ReleaseCoordinationRoleResponse)(nil), // 75: maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	(*SetCoordinationLevelResponse)(nil),    // 76: maillage.parcours.v1.SetCoordinationLevelResponse
+	(*AddEntourageMemberResponse)(nil),      // 77: maillage.parcours.v1.AddEntourageMemberResponse
+	(*UpdateEntourageMemberResponse)(nil),   // 78: maillage.parcours.v1.UpdateEntourageMemberResponse
+	(*RemoveEntourageMemberResponse)(nil),   // 79: maillage.parcours.v1.RemoveEntourageMemberResponse
+	(*ExpressLifeProjectResponse)(nil),      // 80: maillage.parcours.v1.ExpressLifeProjectResponse
+	(*IdentifyNeedResponse)(nil),            // 81: maillage.parcours.v1.IdentifyNeedResponse
+	(*CloseNeedResponse)(nil),               // 82: maillage.parcours.v1.CloseNeedResponse
+	(*SetObjectiveResponse)(nil),            // 83: maillage.parcours.v1.SetObjectiveResponse
+	(*PlanActionResponse)(nil),              // 84: maillage.parcours.v1.PlanActionResponse
+	(*CompleteActionResponse)(nil),          // 85: maillage.parcours.v1.CompleteActionResponse
+	(*ValidatePlanResponse)(nil),            // 86: maillage.parcours.v1.ValidatePlanResponse
+	(*SchedulePlanReviewResponse)(nil),      // 87: maillage.parcours.v1.SchedulePlanReviewResponse
+	(*EvaluateObjectiveResponse)(nil),       // 88: maillage.parcours.v1.EvaluateObjectiveResponse
+	(*NotifyRightsResponse)(nil),            // 89: maillage.parcours.v1.NotifyRightsResponse
+	(*RescheduleTransitionResponse)(nil),    // 90: maillage.parcours.v1.RescheduleTransitionResponse
+	(*CompleteTransitionResponse)(nil),      // 91: maillage.parcours.v1.CompleteTransitionResponse
+	(*CancelTransitionResponse)(nil),        // 92: maillage.parcours.v1.CancelTransitionResponse
+	(*RaiseRuptureRiskResponse)(nil),        // 93: maillage.parcours.v1.RaiseRuptureRiskResponse
+	(*ResolveRuptureResponse)(nil),          // 94: maillage.parcours.v1.ResolveRuptureResponse
+	(*SetVigilanceThresholdsResponse)(nil),  // 95: maillage.parcours.v1.SetVigilanceThresholdsResponse
+	(*GetVigilanceThresholdsResponse)(nil),  // 96: maillage.parcours.v1.GetVigilanceThresholdsResponse
+	(*AssociatePartnerResponse)(nil),        // 97: maillage.parcours.v1.AssociatePartnerResponse
+	(*DissociatePartnerResponse)(nil),       // 98: maillage.parcours.v1.DissociatePartnerResponse
+	(*RecordSharingConsentResponse)(nil),    // 99: maillage.parcours.v1.RecordSharingConsentResponse
+	(*WithdrawSharingConsentResponse)(nil),  // 100: maillage.parcours.v1.WithdrawSharingConsentResponse
+	(*RecordSharingOppositionResponse)(nil), // 101: maillage.parcours.v1.RecordSharingOppositionResponse
+	(*LiftSharingOppositionResponse)(nil),   // 102: maillage.parcours.v1.LiftSharingOppositionResponse
+	(*ListCaseloadResponse)(nil),            // 103: maillage.parcours.v1.ListCaseloadResponse
 }
 var file_maillage_parcours_v1_parcours_proto_depIdxs = []int32{
-	13, // 0: maillage.parcours.v1.EnrollPersonRequest.domicile:type_name -> maillage.parcours.v1.Domicile
-	22, // 1: maillage.parcours.v1.EnrollPersonRequest.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	23, // 2: maillage.parcours.v1.EnrollPersonRequest.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	24, // 3: maillage.parcours.v1.AnticipateTransitionRequest.kind:type_name -> maillage.events.v1.TransitionKind
-	25, // 4: maillage.parcours.v1.ReportRuptureRequest.kind:type_name -> maillage.events.v1.RuptureKind
-	26, // 5: maillage.parcours.v1.GetCoordinatedViewRequest.as_of:type_name -> google.protobuf.Timestamp
-	12, // 6: maillage.parcours.v1.GetCoordinatedViewResponse.view:type_name -> maillage.parcours.v1.CoordinatedView
-	14, // 7: maillage.parcours.v1.CoordinatedView.enrolled:type_name -> maillage.parcours.v1.Enrollment
-	15, // 8: maillage.parcours.v1.CoordinatedView.coordinator:type_name -> maillage.parcours.v1.Coordinator
-	16, // 9: maillage.parcours.v1.CoordinatedView.transitions:type_name -> maillage.parcours.v1.Transition
-	17, // 10: maillage.parcours.v1.CoordinatedView.ruptures:type_name -> maillage.parcours.v1.Rupture
-	19, // 11: maillage.parcours.v1.CoordinatedView.timeline:type_name -> maillage.parcours.v1.TimelineEntry
-	27, // 12: maillage.parcours.v1.CoordinatedView.referent:type_name -> maillage.parcours.v1.Referent
-	28, // 13: maillage.parcours.v1.CoordinatedView.coordination_level:type_name -> maillage.events.v1.CoordinationLevel
-	29, // 14: maillage.parcours.v1.CoordinatedView.entourage:type_name -> maillage.parcours.v1.EntourageMember
-	30, // 15: maillage.parcours.v1.CoordinatedView.life_project:type_name -> maillage.parcours.v1.LifeProject
-	31, // 16: maillage.parcours.v1.CoordinatedView.needs:type_name -> maillage.parcours.v1.Need
-	32, // 17: maillage.parcours.v1.CoordinatedView.plan:type_name -> maillage.parcours.v1.Plan
-	33, // 18: maillage.parcours.v1.CoordinatedView.reviews:type_name -> maillage.parcours.v1.Review
-	34, // 19: maillage.parcours.v1.CoordinatedView.rights:type_name -> maillage.parcours.v1.Right
-	18, // 20: maillage.parcours.v1.CoordinatedView.risks:type_name -> maillage.parcours.v1.RuptureRisk
-	35, // 21: maillage.parcours.v1.CoordinatedView.discharge:type_name -> maillage.parcours.v1.Discharge
-	36, // 22: maillage.parcours.v1.CoordinatedView.partners:type_name -> maillage.parcours.v1.CoordinationPartner
-	37, // 23: maillage.parcours.v1.CoordinatedView.consents:type_name -> maillage.parcours.v1.SharingConsent
-	38, // 24: maillage.parcours.v1.CoordinatedView.oppositions:type_name -> maillage.parcours.v1.SharingOpposition
-	39, // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
-	20, // 26: maillage.parcours.v1.CoordinatedView.pending_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
-	21, // 27: maillage.parcours.v1.CoordinatedView.engagements:type_name -> maillage.parcours.v1.PartnerEngagement
-	20, // 28: maillage.parcours.v1.CoordinatedView.declined_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
-	13, // 29: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
-	22, // 30: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	23, // 31: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	26, // 32: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
-	26, // 33: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
-	24, // 34: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
-	0,  // 35: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
-	25, // 36: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 37: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
-	25, // 38: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
-	1,  // 39: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
-	26, // 40: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
-	39, // 41: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
-	40, // 42: maillage.parcours.v1.PendingSolicitation.prestation:type_name -> maillage.parcours.v1.SerafinCode
-	26, // 43: maillage.parcours.v1.PendingSolicitation.sent_at:type_name -> google.protobuf.Timestamp
-	26, // 44: maillage.parcours.v1.PendingSolicitation.expires_at:type_name -> google.protobuf.Timestamp
-	40, // 45: maillage.parcours.v1.PartnerEngagement.prestation:type_name -> maillage.parcours.v1.SerafinCode
-	41, // 46: maillage.parcours.v1.PartnerEngagement.mission:type_name -> maillage.events.v1.PartnerMission
-	2,  // 47: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
-	4,  // 48: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
-	6,  // 49: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
-	8,  // 50: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
-	42, // 51: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
-	43, // 52: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
-	44, // 53: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	45, // 54: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
-	46, // 55: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
-	47, // 56: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
-	48, // 57: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
-	49, // 58: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
-	50, // 59: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
-	51, // 60: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
-	52, // 61: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
-	53, // 62: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
-	54, // 63: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
-	55, // 64: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
-	56, // 65: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
-	57, // 66: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
-	58, // 67: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
-	59, // 68: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
-	60, // 69: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
-	61, // 70: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
-	62, // 71: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
-	63, // 72: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
-	64, // 73: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
-	65, // 74: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
-	66, // 75: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
-	67, // 76: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
-	68, // 77: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
-	69, // 78: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
-	10, // 79: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
-	70, // 80: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
-	3,  // 81: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
-	5,  // 82: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
-	7,  // 83: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
-	9,  // 84: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
-	71, // 85: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
-	72, // 86: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
-	73, // 87: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	74, // 88: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
-	75, // 89: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
-	76, // 90: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
-	77, // 91: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
-	78, // 92: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
-	79, // 93: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
-	80, // 94: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
-	81, // 95: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
-	82, // 96: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
-	83, // 97: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
-	84, // 98: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
-	85, // 99: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
-	86, // 100: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
-	87, // 101: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
-	88, // 102: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
-	89, // 103: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
-	90, // 104: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
-	91, // 105: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
-	92, // 106: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
-	93, // 107: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
-	94, // 108: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
-	95, // 109: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
-	96, // 110: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
-	97, // 111: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
-	98, // 112: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
-	11, // 113: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
-	99, // 114: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
-	81, // [81:115] is the sub-list for method output_type
-	47, // [47:81] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	47, // [47:47] is the sub-list for extension extendee
-	0,  // [0:47] is the sub-list for field type_name
+	13,  // 0: maillage.parcours.v1.EnrollPersonRequest.domicile:type_name -> maillage.parcours.v1.Domicile
+	22,  // 1: maillage.parcours.v1.EnrollPersonRequest.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	23,  // 2: maillage.parcours.v1.EnrollPersonRequest.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	24,  // 3: maillage.parcours.v1.AnticipateTransitionRequest.kind:type_name -> maillage.events.v1.TransitionKind
+	25,  // 4: maillage.parcours.v1.ReportRuptureRequest.kind:type_name -> maillage.events.v1.RuptureKind
+	26,  // 5: maillage.parcours.v1.GetCoordinatedViewRequest.as_of:type_name -> google.protobuf.Timestamp
+	12,  // 6: maillage.parcours.v1.GetCoordinatedViewResponse.view:type_name -> maillage.parcours.v1.CoordinatedView
+	14,  // 7: maillage.parcours.v1.CoordinatedView.enrolled:type_name -> maillage.parcours.v1.Enrollment
+	15,  // 8: maillage.parcours.v1.CoordinatedView.coordinator:type_name -> maillage.parcours.v1.Coordinator
+	16,  // 9: maillage.parcours.v1.CoordinatedView.transitions:type_name -> maillage.parcours.v1.Transition
+	17,  // 10: maillage.parcours.v1.CoordinatedView.ruptures:type_name -> maillage.parcours.v1.Rupture
+	19,  // 11: maillage.parcours.v1.CoordinatedView.timeline:type_name -> maillage.parcours.v1.TimelineEntry
+	27,  // 12: maillage.parcours.v1.CoordinatedView.referent:type_name -> maillage.parcours.v1.Referent
+	28,  // 13: maillage.parcours.v1.CoordinatedView.coordination_level:type_name -> maillage.events.v1.CoordinationLevel
+	29,  // 14: maillage.parcours.v1.CoordinatedView.entourage:type_name -> maillage.parcours.v1.EntourageMember
+	30,  // 15: maillage.parcours.v1.CoordinatedView.life_project:type_name -> maillage.parcours.v1.LifeProject
+	31,  // 16: maillage.parcours.v1.CoordinatedView.needs:type_name -> maillage.parcours.v1.Need
+	32,  // 17: maillage.parcours.v1.CoordinatedView.plan:type_name -> maillage.parcours.v1.Plan
+	33,  // 18: maillage.parcours.v1.CoordinatedView.reviews:type_name -> maillage.parcours.v1.Review
+	34,  // 19: maillage.parcours.v1.CoordinatedView.rights:type_name -> maillage.parcours.v1.Right
+	18,  // 20: maillage.parcours.v1.CoordinatedView.risks:type_name -> maillage.parcours.v1.RuptureRisk
+	35,  // 21: maillage.parcours.v1.CoordinatedView.discharge:type_name -> maillage.parcours.v1.Discharge
+	36,  // 22: maillage.parcours.v1.CoordinatedView.partners:type_name -> maillage.parcours.v1.CoordinationPartner
+	37,  // 23: maillage.parcours.v1.CoordinatedView.consents:type_name -> maillage.parcours.v1.SharingConsent
+	38,  // 24: maillage.parcours.v1.CoordinatedView.oppositions:type_name -> maillage.parcours.v1.SharingOpposition
+	39,  // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
+	20,  // 26: maillage.parcours.v1.CoordinatedView.pending_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
+	21,  // 27: maillage.parcours.v1.CoordinatedView.engagements:type_name -> maillage.parcours.v1.PartnerEngagement
+	20,  // 28: maillage.parcours.v1.CoordinatedView.declined_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
+	13,  // 29: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
+	22,  // 30: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	23,  // 31: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	26,  // 32: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
+	26,  // 33: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
+	24,  // 34: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
+	0,   // 35: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
+	25,  // 36: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
+	1,   // 37: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
+	25,  // 38: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
+	1,   // 39: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
+	26,  // 40: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
+	39,  // 41: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
+	40,  // 42: maillage.parcours.v1.PendingSolicitation.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	26,  // 43: maillage.parcours.v1.PendingSolicitation.sent_at:type_name -> google.protobuf.Timestamp
+	26,  // 44: maillage.parcours.v1.PendingSolicitation.expires_at:type_name -> google.protobuf.Timestamp
+	40,  // 45: maillage.parcours.v1.PartnerEngagement.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	41,  // 46: maillage.parcours.v1.PartnerEngagement.mission:type_name -> maillage.events.v1.PartnerMission
+	2,   // 47: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
+	4,   // 48: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
+	6,   // 49: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
+	8,   // 50: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
+	42,  // 51: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
+	43,  // 52: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
+	44,  // 53: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	45,  // 54: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
+	46,  // 55: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
+	47,  // 56: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
+	48,  // 57: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
+	49,  // 58: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
+	50,  // 59: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
+	51,  // 60: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
+	52,  // 61: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
+	53,  // 62: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
+	54,  // 63: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
+	55,  // 64: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
+	56,  // 65: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
+	57,  // 66: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
+	58,  // 67: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
+	59,  // 68: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
+	60,  // 69: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
+	61,  // 70: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
+	62,  // 71: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
+	63,  // 72: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
+	64,  // 73: maillage.parcours.v1.ParcoursService.SetVigilanceThresholds:input_type -> maillage.parcours.v1.SetVigilanceThresholdsRequest
+	65,  // 74: maillage.parcours.v1.ParcoursService.GetVigilanceThresholds:input_type -> maillage.parcours.v1.GetVigilanceThresholdsRequest
+	66,  // 75: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
+	67,  // 76: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
+	68,  // 77: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
+	69,  // 78: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
+	70,  // 79: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
+	71,  // 80: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
+	10,  // 81: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
+	72,  // 82: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
+	3,   // 83: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
+	5,   // 84: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
+	7,   // 85: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
+	9,   // 86: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
+	73,  // 87: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
+	74,  // 88: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
+	75,  // 89: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	76,  // 90: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
+	77,  // 91: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
+	78,  // 92: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
+	79,  // 93: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
+	80,  // 94: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
+	81,  // 95: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
+	82,  // 96: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
+	83,  // 97: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
+	84,  // 98: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
+	85,  // 99: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
+	86,  // 100: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
+	87,  // 101: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
+	88,  // 102: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
+	89,  // 103: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
+	90,  // 104: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
+	91,  // 105: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
+	92,  // 106: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
+	93,  // 107: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
+	94,  // 108: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
+	95,  // 109: maillage.parcours.v1.ParcoursService.SetVigilanceThresholds:output_type -> maillage.parcours.v1.SetVigilanceThresholdsResponse
+	96,  // 110: maillage.parcours.v1.ParcoursService.GetVigilanceThresholds:output_type -> maillage.parcours.v1.GetVigilanceThresholdsResponse
+	97,  // 111: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
+	98,  // 112: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
+	99,  // 113: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
+	100, // 114: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
+	101, // 115: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
+	102, // 116: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
+	11,  // 117: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
+	103, // 118: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
+	83,  // [83:119] is the sub-list for method output_type
+	47,  // [47:83] is the sub-list for method input_type
+	47,  // [47:47] is the sub-list for extension type_name
+	47,  // [47:47] is the sub-list for extension extendee
+	0,   // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_maillage_parcours_v1_parcours_proto_init() }

@@ -76,6 +76,8 @@ const (
 	ParcoursService_CancelTransition_FullMethodName        = "/maillage.parcours.v1.ParcoursService/CancelTransition"
 	ParcoursService_RaiseRuptureRisk_FullMethodName        = "/maillage.parcours.v1.ParcoursService/RaiseRuptureRisk"
 	ParcoursService_ResolveRupture_FullMethodName          = "/maillage.parcours.v1.ParcoursService/ResolveRupture"
+	ParcoursService_SetVigilanceThresholds_FullMethodName  = "/maillage.parcours.v1.ParcoursService/SetVigilanceThresholds"
+	ParcoursService_GetVigilanceThresholds_FullMethodName  = "/maillage.parcours.v1.ParcoursService/GetVigilanceThresholds"
 	ParcoursService_AssociatePartner_FullMethodName        = "/maillage.parcours.v1.ParcoursService/AssociatePartner"
 	ParcoursService_DissociatePartner_FullMethodName       = "/maillage.parcours.v1.ParcoursService/DissociatePartner"
 	ParcoursService_RecordSharingConsent_FullMethodName    = "/maillage.parcours.v1.ParcoursService/RecordSharingConsent"
@@ -225,6 +227,14 @@ type ParcoursServiceClient interface {
 	// FAILED_PRECONDITION: "rupture.unknown" (neither a rupture nor a risk of
 	// the person), "rupture.resolved".
 	ResolveRupture(ctx context.Context, in *ResolveRuptureRequest, opts ...grpc.CallOption) (*ResolveRuptureResponse, error)
+	// SetVigilanceThresholds sets the thresholds of the vigilance rules for
+	// the files the caller's organisation holds, from now on: the files are
+	// checked again at once. Administrateur only. Records
+	// VigilanceThresholdsSet.
+	SetVigilanceThresholds(ctx context.Context, in *SetVigilanceThresholdsRequest, opts ...grpc.CallOption) (*SetVigilanceThresholdsResponse, error)
+	// GetVigilanceThresholds returns the caller's organisation's thresholds,
+	// the defaults, and those in force.
+	GetVigilanceThresholds(ctx context.Context, in *GetVigilanceThresholdsRequest, opts ...grpc.CallOption) (*GetVigilanceThresholdsResponse, error)
 	// AssociatePartner associates an organisation with the person's
 	// coordination for a mission: it then sees the categories its mission
 	// needs (or the subset given). Coordination only. Records
@@ -530,6 +540,26 @@ func (c *parcoursServiceClient) ResolveRupture(ctx context.Context, in *ResolveR
 	return out, nil
 }
 
+func (c *parcoursServiceClient) SetVigilanceThresholds(ctx context.Context, in *SetVigilanceThresholdsRequest, opts ...grpc.CallOption) (*SetVigilanceThresholdsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetVigilanceThresholdsResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_SetVigilanceThresholds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *parcoursServiceClient) GetVigilanceThresholds(ctx context.Context, in *GetVigilanceThresholdsRequest, opts ...grpc.CallOption) (*GetVigilanceThresholdsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetVigilanceThresholdsResponse)
+	err := c.cc.Invoke(ctx, ParcoursService_GetVigilanceThresholds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *parcoursServiceClient) AssociatePartner(ctx context.Context, in *AssociatePartnerRequest, opts ...grpc.CallOption) (*AssociatePartnerResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(AssociatePartnerResponse)
@@ -749,6 +779,14 @@ type ParcoursServiceServer interface {
 	// FAILED_PRECONDITION: "rupture.unknown" (neither a rupture nor a risk of
 	// the person), "rupture.resolved".
 	ResolveRupture(context.Context, *ResolveRuptureRequest) (*ResolveRuptureResponse, error)
+	// SetVigilanceThresholds sets the thresholds of the vigilance rules for
+	// the files the caller's organisation holds, from now on: the files are
+	// checked again at once. Administrateur only. Records
+	// VigilanceThresholdsSet.
+	SetVigilanceThresholds(context.Context, *SetVigilanceThresholdsRequest) (*SetVigilanceThresholdsResponse, error)
+	// GetVigilanceThresholds returns the caller's organisation's thresholds,
+	// the defaults, and those in force.
+	GetVigilanceThresholds(context.Context, *GetVigilanceThresholdsRequest) (*GetVigilanceThresholdsResponse, error)
 	// AssociatePartner associates an organisation with the person's
 	// coordination for a mission: it then sees the categories its mission
 	// needs (or the subset given). Coordination only. Records
@@ -871,6 +909,12 @@ func (UnimplementedParcoursServiceServer) RaiseRuptureRisk(context.Context, *Rai
 }
 func (UnimplementedParcoursServiceServer) ResolveRupture(context.Context, *ResolveRuptureRequest) (*ResolveRuptureResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ResolveRupture not implemented")
+}
+func (UnimplementedParcoursServiceServer) SetVigilanceThresholds(context.Context, *SetVigilanceThresholdsRequest) (*SetVigilanceThresholdsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetVigilanceThresholds not implemented")
+}
+func (UnimplementedParcoursServiceServer) GetVigilanceThresholds(context.Context, *GetVigilanceThresholdsRequest) (*GetVigilanceThresholdsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVigilanceThresholds not implemented")
 }
 func (UnimplementedParcoursServiceServer) AssociatePartner(context.Context, *AssociatePartnerRequest) (*AssociatePartnerResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AssociatePartner not implemented")
@@ -1385,6 +1429,42 @@ func _ParcoursService_ResolveRupture_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ParcoursService_SetVigilanceThresholds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetVigilanceThresholdsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).SetVigilanceThresholds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_SetVigilanceThresholds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).SetVigilanceThresholds(ctx, req.(*SetVigilanceThresholdsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ParcoursService_GetVigilanceThresholds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVigilanceThresholdsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ParcoursServiceServer).GetVigilanceThresholds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ParcoursService_GetVigilanceThresholds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ParcoursServiceServer).GetVigilanceThresholds(ctx, req.(*GetVigilanceThresholdsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ParcoursService_AssociatePartner_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(AssociatePartnerRequest)
 	if err := dec(in); err != nil {
@@ -1639,6 +1719,14 @@ var ParcoursService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ResolveRupture",
 			Handler:    _ParcoursService_ResolveRupture_Handler,
+		},
+		{
+			MethodName: "SetVigilanceThresholds",
+			Handler:    _ParcoursService_SetVigilanceThresholds_Handler,
+		},
+		{
+			MethodName: "GetVigilanceThresholds",
+			Handler:    _ParcoursService_GetVigilanceThresholds_Handler,
 		},
 		{
 			MethodName: "AssociatePartner",

@@ -358,6 +358,316 @@ func (x *ResolveRuptureResponse) GetVersion() uint64 {
 	return 0
 }
 
+// VigilanceThresholds are the thresholds of the vigilance rules an
+// organisation applies to the files it holds; a field unset is
+// Maillage's default (shown in GetVigilanceThresholdsResponse.defaults).
+type VigilanceThresholds struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Days with nobody coordinating before a risk (coordinator.missing);
+	// default 15.
+	NoCoordinatorDays *uint32 `protobuf:"varint,1,opt,name=no_coordinator_days,json=noCoordinatorDays,proto3,oneof" json:"no_coordinator_days,omitempty"`
+	// Days before a transition by which a receiving partner must be engaged
+	// (transition.not_secured); default 60.
+	TransitionSecuredDays *uint32 `protobuf:"varint,2,opt,name=transition_secured_days,json=transitionSecuredDays,proto3,oneof" json:"transition_secured_days,omitempty"`
+	// Days after a transition's date before it is a rupture if not
+	// recorded as completed (transition.missed); default 2.
+	TransitionGraceDays *uint32 `protobuf:"varint,3,opt,name=transition_grace_days,json=transitionGraceDays,proto3,oneof" json:"transition_grace_days,omitempty"`
+	// Months before an MDPH decision ends with no renewal notified
+	// (rights.expiring); default 6.
+	RightsExpiringMonths *uint32 `protobuf:"varint,4,opt,name=rights_expiring_months,json=rightsExpiringMonths,proto3,oneof" json:"rights_expiring_months,omitempty"`
+	// Days after a plan review's day before it is overdue; default 15.
+	PlanReviewGraceDays *uint32 `protobuf:"varint,5,opt,name=plan_review_grace_days,json=planReviewGraceDays,proto3,oneof" json:"plan_review_grace_days,omitempty"`
+	// Days after an action's due date before it is overdue; default 15.
+	ActionGraceDays *uint32 `protobuf:"varint,6,opt,name=action_grace_days,json=actionGraceDays,proto3,oneof" json:"action_grace_days,omitempty"`
+	// Days a solicitation may stay unanswered; default 15.
+	SolicitationAnswerDays *uint32 `protobuf:"varint,7,opt,name=solicitation_answer_days,json=solicitationAnswerDays,proto3,oneof" json:"solicitation_answer_days,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *VigilanceThresholds) Reset() {
+	*x = VigilanceThresholds{}
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VigilanceThresholds) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VigilanceThresholds) ProtoMessage() {}
+
+func (x *VigilanceThresholds) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VigilanceThresholds.ProtoReflect.Descriptor instead.
+func (*VigilanceThresholds) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_ruptures_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *VigilanceThresholds) GetNoCoordinatorDays() uint32 {
+	if x != nil && x.NoCoordinatorDays != nil {
+		return *x.NoCoordinatorDays
+	}
+	return 0
+}
+
+func (x *VigilanceThresholds) GetTransitionSecuredDays() uint32 {
+	if x != nil && x.TransitionSecuredDays != nil {
+		return *x.TransitionSecuredDays
+	}
+	return 0
+}
+
+func (x *VigilanceThresholds) GetTransitionGraceDays() uint32 {
+	if x != nil && x.TransitionGraceDays != nil {
+		return *x.TransitionGraceDays
+	}
+	return 0
+}
+
+func (x *VigilanceThresholds) GetRightsExpiringMonths() uint32 {
+	if x != nil && x.RightsExpiringMonths != nil {
+		return *x.RightsExpiringMonths
+	}
+	return 0
+}
+
+func (x *VigilanceThresholds) GetPlanReviewGraceDays() uint32 {
+	if x != nil && x.PlanReviewGraceDays != nil {
+		return *x.PlanReviewGraceDays
+	}
+	return 0
+}
+
+func (x *VigilanceThresholds) GetActionGraceDays() uint32 {
+	if x != nil && x.ActionGraceDays != nil {
+		return *x.ActionGraceDays
+	}
+	return 0
+}
+
+func (x *VigilanceThresholds) GetSolicitationAnswerDays() uint32 {
+	if x != nil && x.SolicitationAnswerDays != nil {
+		return *x.SolicitationAnswerDays
+	}
+	return 0
+}
+
+// SetVigilanceThresholdsRequest sets the caller's organisation's
+// thresholds (administrateur).
+type SetVigilanceThresholdsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Idempotency key: 1 to 64 characters among A-Z a-z 0-9 _ -.
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The thresholds; each field unset returns to the default.
+	Thresholds    *VigilanceThresholds `protobuf:"bytes,2,opt,name=thresholds,proto3" json:"thresholds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetVigilanceThresholdsRequest) Reset() {
+	*x = SetVigilanceThresholdsRequest{}
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetVigilanceThresholdsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetVigilanceThresholdsRequest) ProtoMessage() {}
+
+func (x *SetVigilanceThresholdsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetVigilanceThresholdsRequest.ProtoReflect.Descriptor instead.
+func (*SetVigilanceThresholdsRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_ruptures_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *SetVigilanceThresholdsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *SetVigilanceThresholdsRequest) GetThresholds() *VigilanceThresholds {
+	if x != nil {
+		return x.Thresholds
+	}
+	return nil
+}
+
+// SetVigilanceThresholdsResponse: they apply from now on.
+type SetVigilanceThresholdsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Opaque global position reached.
+	Position      string `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetVigilanceThresholdsResponse) Reset() {
+	*x = SetVigilanceThresholdsResponse{}
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetVigilanceThresholdsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetVigilanceThresholdsResponse) ProtoMessage() {}
+
+func (x *SetVigilanceThresholdsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetVigilanceThresholdsResponse.ProtoReflect.Descriptor instead.
+func (*SetVigilanceThresholdsResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_ruptures_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *SetVigilanceThresholdsResponse) GetPosition() string {
+	if x != nil {
+		return x.Position
+	}
+	return ""
+}
+
+// GetVigilanceThresholdsRequest asks for the caller's organisation's
+// thresholds.
+type GetVigilanceThresholdsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVigilanceThresholdsRequest) Reset() {
+	*x = GetVigilanceThresholdsRequest{}
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVigilanceThresholdsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVigilanceThresholdsRequest) ProtoMessage() {}
+
+func (x *GetVigilanceThresholdsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVigilanceThresholdsRequest.ProtoReflect.Descriptor instead.
+func (*GetVigilanceThresholdsRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_ruptures_proto_rawDescGZIP(), []int{7}
+}
+
+// GetVigilanceThresholdsResponse carries them.
+type GetVigilanceThresholdsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the organisation set (fields unset: the default).
+	Thresholds *VigilanceThresholds `protobuf:"bytes,1,opt,name=thresholds,proto3" json:"thresholds,omitempty"`
+	// Maillage's defaults.
+	Defaults *VigilanceThresholds `protobuf:"bytes,2,opt,name=defaults,proto3" json:"defaults,omitempty"`
+	// The thresholds in force: the organisation's, else the defaults.
+	Effective     *VigilanceThresholds `protobuf:"bytes,3,opt,name=effective,proto3" json:"effective,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVigilanceThresholdsResponse) Reset() {
+	*x = GetVigilanceThresholdsResponse{}
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVigilanceThresholdsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVigilanceThresholdsResponse) ProtoMessage() {}
+
+func (x *GetVigilanceThresholdsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVigilanceThresholdsResponse.ProtoReflect.Descriptor instead.
+func (*GetVigilanceThresholdsResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_ruptures_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *GetVigilanceThresholdsResponse) GetThresholds() *VigilanceThresholds {
+	if x != nil {
+		return x.Thresholds
+	}
+	return nil
+}
+
+func (x *GetVigilanceThresholdsResponse) GetDefaults() *VigilanceThresholds {
+	if x != nil {
+		return x.Defaults
+	}
+	return nil
+}
+
+func (x *GetVigilanceThresholdsResponse) GetEffective() *VigilanceThresholds {
+	if x != nil {
+		return x.Effective
+	}
+	return nil
+}
+
 var File_maillage_parcours_v1_parcours_ruptures_proto protoreflect.FileDescriptor
 
 const file_maillage_parcours_v1_parcours_ruptures_proto_rawDesc = "" +
@@ -392,7 +702,39 @@ const file_maillage_parcours_v1_parcours_ruptures_proto_rawDesc = "" +
 	"\x11_expected_version\"N\n" +
 	"\x16ResolveRuptureResponse\x12\x1a\n" +
 	"\bposition\x18\x01 \x01(\tR\bposition\x12\x18\n" +
-	"\aversion\x18\x02 \x01(\x04R\aversionBDZBgithub.com/maillage/maillage/proto/maillage/parcours/v1;parcoursv1b\x06proto3"
+	"\aversion\x18\x02 \x01(\x04R\aversion\"\xa7\x05\n" +
+	"\x13VigilanceThresholds\x12?\n" +
+	"\x13no_coordinator_days\x18\x01 \x01(\rB\n" +
+	"\xbaH\a*\x05\x18\xed\x02(\x01H\x00R\x11noCoordinatorDays\x88\x01\x01\x12G\n" +
+	"\x17transition_secured_days\x18\x02 \x01(\rB\n" +
+	"\xbaH\a*\x05\x18\xed\x02(\x01H\x01R\x15transitionSecuredDays\x88\x01\x01\x12@\n" +
+	"\x15transition_grace_days\x18\x03 \x01(\rB\a\xbaH\x04*\x02\x18ZH\x02R\x13transitionGraceDays\x88\x01\x01\x12D\n" +
+	"\x16rights_expiring_months\x18\x04 \x01(\rB\t\xbaH\x06*\x04\x18\x18(\x01H\x03R\x14rightsExpiringMonths\x88\x01\x01\x12B\n" +
+	"\x16plan_review_grace_days\x18\x05 \x01(\rB\b\xbaH\x05*\x03\x18\xed\x02H\x04R\x13planReviewGraceDays\x88\x01\x01\x129\n" +
+	"\x11action_grace_days\x18\x06 \x01(\rB\b\xbaH\x05*\x03\x18\xed\x02H\x05R\x0factionGraceDays\x88\x01\x01\x12H\n" +
+	"\x18solicitation_answer_days\x18\a \x01(\rB\t\xbaH\x06*\x04\x18Z(\x01H\x06R\x16solicitationAnswerDays\x88\x01\x01B\x16\n" +
+	"\x14_no_coordinator_daysB\x1a\n" +
+	"\x18_transition_secured_daysB\x18\n" +
+	"\x16_transition_grace_daysB\x19\n" +
+	"\x17_rights_expiring_monthsB\x19\n" +
+	"\x17_plan_review_grace_daysB\x14\n" +
+	"\x12_action_grace_daysB\x1b\n" +
+	"\x19_solicitation_answer_days\"\xaf\x01\n" +
+	"\x1dSetVigilanceThresholdsRequest\x12;\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12Q\n" +
+	"\n" +
+	"thresholds\x18\x02 \x01(\v2).maillage.parcours.v1.VigilanceThresholdsB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"thresholds\"<\n" +
+	"\x1eSetVigilanceThresholdsResponse\x12\x1a\n" +
+	"\bposition\x18\x01 \x01(\tR\bposition\"\x1f\n" +
+	"\x1dGetVigilanceThresholdsRequest\"\xfb\x01\n" +
+	"\x1eGetVigilanceThresholdsResponse\x12I\n" +
+	"\n" +
+	"thresholds\x18\x01 \x01(\v2).maillage.parcours.v1.VigilanceThresholdsR\n" +
+	"thresholds\x12E\n" +
+	"\bdefaults\x18\x02 \x01(\v2).maillage.parcours.v1.VigilanceThresholdsR\bdefaults\x12G\n" +
+	"\teffective\x18\x03 \x01(\v2).maillage.parcours.v1.VigilanceThresholdsR\teffectiveBDZBgithub.com/maillage/maillage/proto/maillage/parcours/v1;parcoursv1b\x06proto3"
 
 var (
 	file_maillage_parcours_v1_parcours_ruptures_proto_rawDescOnce sync.Once
@@ -406,21 +748,30 @@ func file_maillage_parcours_v1_parcours_ruptures_proto_rawDescGZIP() []byte {
 	return file_maillage_parcours_v1_parcours_ruptures_proto_rawDescData
 }
 
-var file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_maillage_parcours_v1_parcours_ruptures_proto_goTypes = []any{
-	(*RaiseRuptureRiskRequest)(nil),  // 0: maillage.parcours.v1.RaiseRuptureRiskRequest
-	(*RaiseRuptureRiskResponse)(nil), // 1: maillage.parcours.v1.RaiseRuptureRiskResponse
-	(*ResolveRuptureRequest)(nil),    // 2: maillage.parcours.v1.ResolveRuptureRequest
-	(*ResolveRuptureResponse)(nil),   // 3: maillage.parcours.v1.ResolveRuptureResponse
-	(v1.RuptureKind)(0),              // 4: maillage.events.v1.RuptureKind
+	(*RaiseRuptureRiskRequest)(nil),        // 0: maillage.parcours.v1.RaiseRuptureRiskRequest
+	(*RaiseRuptureRiskResponse)(nil),       // 1: maillage.parcours.v1.RaiseRuptureRiskResponse
+	(*ResolveRuptureRequest)(nil),          // 2: maillage.parcours.v1.ResolveRuptureRequest
+	(*ResolveRuptureResponse)(nil),         // 3: maillage.parcours.v1.ResolveRuptureResponse
+	(*VigilanceThresholds)(nil),            // 4: maillage.parcours.v1.VigilanceThresholds
+	(*SetVigilanceThresholdsRequest)(nil),  // 5: maillage.parcours.v1.SetVigilanceThresholdsRequest
+	(*SetVigilanceThresholdsResponse)(nil), // 6: maillage.parcours.v1.SetVigilanceThresholdsResponse
+	(*GetVigilanceThresholdsRequest)(nil),  // 7: maillage.parcours.v1.GetVigilanceThresholdsRequest
+	(*GetVigilanceThresholdsResponse)(nil), // 8: maillage.parcours.v1.GetVigilanceThresholdsResponse
+	(v1.RuptureKind)(0),                    // 9: maillage.events.v1.RuptureKind
 }
 var file_maillage_parcours_v1_parcours_ruptures_proto_depIdxs = []int32{
-	4, // 0: maillage.parcours.v1.RaiseRuptureRiskRequest.kind:type_name -> maillage.events.v1.RuptureKind
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	9, // 0: maillage.parcours.v1.RaiseRuptureRiskRequest.kind:type_name -> maillage.events.v1.RuptureKind
+	4, // 1: maillage.parcours.v1.SetVigilanceThresholdsRequest.thresholds:type_name -> maillage.parcours.v1.VigilanceThresholds
+	4, // 2: maillage.parcours.v1.GetVigilanceThresholdsResponse.thresholds:type_name -> maillage.parcours.v1.VigilanceThresholds
+	4, // 3: maillage.parcours.v1.GetVigilanceThresholdsResponse.defaults:type_name -> maillage.parcours.v1.VigilanceThresholds
+	4, // 4: maillage.parcours.v1.GetVigilanceThresholdsResponse.effective:type_name -> maillage.parcours.v1.VigilanceThresholds
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_maillage_parcours_v1_parcours_ruptures_proto_init() }
@@ -430,13 +781,14 @@ func file_maillage_parcours_v1_parcours_ruptures_proto_init() {
 	}
 	file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[0].OneofWrappers = []any{}
 	file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[2].OneofWrappers = []any{}
+	file_maillage_parcours_v1_parcours_ruptures_proto_msgTypes[4].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_parcours_v1_parcours_ruptures_proto_rawDesc), len(file_maillage_parcours_v1_parcours_ruptures_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
