@@ -74,4 +74,14 @@ func TestNotificationsCommands(t *testing.T) {
 	if r := ctl(t, env, append([]string{"webhook", "add", "http://si.example/hook"}, admin...)...); r.code == 0 || !strings.Contains(r.stderr, "https") {
 		t.Errorf("webhook add in clear: exit %d, stderr %q", r.code, r.stderr)
 	}
+
+	// The organisation's vigilance thresholds.
+	ok(t, env, &parcoursv1.SetVigilanceThresholdsResponse{}, append([]string{"thresholds", "--set", "--transition-secured-days", "90"}, admin...)...)
+	th := ok(t, env, &parcoursv1.GetVigilanceThresholdsResponse{}, append([]string{"thresholds"}, coord...)...)
+	if th.GetEffective().GetTransitionSecuredDays() != 90 || th.GetEffective().GetRightsExpiringMonths() != 6 {
+		t.Errorf("thresholds = %v; want 90 days for transitions, the default 6 months for rights", th)
+	}
+	if r := ctl(t, env, append([]string{"thresholds", "--set", "--answer-days", "0"}, admin...)...); r.code == 0 || !strings.Contains(r.stderr, "solicitation_answer_days") {
+		t.Errorf("thresholds --answer-days 0: exit %d, stderr %q", r.code, r.stderr)
+	}
 }

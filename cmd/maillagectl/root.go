@@ -90,6 +90,7 @@ var subcommands = []func(*globals) *cobra.Command{
 	newUnreadCmd,
 	newWebhookCmd,
 	newDemoCmd,
+	newThresholdsCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the
