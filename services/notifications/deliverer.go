@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/kit"
+	"github.com/maillage/maillage/internal/projection/kv"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	notificationsv1 "github.com/maillage/maillage/proto/maillage/notifications/v1"
 )
@@ -62,10 +64,19 @@ type deliverer struct {
 	now    func() time.Time
 	idFor  func(kind, organisation, requestID string) string
 	log    *slog.Logger
+
+	// Attempts run eight at a time, each on its own: an endpoint that
+	// times out holds a slot, never the others' deliveries.
+	slots    chan struct{}
+	mu       sync.Mutex
+	inFlight map[string]bool // endpoint/notification
+	wg       sync.WaitGroup
 }
 
 // run delivers until ctx ends, once ready (the projection caught up).
 func (d *deliverer) run(ctx context.Context, ready <-chan struct{}) error {
+	d.slots, d.inFlight = make(chan struct{}, 8), map[string]bool{}
+	defer d.wg.Wait()
 	select {
 	case <-ready:
 	case <-ctx.Done():
@@ -84,41 +95,63 @@ func (d *deliverer) run(ctx context.Context, ready <-chan struct{}) error {
 	}
 }
 
-// deliverDue attempts the deliveries due, eight at a time.
+// queued is a delivery where the queue holds it.
+type queued struct {
+	key []byte
+	delivery
+}
+
+func (q queued) name() string { return q.Endpoint + "/" + q.Notification }
+
+// deliverDue starts an attempt for each delivery due not in flight, while
+// a slot is free.
 func (d *deliverer) deliverDue(ctx context.Context) {
 	due, err := d.due(d.now(), 256)
 	if err != nil {
 		d.log.Error("webhooks: deliveries due not read", "err", err)
 		return
 	}
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
 	for _, q := range due {
-		if ctx.Err() != nil {
-			break
+		d.mu.Lock()
+		busy := d.inFlight[q.name()]
+		d.mu.Unlock()
+		if busy {
+			continue
 		}
-		sem <- struct{}{}
-		wg.Add(1)
+		select {
+		case d.slots <- struct{}{}:
+		default:
+			return // all slots taken: the next round goes on
+		}
+		d.mu.Lock()
+		d.inFlight[q.name()] = true
+		d.mu.Unlock()
+		d.wg.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() {
+				d.mu.Lock()
+				delete(d.inFlight, q.name())
+				d.mu.Unlock()
+				<-d.slots
+				d.wg.Done()
+			}()
 			if err := d.attempt(ctx, q); err != nil && ctx.Err() == nil {
-				d.log.Error("webhooks: delivery not recorded; will retry", "endpoint", q.Endpoint, "notification", q.Notification, "err", err)
+				d.log.Error("webhooks: delivery not settled; will retry", "endpoint", q.Endpoint, "notification", q.Notification, "err", err)
 			}
 		}()
 	}
-	wg.Wait()
 }
 
-func (d *deliverer) due(now time.Time, limit int) ([]delivery, error) {
-	var out []delivery
+func (d *deliverer) due(now time.Time, limit int) ([]queued, error) {
+	var out []queued
 	var bad error
 	bound := string(queueKey(now, "", ""))
 	err := d.hooks.db.Scan([]byte("q/"), nil, func(k, v []byte) bool {
 		if string(k) > bound {
 			return false
 		}
-		var q delivery
-		if bad = json.Unmarshal(v, &q); bad != nil {
+		q := queued{key: append([]byte(nil), k...)}
+		if bad = json.Unmarshal(v, &q.delivery); bad != nil {
 			return false
 		}
 		out = append(out, q)
@@ -130,61 +163,87 @@ func (d *deliverer) due(now time.Time, limit int) ([]delivery, error) {
 	return out, err
 }
 
-// attempt sends one delivery, and records its outcome.
-func (d *deliverer) attempt(ctx context.Context, q delivery) error {
+// attempt sends one delivery, and settles its outcome: delivered (2xx),
+// tried again later, or abandoned past the retries. A failure that is not
+// the endpoint's (the audit, the store) is tried again later and counts
+// no attempt.
+func (d *deliverer) attempt(ctx context.Context, q queued) error {
 	ep, ok, err := d.hooks.endpoint(q.Endpoint)
 	if err != nil {
 		return err
 	}
 	if !ok || ep.Removed {
-		return d.drop(q) // the endpoint went
+		return d.settle(q, func(b *kv.Batch) error { return d.hooks.unqueue(b, q.Endpoint, q.Notification) }) // the endpoint went
 	}
 	n, err := q.note()
 	if err != nil {
 		return err
 	}
 	now := d.now()
-	if q.First.IsZero() {
-		q.First = now
+	system := auth.Principal{Subject: "webhook:" + ep.ID, Organisation: ep.Org, Role: auth.RoleProfessionnel, Name: "système de l'organisation (webhook)"}
+	shown, disclosure := present(d.teams, d.kit.Today(), access.CallerOf(system), n)
+	if disclosure != nil {
+		if err := d.kit.Disclosed(auth.WithPrincipal(ctx, system), *disclosure); err != nil {
+			return d.later(q, q.delivery, now.Add(d.retry.First), fmt.Errorf("audit: %w", err))
+		}
 	}
-	q.Attempts++
-	sendErr := d.send(ctx, ep, n, now)
+	next := q.delivery
+	if next.First.IsZero() {
+		next.First = now
+	}
+	next.Attempts++
+	sendErr := d.post(ctx, ep, n.GetNotificationId(), n.GetKind(), shown, now)
 	switch {
 	case sendErr == nil:
-		return d.record(ctx, ep, &eventsv1.NotificationDelivered{NotificationId: q.Notification, Attempts: q.Attempts})
+		if err := d.append(ctx, es.StreamName(WebhookCategory, ep.ID), "",
+			&eventsv1.NotificationDelivered{NotificationId: q.Notification, Attempts: next.Attempts}); err != nil {
+			return d.later(q, next, now.Add(d.retry.delay(next.Attempts)), err) // posted, not recorded: posted again later
+		}
+		return d.settle(q, func(b *kv.Batch) error { return d.hooks.unqueue(b, q.Endpoint, q.Notification) })
 	case ctx.Err() != nil:
 		return nil // stopping: it stays due
-	case now.Sub(q.First) >= d.retry.GiveUp:
-		return d.abandon(ctx, ep, q, n, sendErr)
 	}
-	q.LastError = sendErr.Error()
+	next.LastError = sendErr.Error()
+	if now.Sub(next.First) >= d.retry.GiveUp {
+		return d.abandon(ctx, ep, q, next, n)
+	}
+	return d.settle(q, func(b *kv.Batch) error { return d.hooks.queue(b, next, now.Add(d.retry.delay(next.Attempts))) })
+}
+
+// later puts the delivery back at at, and returns why.
+func (d *deliverer) later(q queued, next delivery, at time.Time, why error) error {
+	if err := d.settle(q, func(b *kv.Batch) error { return d.hooks.queue(b, next, at) }); err != nil {
+		return errors.Join(why, err)
+	}
+	return why
+}
+
+// settle applies change to the queue if the delivery is still where the
+// attempt took it: an event folded meanwhile (a resend, a removal) wins.
+func (d *deliverer) settle(q queued, change func(b *kv.Batch) error) error {
 	d.hooks.mu.Lock()
 	defer d.hooks.mu.Unlock()
+	cur, ok, err := d.hooks.db.Get([]byte("w/" + q.name()))
+	if err != nil || !ok || string(cur) != string(q.key) {
+		return err
+	}
 	b := d.hooks.db.NewBatch()
-	if err := d.hooks.queue(b, q, now.Add(d.retry.delay(q.Attempts))); err != nil {
+	if err := change(b); err != nil {
 		b.Discard()
 		return err
 	}
 	return b.Write()
 }
 
-// send POSTs the notification as the organisation's system may see it
-// now, signed; the disclosure is recorded before it leaves.
-func (d *deliverer) send(ctx context.Context, ep endpoint, n *notificationsv1.Notification, now time.Time) error {
-	system := auth.Principal{Subject: "webhook:" + ep.ID, Organisation: ep.Org, Role: auth.RoleProfessionnel, Name: "système de l'organisation (webhook)"}
-	ctx = auth.WithPrincipal(ctx, system)
-	shown, disclosure := present(d.teams, d.kit.Today(), access.CallerOf(system), n)
-	if disclosure != nil {
-		if err := d.kit.Disclosed(ctx, *disclosure); err != nil {
-			return fmt.Errorf("audit: %w", err)
-		}
-	}
+// post POSTs what the organisation's system may see of the notification,
+// signed.
+func (d *deliverer) post(ctx context.Context, ep endpoint, id string, kind eventsv1.NotificationKind, shown *notificationsv1.Notification, now time.Time) error {
 	data, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(shown)
 	if err != nil {
 		return err
 	}
-	body := fmt.Appendf(nil, `{"type":"notification.%s","timestamp":%q,"data":%s}`, kindWord(n.GetKind()), now.UTC().Format(time.RFC3339), data)
-	sig, err := Sign(ep.Secret, n.GetNotificationId(), now, body)
+	body := fmt.Appendf(nil, `{"type":"notification.%s","timestamp":%q,"data":%s}`, kindWord(kind), now.UTC().Format(time.RFC3339), data)
+	sig, err := Sign(ep.Secret, id, now, body)
 	if err != nil {
 		return err
 	}
@@ -193,7 +252,7 @@ func (d *deliverer) send(ctx context.Context, ep endpoint, n *notificationsv1.No
 		return err
 	}
 	req.Header.Set("content-type", "application/json")
-	req.Header.Set("webhook-id", n.GetNotificationId())
+	req.Header.Set("webhook-id", id)
 	req.Header.Set("webhook-timestamp", fmt.Sprint(now.Unix()))
 	req.Header.Set("webhook-signature", sig)
 	res, err := d.client.Do(req)
@@ -212,52 +271,32 @@ func kindWord(k eventsv1.NotificationKind) string {
 	return strings.ToLower(strings.TrimPrefix(k.String(), "NOTIFICATION_KIND_"))
 }
 
-// abandon moves the delivery to the dead letters, and tells the
-// organisation — unless what was abandoned is itself such a notice.
-func (d *deliverer) abandon(ctx context.Context, ep endpoint, q delivery, n *notificationsv1.Notification, cause error) error {
-	if err := d.record(ctx, ep, &eventsv1.NotificationDeliveryAbandoned{NotificationId: q.Notification, Attempts: q.Attempts,
-		LastError: cause.Error()}); err != nil {
-		return err
-	}
-	if n.GetKind() == eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED {
-		return nil
-	}
-	notice := &eventsv1.NotificationRaised{NotificationId: d.idFor("maillage-notification-abandoned-v1", ep.Org, ep.ID+"/"+q.Notification),
-		RecipientOrganisationId: ep.Org, Kind: eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED,
-		Severity: eventsv1.NotificationSeverity_NOTIFICATION_SEVERITY_CRITICAL, SubjectId: q.Notification,
-		Summary: fmt.Sprintf("Une notification n'a pas pu être livrée à votre système (%s) après %d tentatives : %s. Elle est dans les lettres mortes, à renvoyer.",
-			ep.URL, q.Attempts, cause)}
-	return d.append(ctx, es.StreamName(InboxCategory, ep.Org), notice.GetNotificationId(), notice)
-}
-
-// record appends an outcome to the endpoint's stream, and applies it to
-// the queue at once (the projection applies it again when it comes).
-func (d *deliverer) record(ctx context.Context, ep endpoint, outcome proto.Message) error {
-	if err := d.append(ctx, es.StreamName(WebhookCategory, ep.ID), "", outcome); err != nil {
-		return err
-	}
-	d.hooks.mu.Lock()
-	defer d.hooks.mu.Unlock()
-	b := d.hooks.db.NewBatch()
-	var err error
-	switch e := outcome.(type) {
-	case *eventsv1.NotificationDelivered:
-		err = d.hooks.unqueue(b, ep.ID, e.GetNotificationId())
-	case *eventsv1.NotificationDeliveryAbandoned:
-		var q delivery
-		var ok bool
-		if q, ok, err = d.hooks.queued(ep.ID, e.GetNotificationId()); err == nil && ok {
-			q.Attempts, q.LastError, q.AbandonedAt = e.GetAttempts(), e.GetLastError(), d.now()
-			if err = d.hooks.unqueue(b, ep.ID, e.GetNotificationId()); err == nil {
-				err = setJSON(b, "x/"+ep.ID+"/"+e.GetNotificationId(), q)
-			}
+// abandon tells the organisation (unless what was abandoned is itself
+// such a notice) — first, so that a crash loses no notice: the notice's id
+// is its request id —, records the abandon, and moves the delivery to the
+// dead letters.
+func (d *deliverer) abandon(ctx context.Context, ep endpoint, q queued, next delivery, n *notificationsv1.Notification) error {
+	if n.GetKind() != eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED {
+		notice := &eventsv1.NotificationRaised{NotificationId: d.idFor("maillage-notification-abandoned-v1", ep.Org, ep.ID+"/"+q.Notification),
+			RecipientOrganisationId: ep.Org, Kind: eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED,
+			Severity: eventsv1.NotificationSeverity_NOTIFICATION_SEVERITY_CRITICAL, SubjectId: q.Notification,
+			Summary: fmt.Sprintf("Une notification n'a pas pu être livrée à votre système (%s) après %d tentatives : %s. Elle est dans les lettres mortes, à renvoyer.",
+				ep.URL, next.Attempts, next.LastError)}
+		if err := d.append(ctx, es.StreamName(InboxCategory, ep.Org), notice.GetNotificationId(), notice); err != nil {
+			return d.later(q, next, d.now().Add(d.retry.First), err)
 		}
 	}
-	if err != nil {
-		b.Discard()
-		return err
+	if err := d.append(ctx, es.StreamName(WebhookCategory, ep.ID), "", &eventsv1.NotificationDeliveryAbandoned{NotificationId: q.Notification,
+		Attempts: next.Attempts, LastError: next.LastError}); err != nil {
+		return d.later(q, next, d.now().Add(d.retry.First), err)
 	}
-	return b.Write()
+	next.AbandonedAt = d.now()
+	return d.settle(q, func(b *kv.Batch) error {
+		if err := d.hooks.unqueue(b, q.Endpoint, q.Notification); err != nil {
+			return err
+		}
+		return setJSON(b, "x/"+q.name(), next)
+	})
 }
 
 func (d *deliverer) append(ctx context.Context, stream, requestID string, ev proto.Message) error {
@@ -268,16 +307,4 @@ func (d *deliverer) append(ctx context.Context, stream, requestID string, ev pro
 	_, err = d.store.Append(ctx, stream, es.Any, es.AppendRequest{Events: []es.EventData{data},
 		Metadata: es.Metadata{Actor: router, Organisation: "maillage", RequestID: requestID, OccurredAt: d.now()}})
 	return err
-}
-
-// drop forgets a delivery that has nowhere to go.
-func (d *deliverer) drop(q delivery) error {
-	d.hooks.mu.Lock()
-	defer d.hooks.mu.Unlock()
-	b := d.hooks.db.NewBatch()
-	if err := d.hooks.unqueue(b, q.Endpoint, q.Notification); err != nil {
-		b.Discard()
-		return err
-	}
-	return b.Write()
 }

@@ -62,6 +62,9 @@ func (s *Service) ListNotifications(ctx context.Context, req *notificationsv1.Li
 	if err != nil {
 		return nil, err
 	}
+	if err := kit.WaitForStored(ctx, s.inboxRunner, s.cfg.ViewWait); err != nil {
+		return nil, err
+	}
 	var before uint64
 	if tok := req.GetPageToken(); tok != "" {
 		if before, err = strconv.ParseUint(tok, 10, 64); err != nil || before == 0 {

@@ -101,8 +101,17 @@ func (b *inboxBatch) lookup(id string) (string, *notificationsv1.Notification, e
 	return key, n, nil
 }
 
+// indexed reports whether the notification id is in an inbox already.
+func (b *inboxBatch) indexed(id string) (bool, error) {
+	if _, ok := b.index[id]; ok {
+		return true, nil
+	}
+	_, found, err := b.x.db.Get([]byte("i/" + id))
+	return found, err
+}
+
 // ApplyBatch files each notification raised under its cursor, and marks
-// the acknowledged ones.
+// the acknowledged ones. A notification id raised again is ignored.
 func (x *Inboxes) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
 	b := &inboxBatch{x: x, notes: map[string]*notificationsv1.Notification{}, index: map[string]string{}, unread: map[string]int64{}}
 	var skipped []es.RecordedEvent
@@ -118,6 +127,11 @@ func (x *Inboxes) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error)
 		}
 		switch e := payload.(type) {
 		case *eventsv1.NotificationRaised:
+			if seen, err := b.indexed(e.GetNotificationId()); err != nil {
+				return nil, err
+			} else if seen {
+				continue // raised again (a router replayed past the store's dedupe window): one notification
+			}
 			key := string(notificationKey(org, uint64(ev.Version)))
 			b.notes[key] = notificationOf(e, uint64(ev.Version), decider.EventOf(ev, e).OccurredAt)
 			b.index[e.GetNotificationId()] = key

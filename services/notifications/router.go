@@ -83,7 +83,7 @@ var routed = map[string]bool{
 func (r *Router) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
 	var skipped []es.RecordedEvent
 	waited := false
-	batch := r.db.NewBatch()
+	batch := &routerBatch{Batch: r.db.NewBatch(), subjects: map[string][]byte{}}
 	for _, ev := range evs {
 		if !routed[ev.Type] {
 			continue
@@ -139,7 +139,20 @@ func (r *Router) retry(what string, op func(ctx context.Context) error) error {
 }
 
 // route raises the notification of one event in each recipient's inbox.
-func (r *Router) route(batch *kv.Batch, person string, ev es.RecordedEvent, payload proto.Message) error {
+// routerBatch is a batch of the router's keys, read through.
+type routerBatch struct {
+	*kv.Batch
+	subjects map[string][]byte
+}
+
+func (r *Router) subject(b *routerBatch, key []byte) ([]byte, bool, error) {
+	if v, ok := b.subjects[string(key)]; ok {
+		return v, true, nil
+	}
+	return r.db.Get(key)
+}
+
+func (r *Router) route(batch *routerBatch, person string, ev es.RecordedEvent, payload proto.Message) error {
 	n := &eventsv1.NotificationRaised{PersonId: person, CauseEventId: ev.ID, CauseStream: ev.Stream,
 		Category: access.Projet}
 	subjectKey := func(id string) []byte { return []byte("s/" + person + "/" + id) }
@@ -156,7 +169,7 @@ func (r *Router) route(batch *kv.Batch, person string, ev es.RecordedEvent, payl
 		n.Kind, n.Severity, n.SubjectId = eventsv1.NotificationKind_NOTIFICATION_KIND_RUPTURE_RESOLVED,
 			eventsv1.NotificationSeverity_NOTIFICATION_SEVERITY_INFO, e.GetRuptureId()
 		n.Summary = "Résolu : " + e.GetResolution()
-		if raw, ok, err := r.db.Get(subjectKey(e.GetRuptureId())); err != nil {
+		if raw, ok, err := r.subject(batch, subjectKey(e.GetRuptureId())); err != nil {
 			return err
 		} else if ok {
 			rule, k, _ := strings.Cut(string(raw), "\x00")
@@ -165,7 +178,9 @@ func (r *Router) route(batch *kv.Batch, person string, ev es.RecordedEvent, payl
 		}
 	}
 	if n.Kind != eventsv1.NotificationKind_NOTIFICATION_KIND_RUPTURE_RESOLVED {
-		if err := batch.Set(subjectKey(n.SubjectId), fmt.Appendf(nil, "%s\x00%d", n.Rule, n.RuptureKind)); err != nil {
+		v := fmt.Appendf(nil, "%s\x00%d", n.Rule, n.RuptureKind)
+		batch.subjects[string(subjectKey(n.SubjectId))] = v
+		if err := batch.Set(subjectKey(n.SubjectId), v); err != nil {
 			return err
 		}
 	}

@@ -36,6 +36,7 @@ const WebhookCategory = "webhook"
 //	q/<due ns>/<endpoint>/<notification> a delivery due (JSON)
 //	w/<endpoint>/<notification>         its q/ key
 //	x/<endpoint>/<notification>         a dead letter (JSON)
+//	n/<notification>                    seen: a notification raised again is not queued again
 type Webhooks struct {
 	db    *kv.DB
 	codec *decider.Codec
@@ -132,6 +133,12 @@ func (w *Webhooks) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error
 func (w *Webhooks) apply(b *kv.Batch, ev es.RecordedEvent, payload proto.Message) error {
 	if org, ok := strings.CutPrefix(ev.Stream, InboxCategory+"-"); ok {
 		if e, ok := payload.(*eventsv1.NotificationRaised); ok {
+			if _, seen, err := w.db.Get([]byte("n/" + e.GetNotificationId())); err != nil || seen {
+				return err // raised again (a router replayed past the store's dedupe window): delivered once
+			}
+			if err := b.Set([]byte("n/"+e.GetNotificationId()), nil); err != nil {
+				return err
+			}
 			note, err := proto.Marshal(notificationOf(e, uint64(ev.Version), decider.EventOf(ev, e).OccurredAt))
 			if err != nil {
 				return err
@@ -288,17 +295,23 @@ func (d delivery) note() (*notificationsv1.Notification, error) {
 	return n, nil
 }
 
-// deadLetters returns an endpoint's dead letters, by notification id.
-func (w *Webhooks) deadLetters(endpoint string) ([]delivery, error) {
+// deadLetters returns an endpoint's dead letters after the notification
+// id after (empty: from the first), by notification id, at most limit
+// (0: all).
+func (w *Webhooks) deadLetters(endpoint, after string, limit int) ([]delivery, error) {
 	var out []delivery
 	var bad error
-	err := w.db.Scan([]byte("x/"+endpoint+"/"), nil, func(_, v []byte) bool {
+	var from []byte
+	if after != "" {
+		from = []byte("x/" + endpoint + "/" + after)
+	}
+	err := w.db.Scan([]byte("x/"+endpoint+"/"), from, func(_, v []byte) bool {
 		var d delivery
 		if bad = json.Unmarshal(v, &d); bad != nil {
 			return false
 		}
 		out = append(out, d)
-		return true
+		return limit == 0 || len(out) < limit
 	})
 	if err == nil {
 		err = bad

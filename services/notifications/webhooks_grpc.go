@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"slices"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -82,22 +83,30 @@ func (s *Service) RegisterWebhook(ctx context.Context, req *notificationsv1.Regi
 	return &notificationsv1.RegisterWebhookResponse{EndpointId: id, Secret: secret, Position: res.Position.String()}, nil
 }
 
-// registeredAlready answers a retried registration as the first time.
+// registeredAlready answers a retried registration as the first time;
+// FAILED_PRECONDITION once the endpoint was removed, or when the request
+// id registered another.
 func (s *Service) registeredAlready(ctx context.Context, stream string, req *notificationsv1.RegisterWebhookRequest) (*notificationsv1.RegisterWebhookResponse, error) {
-	first, err := s.cfg.Store.Read(ctx, stream, 1)
-	if err != nil || len(first) == 0 {
+	recs, err := s.cfg.Store.Read(ctx, stream, 1)
+	if err != nil || len(recs) == 0 {
 		return nil, kit.Status(errors.Join(errors.New("notifications: the endpoint registered cannot be read"), err))
 	}
-	payload, err := s.cfg.Codec.Decode(first[0])
+	payload, err := s.cfg.Codec.Decode(recs[0])
 	reg, ok := payload.(*eventsv1.WebhookRegistered)
 	if err != nil || !ok {
 		return nil, kit.Status(errors.Join(errors.New("notifications: the endpoint registered cannot be read"), err))
+	}
+	for _, rec := range recs {
+		if rec.Type == string(proto.MessageName(&eventsv1.WebhookRemoved{})) {
+			return nil, kit.Status(derrors.Rejected("webhook.removed", "webhook/"+reg.GetEndpointId(),
+				"the endpoint request id %s registered was removed; register again with a new request id", req.GetRequestId()))
+		}
 	}
 	if reg.GetUrl() != req.GetUrl() || reg.GetDescription() != req.GetDescription() {
 		return nil, kit.Status(derrors.Rejected("request.reused", "webhook/"+reg.GetEndpointId(),
 			"request id %s registered another endpoint; use a new request id", req.GetRequestId()))
 	}
-	return &notificationsv1.RegisterWebhookResponse{EndpointId: reg.GetEndpointId(), Secret: reg.GetSecret(), Position: first[0].Position.String()}, nil
+	return &notificationsv1.RegisterWebhookResponse{EndpointId: reg.GetEndpointId(), Secret: reg.GetSecret(), Position: recs[0].Position.String()}, nil
 }
 
 // ownEndpoint returns an endpoint of the caller's organisation, as stored
@@ -171,11 +180,19 @@ func (s *Service) ListDeadLetters(ctx context.Context, req *notificationsv1.List
 	if err != nil {
 		return nil, err
 	}
-	dead, err := s.webhooks.deadLetters(ep.ID)
+	size := int(req.GetPageSize())
+	if size == 0 {
+		size = 100
+	}
+	dead, err := s.webhooks.deadLetters(ep.ID, req.GetPageToken(), size+1)
 	if err != nil {
 		return nil, kit.Status(err)
 	}
 	out := &notificationsv1.ListDeadLettersResponse{}
+	if len(dead) > size {
+		dead = dead[:size]
+		out.NextPageToken = dead[size-1].Notification
+	}
 	var shown []kit.Disclosure
 	for _, d := range dead {
 		n, err := d.note()
@@ -208,7 +225,7 @@ func (s *Service) ResendDeadLetters(ctx context.Context, req *notificationsv1.Re
 	if err != nil {
 		return nil, err
 	}
-	dead, err := s.webhooks.deadLetters(ep.ID)
+	dead, err := s.webhooks.deadLetters(ep.ID, "", 0)
 	if err != nil {
 		return nil, kit.Status(err)
 	}
@@ -216,19 +233,19 @@ func (s *Service) ResendDeadLetters(ctx context.Context, req *notificationsv1.Re
 	for _, id := range req.GetNotificationIds() {
 		asked[id] = true
 	}
-	resent := &eventsv1.DeliveriesResent{}
+	var ids []string
 	for _, d := range dead {
 		if len(asked) == 0 || asked[d.Notification] {
-			resent.NotificationIds = append(resent.NotificationIds, d.Notification)
+			ids = append(ids, d.Notification)
 		}
 	}
-	if len(resent.NotificationIds) == 0 {
-		return &notificationsv1.ResendDeadLettersResponse{}, nil
+	// A thousand ids an event: an event stays far below the store's limit.
+	for chunk := range slices.Chunk(ids, 1000) {
+		if _, err := s.appendTo(ctx, c, ep.ID, "", &eventsv1.DeliveriesResent{NotificationIds: chunk}); err != nil {
+			return nil, err
+		}
 	}
-	if _, err := s.appendTo(ctx, c, ep.ID, "", resent); err != nil {
-		return nil, err
-	}
-	return &notificationsv1.ResendDeadLettersResponse{Resent: uint32(len(resent.NotificationIds))}, nil
+	return &notificationsv1.ResendDeadLettersResponse{Resent: uint32(len(ids))}, nil
 }
 
 func (s *Service) appendTo(ctx context.Context, c access.Caller, endpointID, requestID string, ev proto.Message) (string, error) {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -124,6 +125,16 @@ func TestNotificationsInbox(t *testing.T) {
 	})
 	if gone.GetPersonId() != "" || gone.GetSummary() != "" || gone.GetNotificationId() != theirs.GetNotificationId() {
 		t.Fatalf("withheld, yet it shows %v", gone)
+	}
+	// A subscription withholds it the same way.
+	sctx, stop := context.WithTimeout(ctx, 5*time.Second)
+	defer stop()
+	stream, err := savs.Subscribe(sctx, &notificationsv1.SubscribeRequest{})
+	mustNil(t, err)
+	first, err := stream.Recv()
+	mustNil(t, err)
+	if n := first.GetNotification(); !n.GetWithheld() || n.GetPersonId() != "" || n.GetSummary() != "" {
+		t.Fatalf("the SAVS's subscription shows %v; want it withheld", n)
 	}
 
 	trail, err := auditv1.NewAuditServiceClient(tr.m.client(t, coordinatrice)).ListDisclosures(ctx, &auditv1.ListDisclosuresRequest{PersonId: tr.person})

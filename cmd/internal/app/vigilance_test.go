@@ -14,6 +14,7 @@ import (
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/calendar"
 	"github.com/maillage/maillage/internal/natsembed"
+	auditv1 "github.com/maillage/maillage/proto/maillage/audit/v1"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	notificationsv1 "github.com/maillage/maillage/proto/maillage/notifications/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
@@ -76,6 +77,7 @@ func settle() { time.Sleep(300 * time.Millisecond) }
 // subscription is a live Subscribe of one organisation's notifications.
 type subscription struct {
 	got    chan *notificationsv1.Notification
+	ended  chan error // the stream's end
 	cancel context.CancelFunc
 }
 
@@ -85,12 +87,12 @@ func (ct *clockedTerritory) subscribe(t *testing.T, p auth.Principal, after uint
 	t.Cleanup(cancel)
 	stream, err := notificationsv1.NewNotificationsServiceClient(ct.as(t, p)).Subscribe(ctx, &notificationsv1.SubscribeRequest{AfterCursor: after})
 	mustNil(t, err)
-	s := &subscription{got: make(chan *notificationsv1.Notification, 64), cancel: cancel}
+	s := &subscription{got: make(chan *notificationsv1.Notification, 64), ended: make(chan error, 1), cancel: cancel}
 	go func() {
-		defer close(s.got)
 		for {
 			r, err := stream.Recv()
 			if err != nil {
+				s.ended <- err
 				return
 			}
 			s.got <- r.GetNotification()
@@ -99,14 +101,18 @@ func (ct *clockedTerritory) subscribe(t *testing.T, p auth.Principal, after uint
 	return s
 }
 
-// next waits for the next notification; nil when none comes in wait.
-func (s *subscription) next(wait time.Duration) *notificationsv1.Notification {
+// next waits for the next notification; nil when none comes in wait. The
+// stream must stay open meanwhile.
+func (s *subscription) next(t *testing.T, wait time.Duration) *notificationsv1.Notification {
+	t.Helper()
 	select {
 	case n := <-s.got:
 		return n
+	case err := <-s.ended:
+		t.Fatalf("the subscription ended: %v", err)
 	case <-time.After(wait):
-		return nil
 	}
+	return nil
 }
 
 // A transition 90 days ahead with no receiving partner: nothing until 60
@@ -127,7 +133,7 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 	if r := ct.risks(t); len(r) != 0 {
 		t.Fatalf("90 days ahead: risks %v, want none", r)
 	}
-	if n := sub.next(0); n != nil {
+	if n := sub.next(t, 300*time.Millisecond); n != nil {
 		t.Fatalf("90 days ahead: notified %v", n)
 	}
 
@@ -139,10 +145,20 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 
 	ct.restart(t, 24*time.Hour) // 60 days ahead, reached while stopped
 	sub = ct.subscribe(t, coordinatrice, 0)
-	raised := sub.next(10 * time.Second)
+	raised := sub.next(t, 10*time.Second)
 	if raised.GetKind() != eventsv1.NotificationKind_NOTIFICATION_KIND_RUPTURE_RISK_RAISED || raised.GetPersonId() != ct.person ||
 		raised.GetRule() != "transition.not_secured" || raised.GetCursor() == 0 || raised.GetWithheld() {
 		t.Fatalf("60 days ahead, the coordination is told %v; want the risk raised", raised)
+	}
+	trail, err := auditv1.NewAuditServiceClient(ct.as(t, coordinatrice)).ListDisclosures(ctxT(t), &auditv1.ListDisclosuresRequest{PersonId: ct.person})
+	mustNil(t, err)
+	audited := false
+	for _, r := range trail.GetRecords() {
+		d := r.GetDisclosed()
+		audited = audited || (d.GetKind() == eventsv1.DisclosureKind_DISCLOSURE_KIND_NOTIFICATION && d.GetDetail() == "notification "+raised.GetNotificationId())
+	}
+	if !audited {
+		t.Fatal("the notification received on the subscription is not in the person's audit trail")
 	}
 	ct.restart(t, time.Hour) // a restart on the same day repeats nothing
 	settle()
@@ -164,12 +180,12 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 	_, err = foyer.AcceptSolicitation(ctxT(t), &partnersv1.AcceptSolicitationRequest{RequestId: "accept", SolicitationId: sent.GetSolicitationId(),
 		StartOn: date, Frequency: "accueil permanent"})
 	mustNil(t, err)
-	resolved := sub.next(10 * time.Second)
+	resolved := sub.next(t, 10*time.Second)
 	if resolved.GetKind() != eventsv1.NotificationKind_NOTIFICATION_KIND_RUPTURE_RESOLVED || resolved.GetSubjectId() != raised.GetSubjectId() ||
 		resolved.GetCursor() <= raised.GetCursor() || resolved.GetRule() != "transition.not_secured" {
 		t.Fatalf("the foyer engaged: the coordination is told %v; want the risk %s resolved, after cursor %d", resolved, raised.GetSubjectId(), raised.GetCursor())
 	}
-	if more := sub.next(300 * time.Millisecond); more != nil {
+	if more := sub.next(t, 300*time.Millisecond); more != nil {
 		t.Fatalf("told more than the resolution: %v", more)
 	}
 	risks = ct.risks(t)

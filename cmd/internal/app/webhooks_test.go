@@ -15,6 +15,7 @@ import (
 	"github.com/maillage/maillage/cmd/internal/app"
 	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/natsembed"
+	auditv1 "github.com/maillage/maillage/proto/maillage/audit/v1"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	notificationsv1 "github.com/maillage/maillage/proto/maillage/notifications/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
@@ -31,13 +32,14 @@ type receiver struct {
 	secret    string
 	down      bool
 	processed map[string]int // notification id → times processed
+	acked     map[string]int // notification id → times answered 2xx
 	received  int            // deliveries that reached it, verified
 	types     map[string]string
 	forged    int
 }
 
 func newReceiver(t *testing.T) (*receiver, *httptest.Server) {
-	r := &receiver{processed: map[string]int{}, types: map[string]string{}}
+	r := &receiver{processed: map[string]int{}, acked: map[string]int{}, types: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(srv.Close)
 	return r, srv
@@ -66,6 +68,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		r.processed[id] = 1
 		r.types[id] = payload.Type
 	}
+	r.acked[id]++
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -146,6 +149,11 @@ func TestWebhooksDeliverEveryNotificationOnceByID(t *testing.T) {
 		if rec.types[id] != "notification.rupture_risk_raised" {
 			t.Errorf("notification %s delivered as %q, want notification.rupture_risk_raised", id, rec.types[id])
 		}
+		// At least once; with no crash in between, once: an acknowledged
+		// delivery is never sent again.
+		if rec.acked[id] != 1 {
+			t.Errorf("notification %s acknowledged %d times, want once", id, rec.acked[id])
+		}
 	}
 	rec.mu.Unlock()
 	if forged != 0 || received < len(want) {
@@ -189,9 +197,28 @@ func TestWebhooksDeliverEveryNotificationOnceByID(t *testing.T) {
 	if got, _, _ := rec.snapshot(); len(got) != 7 {
 		t.Fatalf("processed %d notifications, want the 7 of the inbox", len(got))
 	}
-	if _, err := admin.ListDeadLetters(ctx, &notificationsv1.ListDeadLettersRequest{EndpointId: "01JD0000000000000000000000"}); err == nil {
-		t.Fatal("the dead letters of no endpoint")
+	_, err = admin.ListDeadLetters(ctx, &notificationsv1.ListDeadLettersRequest{EndpointId: "01JD0000000000000000000000"})
+	wantCode(t, err, codes.NotFound)
+
+	// Each delivery that showed the person is in her audit trail, as the
+	// organisation's system.
+	trail, err := auditv1.NewAuditServiceClient(cc).ListDisclosures(ctx, &auditv1.ListDisclosuresRequest{PersonId: tr.person})
+	mustNil(t, err)
+	delivered := 0
+	for _, r := range trail.GetRecords() {
+		if d := r.GetDisclosed(); d.GetKind() == eventsv1.DisclosureKind_DISCLOSURE_KIND_NOTIFICATION && d.GetActor().GetSubject() == "webhook:"+reg.GetEndpointId() {
+			delivered++
+		}
 	}
+	if delivered < 6 {
+		t.Errorf("%d webhook deliveries in the audit trail, want one per attempt at least for the 6 risks", delivered)
+	}
+
+	// Removed, its request id registers nothing again.
+	_, err = admin.RemoveWebhook(ctx, &notificationsv1.RemoveWebhookRequest{EndpointId: reg.GetEndpointId(), Reason: "changement de SI"})
+	mustNil(t, err)
+	_, err = admin.RegisterWebhook(ctx, &notificationsv1.RegisterWebhookRequest{RequestId: "si", Url: srv.URL + "/maillage", Description: "SI du PCPE"})
+	wantCode(t, err, codes.FailedPrecondition)
 }
 
 // waitFor polls cond for up to 10 s.

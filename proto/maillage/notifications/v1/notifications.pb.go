@@ -986,11 +986,15 @@ func (x *RemoveWebhookResponse) GetPosition() string {
 	return ""
 }
 
-// ListDeadLettersRequest asks for an endpoint's dead letters.
+// ListDeadLettersRequest asks for a page of an endpoint's dead letters.
 type ListDeadLettersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The endpoint.
-	EndpointId    string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	EndpointId string `protobuf:"bytes,1,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// At most this many, 1 to 500; 0 means 100.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous response; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1032,11 +1036,27 @@ func (x *ListDeadLettersRequest) GetEndpointId() string {
 	return ""
 }
 
+func (x *ListDeadLettersRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListDeadLettersRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListDeadLettersResponse lists them.
 type ListDeadLettersResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The notifications abandoned, oldest first.
-	DeadLetters   []*DeadLetter `protobuf:"bytes,1,rep,name=dead_letters,json=deadLetters,proto3" json:"dead_letters,omitempty"`
+	// The notifications abandoned, by notification id.
+	DeadLetters []*DeadLetter `protobuf:"bytes,1,rep,name=dead_letters,json=deadLetters,proto3" json:"dead_letters,omitempty"`
+	// Pass it as page_token to read the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1076,6 +1096,13 @@ func (x *ListDeadLettersResponse) GetDeadLetters() []*DeadLetter {
 		return x.DeadLetters
 	}
 	return nil
+}
+
+func (x *ListDeadLettersResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // DeadLetter is a notification an endpoint did not acknowledge.
@@ -1319,12 +1346,17 @@ const file_maillage_notifications_v1_notifications_proto_rawDesc = "" +
 	"endpointId\x12 \n" +
 	"\x06reason\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x06reason\"3\n" +
 	"\x15RemoveWebhookResponse\x12\x1a\n" +
-	"\bposition\x18\x01 \x01(\tR\bposition\"b\n" +
+	"\bposition\x18\x01 \x01(\tR\bposition\"\xd3\x01\n" +
 	"\x16ListDeadLettersRequest\x12H\n" +
 	"\vendpoint_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\n" +
-	"endpointId\"c\n" +
+	"endpointId\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12F\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB'\xbaH$r\"2 ^([0-7][0-9A-HJKMNP-TV-Z]{25})?$R\tpageToken\"\x8b\x01\n" +
 	"\x17ListDeadLettersResponse\x12H\n" +
-	"\fdead_letters\x18\x01 \x03(\v2%.maillage.notifications.v1.DeadLetterR\vdeadLetters\"\xd3\x01\n" +
+	"\fdead_letters\x18\x01 \x03(\v2%.maillage.notifications.v1.DeadLetterR\vdeadLetters\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd3\x01\n" +
 	"\n" +
 	"DeadLetter\x12K\n" +
 	"\fnotification\x18\x01 \x01(\v2'.maillage.notifications.v1.NotificationR\fnotification\x12\x1a\n" +
