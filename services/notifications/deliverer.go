@@ -272,12 +272,13 @@ func kindWord(k eventsv1.NotificationKind) string {
 }
 
 // abandon tells the organisation (unless what was abandoned is itself
-// such a notice) — first, so that a crash loses no notice: the notice's id
-// is its request id —, records the abandon, and moves the delivery to the
-// dead letters.
+// such a notice) — first, so that a crash loses no notice: the notice's id,
+// its request id, names the delivery and its first attempt, so a resend
+// abandoned again is told again —, records the abandon, and moves the
+// delivery to the dead letters.
 func (d *deliverer) abandon(ctx context.Context, ep endpoint, q queued, next delivery, n *notificationsv1.Notification) error {
 	if n.GetKind() != eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED {
-		notice := &eventsv1.NotificationRaised{NotificationId: d.idFor("maillage-notification-abandoned-v1", ep.Org, ep.ID+"/"+q.Notification),
+		notice := &eventsv1.NotificationRaised{NotificationId: d.idFor("maillage-notification-abandoned-v1", ep.Org, fmt.Sprintf("%s/%d", q.name(), next.First.UnixNano())),
 			RecipientOrganisationId: ep.Org, Kind: eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED,
 			Severity: eventsv1.NotificationSeverity_NOTIFICATION_SEVERITY_CRITICAL, SubjectId: q.Notification,
 			Summary: fmt.Sprintf("Une notification n'a pas pu être livrée à votre système (%s) après %d tentatives : %s. Elle est dans les lettres mortes, à renvoyer.",
