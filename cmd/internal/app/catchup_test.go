@@ -12,8 +12,10 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
+	"github.com/maillage/maillage/cmd/internal/app"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/natsembed"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
 )
@@ -65,8 +67,10 @@ func writeFiles(t *testing.T, store es.Store, people, perPerson int) []string {
 // says NOT_SERVING as a whole.
 func TestReadsDuringCatchUpAreUnavailableNeverNotFound(t *testing.T) {
 	dir := t.TempDir()
-	m := start(t, dir, time.Now)
-	waitServing(t, m.client(t, coordinatrice), parcoursv1.ParcoursService_ServiceDesc.ServiceName)
+	// The files are written by a maillaged that runs the access service
+	// only: no projection works while they are written, as when they came
+	// from another instance.
+	m := startConfig(t, app.Config{DataDir: dir, Sync: natsembed.SyncInterval, Now: time.Now, Services: []string{"access"}})
 	const people, perPerson = 2500, 40
 	ids := writeFiles(t, m.app.Store(), people, perPerson)
 	mustNil(t, m.stop())
