@@ -131,7 +131,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		if len(events) > 0 {
 			skipped, err := p.ApplyBatch(events)
 			if err != nil && ctx.Err() != nil {
-				return nil // cut short by the stop: not applied, applied again at the next start
+				// Cut short by the stop: not applied, applied again at the next start.
+				r.log.Info("projection stopped within a batch; it is applied again at the next start", "projection", p.Name(), "err", err)
+				return nil
 			}
 			if err != nil {
 				return fmt.Errorf("projection %s at %v: %w", p.Name(), events[0].Position, err)

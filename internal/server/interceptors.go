@@ -306,12 +306,16 @@ type drainingStream struct {
 
 func (d drainingStream) Context() context.Context { return d.ctx }
 
-// endOnDrain ends the server-streaming calls (subscriptions, which would
-// run forever) when the server stops, with UNAVAILABLE: the client
-// subscribes again, to this server once restarted or another, from the
-// last cursor it received.
+// endOnDrain ends the subscriptions (server streams named Subscribe or
+// Watch, which would run forever) when the server stops, with
+// UNAVAILABLE: the client subscribes again, to this server once
+// restarted or another, from the last cursor it received. A finite
+// stream (an export) runs to its end; an error of the handler's own
+// stays what it is.
 func (s *Server) endOnDrain(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	if info.IsClientStream || !info.IsServerStream || strings.HasPrefix(info.FullMethod, "/grpc.health.v1.Health/") {
+	method := info.FullMethod[strings.LastIndex(info.FullMethod, "/")+1:]
+	subscription := method == "Subscribe" || method == "Watch"
+	if info.IsClientStream || !info.IsServerStream || !subscription || strings.HasPrefix(info.FullMethod, "/grpc.health.v1.Health/") {
 		return handler(srv, ss)
 	}
 	ctx, cancel := context.WithCancel(ss.Context())
@@ -326,8 +330,10 @@ func (s *Server) endOnDrain(srv any, ss grpc.ServerStream, info *grpc.StreamServ
 	err := handler(srv, drainingStream{ServerStream: ss, ctx: ctx})
 	select {
 	case <-s.draining:
-		return status.Error(codes.Unavailable, "the server is stopping: subscribe again from the last cursor or position received")
+		if err == nil || errors.Is(err, context.Canceled) || status.Code(err) == codes.Canceled {
+			return status.Error(codes.Unavailable, "the server is stopping: subscribe again from the last cursor or position received")
+		}
 	default:
-		return err
 	}
+	return err
 }

@@ -58,17 +58,22 @@ func raisedByVigilance(s *PersonState) map[string]string {
 }
 
 func decideCheckVigilance(s *PersonState, c CheckVigilance, at decider.Context) ([]proto.Message, error) {
-	if !s.Enrolled || s.Discharged {
+	if !s.Enrolled {
 		return nil, nil
 	}
+	// A discharged file has no finding: what the vigilance raised in it is
+	// resolved, for the person has left.
 	found, _ := VigilanceFindings(s, c.Support, c.Thresholds, at.Now)
 	open := raisedByVigilance(s)
 	day := calendar.Today(at.Now)
+	resolution := "Levé automatiquement : la cause a disparu."
+	if s.Discharged {
+		resolution = "Levé automatiquement : la personne est sortie du dispositif."
+	}
 	var events []proto.Message
 	for _, cause := range sortedKeys(open) {
 		if _, still := found[cause]; !still {
-			events = append(events, &eventsv1.RuptureResolved{RuptureId: open[cause], ResolvedOn: day, ByVigilance: true,
-				Resolution: "Levé automatiquement : la cause a disparu."})
+			events = append(events, &eventsv1.RuptureResolved{RuptureId: open[cause], ResolvedOn: day, ByVigilance: true, Resolution: resolution})
 		}
 	}
 	for _, cause := range sortedKeys(found) {

@@ -32,7 +32,8 @@ import (
 //
 //	s/<solicitation>         person, engagement id (once accepted)
 //	p/<person>               Support, JSON
-//	d/<unix nanos>/<person>  due at that instant (0: as soon as possible)
+//	d/<unix nanos>/<person>  due at that instant (a marked file: the batch's
+//	                         position as nanoseconds, long past, so a new mark never equals an old one)
 //	w/<person>               the person's d/ key
 //	k/<person>               the organisation holding the file
 //	h/<org>/<person>         the files an organisation holds
@@ -134,7 +135,13 @@ func (v *Vigilance) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, erro
 			continue
 		}
 		if org, ok := strings.CutPrefix(ev.Stream, VigilanceCategory+"-"); ok {
-			if err := b.thresholdsSet(org, ev.Data); err != nil {
+			payload, err := v.codec.Decode(ev)
+			set, isSet := payload.(*eventsv1.VigilanceThresholdsSet)
+			if err != nil || !isSet {
+				skipped = append(skipped, ev)
+				continue
+			}
+			if err := b.thresholdsSet(org, set); err != nil {
 				return nil, err
 			}
 			continue
@@ -187,7 +194,11 @@ func (b *vigilanceBatch) holder(person string, ev es.RecordedEvent) error {
 
 // thresholdsSet keeps an organisation's thresholds, and marks every file
 // it holds due: they are checked again with them.
-func (b *vigilanceBatch) thresholdsSet(org string, data []byte) error {
+func (b *vigilanceBatch) thresholdsSet(org string, set *eventsv1.VigilanceThresholdsSet) error {
+	data, err := proto.Marshal(set)
+	if err != nil {
+		return err
+	}
 	b.settings[org] = data
 	for person, holder := range b.holders {
 		if holder == org {
@@ -270,7 +281,9 @@ func (v *Vigilance) store(b *vigilanceBatch, p es.Position) error {
 			}
 		}
 		for person := range b.due {
-			if err := v.setDue(batch, person, time.Time{}); err != nil {
+			// Due now, under a key of this batch's own: a check running
+			// meanwhile finds its key replaced and leaves the new mark.
+			if err := v.setDue(batch, person, time.Unix(0, int64(p.Commit))); err != nil {
 				return err
 			}
 		}

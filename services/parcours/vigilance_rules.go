@@ -129,7 +129,11 @@ func VigilanceFindings(s *PersonState, sup Support, th VigilanceThresholds, now 
 }
 
 // reached reports whether day has come; if not, it is a day to check again.
+// An unreadable day ("") never comes.
 func (v *vigilanceCheck) reached(day string) bool {
+	if day == "" {
+		return false
+	}
 	if day <= v.today {
 		return true
 	}
@@ -144,6 +148,18 @@ func (v *vigilanceCheck) find(f Finding) {
 		return // resolved by a professional: never raised again
 	}
 	v.found[f.Cause] = f
+}
+
+// addMonths moves day by n months, to the month's last day when it has
+// fewer (6 months before 31 August is 28 or 29 February, not 3 March).
+func addMonths(day string, n int) string {
+	d, err := calendar.Parse(day)
+	if err != nil {
+		return ""
+	}
+	first := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(d.Day(), last), 0, 0, 0, 0, time.UTC).Format(calendar.Layout)
 }
 
 func addDays(day string, n int) string {
@@ -169,7 +185,7 @@ func (v *vigilanceCheck) transitions() {
 			continue
 		}
 		if v.reached(addDays(t.PlannedDate, v.th.TransitionGraceDays+1)) {
-			v.find(Finding{Rule: RuleTransitionMissed, Cause: RuleTransitionMissed + "/" + t.ID, Rupture: true,
+			v.find(Finding{Rule: RuleTransitionMissed, Cause: RuleTransitionMissed + "/" + t.ID + "/" + t.PlannedDate, Rupture: true,
 				Kind: eventsv1.RuptureKind_RUPTURE_KIND_TRANSITION_UNSECURED, TransitionID: t.ID,
 				Description: fmt.Sprintf("La transition prévue le %s n'a pas été réalisée.", t.PlannedDate)})
 			continue
@@ -203,13 +219,23 @@ func (v *vigilanceCheck) covered(needID string) bool {
 	return false
 }
 
+// supportLost: a need open that an engagement covered and none covers
+// now; one rupture per need, named by the last engagement that ended (a
+// later loss, after a professional resolved the first, is a new cause).
 func (v *vigilanceCheck) supportLost() {
-	for _, e := range v.sup.Engagements {
-		need, ok := v.s.Plan.Needs[e.NeedID]
-		if !e.Ended || !ok || need.Closed || v.covered(e.NeedID) {
+	last := map[string]string{} // need → the last engagement ended (ids grow with time)
+	for id, e := range v.sup.Engagements {
+		if e.Ended && id > last[e.NeedID] {
+			last[e.NeedID] = id
+		}
+	}
+	for needID, id := range last {
+		need, ok := v.s.Plan.Needs[needID]
+		if !ok || need.Closed || v.covered(needID) {
 			continue
 		}
-		v.find(Finding{Rule: RuleSupportLost, Cause: RuleSupportLost + "/" + e.NeedID, Rupture: true,
+		e := v.sup.Engagements[id]
+		v.find(Finding{Rule: RuleSupportLost, Cause: RuleSupportLost + "/" + needID + "/" + id, Rupture: true,
 			Kind:        eventsv1.RuptureKind_RUPTURE_KIND_LOSS_OF_SUPPORT,
 			Description: fmt.Sprintf("Un accompagnement a pris fin (%s) alors que le besoin %s reste ouvert.", e.Organisation, need.Code.Code)})
 	}
@@ -220,8 +246,7 @@ func (v *vigilanceCheck) rightsExpiring() {
 		if r.EndDate == "" || v.renewed(r) {
 			continue
 		}
-		d, err := calendar.Parse(r.EndDate)
-		if err != nil || !v.reached(d.AddDate(0, -v.th.RightsExpiringMonths, 0).Format(calendar.Layout)) {
+		if !v.reached(addMonths(r.EndDate, -v.th.RightsExpiringMonths)) {
 			continue
 		}
 		v.find(Finding{Rule: RuleRightsExpiring, Cause: RuleRightsExpiring + "/" + r.ID, Kind: eventsv1.RuptureKind_RUPTURE_KIND_RIGHTS_EXPIRED,

@@ -90,8 +90,12 @@ func TestVigilanceNoCoordinator(t *testing.T) {
 			At(on("2026-11-20")).Then(t, resolvedByVigilance("01JD1R1SK00000000000000001", "2026-11-20"))
 	})
 	t.Run("counted again from a release", func(t *testing.T) {
-		released := vigil().Given(enrolled(), coordinatorAssigned(), evCoordinatorReleased())
-		released.When(check(parcours.Support{})).At(on("2026-11-16")).Then(t)
+		released := func() decidertest.Case[*parcours.PersonState, parcours.Command] {
+			return vigil().Given(enrolled(), coordinatorAssigned()).And(on("2027-01-10"), evCoordinatorReleased())
+		}
+		released().When(check(parcours.Support{})).At(on("2027-01-24")).Then(t)
+		released().When(check(parcours.Support{})).At(on("2027-01-25")).Then(t, risk(parcours.RuleNoCoordinator, "coordinator.missing/2027-01-10",
+			eventsv1.RuptureKind_RUPTURE_KIND_NO_COORDINATOR, "2027-01-25", "Aucun coordinateur de parcours depuis le 2027-01-10.", ""))
 	})
 	t.Run("resolved by a professional: never raised again", func(t *testing.T) {
 		byHand := &eventsv1.RuptureResolved{RuptureId: "01JD1R1SK00000000000000001", ResolvedOn: "2026-11-18", Resolution: "suivi par le CCAS"}
@@ -99,6 +103,11 @@ func TestVigilanceNoCoordinator(t *testing.T) {
 	})
 	t.Run("a discharged person: nothing", func(t *testing.T) {
 		vigil().Given(enrolled(), evDischarged()).When(check(parcours.Support{})).At(on("2027-01-01")).Then(t)
+	})
+	t.Run("discharged since: what it raised is resolved", func(t *testing.T) {
+		vigil().Given(enrolled(), noCoordinatorRisk("2026-11-17"), evDischarged()).When(check(parcours.Support{})).At(on("2026-12-01")).
+			Then(t, &eventsv1.RuptureResolved{RuptureId: "01JD1R1SK00000000000000001", ResolvedOn: "2026-12-01", ByVigilance: true,
+				Resolution: "Levé automatiquement : la personne est sortie du dispositif."})
 	})
 	t.Run("only the vigilance runs it", func(t *testing.T) {
 		spec().Given(enrolled()).When(check(parcours.Support{})).ThenError(t, derrors.ErrPermission)
@@ -150,7 +159,7 @@ func TestVigilanceTransition(t *testing.T) {
 	})
 	missed := &eventsv1.RuptureDetected{RuptureId: "01JD1R1SK00000000000000001", Kind: eventsv1.RuptureKind_RUPTURE_KIND_TRANSITION_UNSECURED,
 		Description: "La transition prévue le 2026-12-01 n'a pas été réalisée.", DetectedOn: "2026-12-04", TransitionId: transitionID,
-		Rule: parcours.RuleTransitionMissed, Cause: "transition.missed/" + transitionID}
+		Rule: parcours.RuleTransitionMissed, Cause: "transition.missed/" + transitionID + "/2026-12-01"}
 	t.Run("the date passed without completion: a rupture, the risk resolved", func(t *testing.T) {
 		given().When(check(engagedFor(transitionID, "350041315", false))).At(on("2026-12-03")).Then(t)
 		earlier := transitionRisk("2026-10-02")
@@ -173,7 +182,7 @@ func TestVigilanceSupportLost(t *testing.T) {
 		vigilanceEngagement: {Organisation: "350041315", NeedID: planNeedID, Ended: true}}}
 	lost := &eventsv1.RuptureDetected{RuptureId: "01JD1R1SK00000000000000001", Kind: eventsv1.RuptureKind_RUPTURE_KIND_LOSS_OF_SUPPORT,
 		Description: "Un accompagnement a pris fin (350041315) alors que le besoin 1.2.1.3 reste ouvert.", DetectedOn: "2026-11-02",
-		Rule: parcours.RuleSupportLost, Cause: "support.lost/" + planNeedID}
+		Rule: parcours.RuleSupportLost, Cause: "support.lost/" + planNeedID + "/" + vigilanceEngagement}
 	t.Run("an engagement ended, its need open: a rupture", func(t *testing.T) {
 		vigil().Given(enrolled(), coordinatorAssigned(), planNeedIdentified()).When(check(ended)).Then(t, lost)
 	})
@@ -191,16 +200,24 @@ func TestVigilanceSupportLost(t *testing.T) {
 
 func TestVigilanceRightsExpiring(t *testing.T) {
 	t.Parallel()
-	expiring := risk(parcours.RuleRightsExpiring, "rights.expiring/"+lifeRightID, eventsv1.RuptureKind_RUPTURE_KIND_RIGHTS_EXPIRED, "2030-07-01",
+	expiring := risk(parcours.RuleRightsExpiring, "rights.expiring/"+lifeRightID, eventsv1.RuptureKind_RUPTURE_KIND_RIGHTS_EXPIRED, "2030-06-30",
 		"Un droit MDPH (ORIENTATION_ESMS) prend fin le 2030-12-31 sans renouvellement notifié.", "")
 	given := func() decidertest.Case[*parcours.PersonState, parcours.Command] {
 		return vigil().Given(enrolled(), coordinatorAssigned(), evRightsNotified())
 	}
 	t.Run("more than six months ahead: nothing", func(t *testing.T) {
-		given().When(check(parcours.Support{})).At(on("2030-06-30")).Then(t)
+		given().When(check(parcours.Support{})).At(on("2030-06-29")).Then(t)
 	})
 	t.Run("six months ahead: a risk", func(t *testing.T) {
-		given().When(check(parcours.Support{})).At(on("2030-07-01")).Then(t, expiring)
+		given().When(check(parcours.Support{})).At(on("2030-06-30")).Then(t, expiring)
+	})
+	t.Run("six months before 31 August is the end of February", func(t *testing.T) {
+		august := evRightsNotified()
+		august.EndDate = "2030-08-31"
+		s := vigil().Given(enrolled(), coordinatorAssigned(), august).State()
+		if _, next := parcours.VigilanceFindings(s, parcours.Support{}, parcours.DefaultVigilanceThresholds(), on("2030-01-15")); !next.Equal(time.Date(2030, 2, 28, 0, 0, 0, 0, paris)) {
+			t.Fatalf("next check %v, want 2030-02-28", next)
+		}
 	})
 	t.Run("renewed since: resolved", func(t *testing.T) {
 		renewal := evRightsNotified()

@@ -160,7 +160,10 @@ func TestTransitionNotSecuredRaisesOneRiskAcrossRestarts(t *testing.T) {
 	if !audited {
 		t.Fatal("the notification received on the subscription is not in the person's audit trail")
 	}
-	ct.restart(t, time.Hour) // a restart on the same day repeats nothing
+	ct.restart(t, time.Hour) // a restart on the same day repeats nothing,
+	_, err = ct.coord.IdentifyNeed(ctxT(t), &parcoursv1.IdentifyNeedRequest{RequestId: "need-2", PersonId: ct.person, NeedCode: "1.3.4.2",
+		Description: "Gérer son budget"}) // nor a check of the file after it
+	mustNil(t, err)
 	settle()
 	risks := ct.risks(t)
 	if len(risks) != 1 || risks[0].GetRule() != "transition.not_secured" || risks[0].GetTransitionId() != moved.GetTransitionId() ||

@@ -99,6 +99,17 @@ type Case[S any, C any] struct {
 	cmd   C
 }
 
+// And folds more events into the given state as happened at t, for
+// rules that count from when something happened.
+func (c Case[S, C]) And(at time.Time, events ...proto.Message) Case[S, C] {
+	for _, e := range events {
+		c.given++
+		c.state = c.spec.d.Evolve(c.state, decider.Event{Payload: e, Version: uint64(c.given), OccurredAt: at, Actor: c.spec.ctx.Actor,
+			Organisation: c.spec.ctx.Organisation})
+	}
+	return c
+}
+
 // At moves the clock the command is decided at to t; the given events
 // stay where they happened (the spec's time). For rules that depend on
 // time passing.
