@@ -306,6 +306,6 @@ func (d *deliverer) append(ctx context.Context, stream, requestID string, ev pro
 		return err
 	}
 	_, err = d.store.Append(ctx, stream, es.Any, es.AppendRequest{Events: []es.EventData{data},
-		Metadata: es.Metadata{Actor: router, Organisation: "maillage", RequestID: requestID, OccurredAt: d.now()}})
+		Metadata: es.Metadata{Actor: serviceActor, Organisation: "maillage", RequestID: requestID, OccurredAt: d.now()}})
 	return err
 }

@@ -26,8 +26,9 @@ import (
 // events and their naming convention, never a call.
 const fileCategory = "parcours"
 
-// router is the caller the router writes as.
-const router = "maillage-notifications"
+// serviceActor is who the notifications service writes as (the router,
+// the deliverer).
+const serviceActor = "maillage-notifications"
 
 // Router is the process manager that tells the organisations of a
 // person's coordination what the vigilance (or a professional) raised
@@ -204,7 +205,7 @@ func (r *Router) raise(org string, template *eventsv1.NotificationRaised) error 
 	if err != nil {
 		return err
 	}
-	req := es.AppendRequest{Events: []es.EventData{data}, Metadata: es.Metadata{Actor: router, Organisation: "maillage",
+	req := es.AppendRequest{Events: []es.EventData{data}, Metadata: es.Metadata{Actor: serviceActor, Organisation: "maillage",
 		RequestID: n.NotificationId, CausationID: template.GetCauseEventId(), OccurredAt: r.now()}}
 	return r.retry("the inbox of "+org+" refuses the notification", func(ctx context.Context) error {
 		_, err := r.store.Append(ctx, es.StreamName(InboxCategory, org), es.Any, req)
