@@ -3,6 +3,7 @@ module github.com/maillage/maillage/services/meetings
 go 1.26.0
 
 require (
+	github.com/maillage/maillage/internal v0.0.0
 	github.com/maillage/maillage/proto v0.0.0
 	google.golang.org/grpc v1.85.0
 )
@@ -16,4 +17,7 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace github.com/maillage/maillage/proto => ../../proto
+replace (
+	github.com/maillage/maillage/internal => ../../internal
+	github.com/maillage/maillage/proto => ../../proto
+)
