@@ -52,6 +52,8 @@ type MeetingState struct {
 	Kind             eventsv1.MeetingKind
 	PersonIDs        []string
 	StartsAt, EndsAt time.Time
+	Place, VideoURL  string
+	Title            string
 	Status           Status
 	// Sequence counts the reschedules: iCalendar's SEQUENCE, so that a
 	// calendar updates the event rather than adding one.
@@ -95,6 +97,7 @@ func evolve(s *MeetingState, ev decider.Event) *MeetingState {
 	case *eventsv1.MeetingScheduled:
 		s.ID, s.Kind, s.PersonIDs, s.Organiser = e.GetMeetingId(), e.GetKind(), e.GetPersonIds(), e.GetOrganiserOrganisationId()
 		s.StartsAt, s.EndsAt, s.Status = e.GetStartsAt().AsTime(), e.GetEndsAt().AsTime(), StatusScheduled
+		s.Place, s.VideoURL, s.Title = e.GetPlace(), e.GetVideoUrl(), e.GetTitle()
 	case *eventsv1.MeetingRescheduled:
 		s.StartsAt, s.EndsAt = e.GetStartsAt().AsTime(), e.GetEndsAt().AsTime()
 		s.Sequence++

@@ -54,7 +54,7 @@ type registration struct {
 var registry = []registration{
 	{"parcours", buildParcours},
 	{"partners", buildPartners},
-	{"meetings", func(*Deps) (Service, error) { return meetings.New(), nil }},
+	{"meetings", buildMeetings},
 	{"notifications", buildNotifications},
 	{"audit", buildAudit},
 	{"access", buildAccess},
@@ -111,6 +111,24 @@ func (f parcoursFiles) DomicileOf(personID string) (geo.Point, bool) {
 		return geo.Point{}, false
 	}
 	return geo.Point{Lat: d.GetLatitude(), Lon: d.GetLongitude()}, true
+}
+
+func buildMeetings(d *Deps) (Service, error) {
+	if d.Parcours == nil {
+		return nil, fmt.Errorf("meetings are about people's files: run parcours too")
+	}
+	return meetings.New(meetings.Config{Store: d.Store, Codec: d.Codec, Kit: d.Kit, Files: parcoursFiles{d.Parcours}, Now: d.Config.Now,
+		Logger: d.Config.Logger})
+}
+
+// FileOf is what the meetings need of a person's file.
+func (f parcoursFiles) FileOf(personID string) meetings.File {
+	v, ok := f.p.Views().Get(personID)
+	if !ok {
+		return meetings.File{}
+	}
+	team, _ := f.p.Teams().TeamOf(personID)
+	return meetings.File{Known: true, Discharged: v.GetDischarge() != nil, Team: team}
 }
 
 func buildNotifications(d *Deps) (Service, error) {

@@ -215,9 +215,9 @@ func refusals(t *testing.T, api parcoursv1.ParcoursServiceClient, person string,
 	_, err = anon.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: person})
 	wantCode(t, err, codes.Unauthenticated)
 
-	// The other services are registered and say plainly what they do not do yet.
+	// The meetings service answers for a meeting that does not exist.
 	_, err = meetingsv1.NewMeetingsServiceClient(m.client(t, coordinatrice)).GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: "01JD5Z00000000000000000000"})
-	wantCode(t, err, codes.Unimplemented)
+	wantCode(t, err, codes.NotFound)
 
 	after, err := m.app.Store().Read(ctx, "parcours-"+person, 1)
 	mustNil(t, err)

@@ -189,21 +189,25 @@ const (
 	// A notification about the person (alerte: a risk of rupture…),
 	// delivered to its recipient organisation.
 	DisclosureKind_DISCLOSURE_KIND_NOTIFICATION DisclosureKind = 9
+	// The people a meeting concerns, shown to an organiser or a
+	// participant.
+	DisclosureKind_DISCLOSURE_KIND_MEETING DisclosureKind = 10
 )
 
 // Enum value maps for DisclosureKind.
 var (
 	DisclosureKind_name = map[int32]string{
-		0: "DISCLOSURE_KIND_UNSPECIFIED",
-		1: "DISCLOSURE_KIND_VIEW",
-		2: "DISCLOSURE_KIND_VIEW_AS_OF",
-		3: "DISCLOSURE_KIND_CASELOAD_ENTRY",
-		4: "DISCLOSURE_KIND_FEED_EVENT",
-		5: "DISCLOSURE_KIND_AUDIT_REPORT",
-		6: "DISCLOSURE_KIND_AUDIT_EXPORT",
-		7: "DISCLOSURE_KIND_COMMAND_ANSWER",
-		8: "DISCLOSURE_KIND_SOLICITATION",
-		9: "DISCLOSURE_KIND_NOTIFICATION",
+		0:  "DISCLOSURE_KIND_UNSPECIFIED",
+		1:  "DISCLOSURE_KIND_VIEW",
+		2:  "DISCLOSURE_KIND_VIEW_AS_OF",
+		3:  "DISCLOSURE_KIND_CASELOAD_ENTRY",
+		4:  "DISCLOSURE_KIND_FEED_EVENT",
+		5:  "DISCLOSURE_KIND_AUDIT_REPORT",
+		6:  "DISCLOSURE_KIND_AUDIT_EXPORT",
+		7:  "DISCLOSURE_KIND_COMMAND_ANSWER",
+		8:  "DISCLOSURE_KIND_SOLICITATION",
+		9:  "DISCLOSURE_KIND_NOTIFICATION",
+		10: "DISCLOSURE_KIND_MEETING",
 	}
 	DisclosureKind_value = map[string]int32{
 		"DISCLOSURE_KIND_UNSPECIFIED":    0,
@@ -216,6 +220,7 @@ var (
 		"DISCLOSURE_KIND_COMMAND_ANSWER": 7,
 		"DISCLOSURE_KIND_SOLICITATION":   8,
 		"DISCLOSURE_KIND_NOTIFICATION":   9,
+		"DISCLOSURE_KIND_MEETING":        10,
 	}
 )
 
@@ -838,7 +843,7 @@ const file_maillage_events_v1_audit_proto_rawDesc = "" +
 	"\x13LEGAL_BASIS_CONSENT\x10\x02\x12\x1a\n" +
 	"\x16LEGAL_BASIS_DELEGATION\x10\x03\x12\x17\n" +
 	"\x13LEGAL_BASIS_CONTROL\x10\x04\x12&\n" +
-	"\"LEGAL_BASIS_INFORMED_NO_OPPOSITION\x10\x05*\xdb\x02\n" +
+	"\"LEGAL_BASIS_INFORMED_NO_OPPOSITION\x10\x05*\xf8\x02\n" +
 	"\x0eDisclosureKind\x12\x1f\n" +
 	"\x1bDISCLOSURE_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14DISCLOSURE_KIND_VIEW\x10\x01\x12\x1e\n" +
@@ -849,7 +854,9 @@ const file_maillage_events_v1_audit_proto_rawDesc = "" +
 	"\x1cDISCLOSURE_KIND_AUDIT_EXPORT\x10\x06\x12\"\n" +
 	"\x1eDISCLOSURE_KIND_COMMAND_ANSWER\x10\a\x12 \n" +
 	"\x1cDISCLOSURE_KIND_SOLICITATION\x10\b\x12 \n" +
-	"\x1cDISCLOSURE_KIND_NOTIFICATION\x10\tB@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
+	"\x1cDISCLOSURE_KIND_NOTIFICATION\x10\t\x12\x1b\n" +
+	"\x17DISCLOSURE_KIND_MEETING\x10\n" +
+	"B@Z>github.com/maillage/maillage/proto/maillage/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_maillage_events_v1_audit_proto_rawDescOnce sync.Once

@@ -1,0 +1,128 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/maillage/maillage/internal/auth"
+	auditv1 "github.com/maillage/maillage/proto/maillage/audit/v1"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	meetingsv1 "github.com/maillage/maillage/proto/maillage/meetings/v1"
+	parcoursv1 "github.com/maillage/maillage/proto/maillage/parcours/v1"
+)
+
+// The coordinatrice sets a synthèse about the person with her, her mother
+// and two partners; a partner answers for itself; the one outside her
+// coordination sees the slot, not who it is about; an organisation
+// neither invited nor in her coordination is refused; the meeting moves
+// (answers asked again) and is cancelled; a discharged person has no
+// meeting.
+func TestMeetingOverGRPC(t *testing.T) {
+	tr := newTerritory(t)
+	ctx := ctxT(t)
+	member, err := tr.coord.AddEntourageMember(ctx, &parcoursv1.AddEntourageMemberRequest{RequestId: "mother", PersonId: tr.person,
+		DisplayName: "Sophie Durand", Relationship: "mère", Quadrant: eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_FAMILY,
+		Circle: eventsv1.SluzkiCircle_SLUZKI_CIRCLE_INTIMATE})
+	mustNil(t, err)
+	_, err = tr.coord.AssociatePartner(ctx, &parcoursv1.AssociatePartnerRequest{RequestId: "savs", PersonId: tr.person,
+		OrganisationId: savsFINESS, DisplayName: "SAVS Émeraude", Mission: eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE})
+	mustNil(t, err)
+	api := meetingsv1.NewMeetingsServiceClient(tr.m.client(t, coordinatrice))
+	starts := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+	set, err := api.ScheduleMeeting(ctx, &meetingsv1.ScheduleMeetingRequest{RequestId: "synthese", Kind: eventsv1.MeetingKind_MEETING_KIND_SYNTHESE,
+		PersonIds: []string{tr.person}, StartsAt: timestamppb.New(starts), EndsAt: timestamppb.New(starts.Add(2 * time.Hour)),
+		Place: "PCPE, Rennes", Title: "Synthèse"})
+	mustNil(t, err)
+	again, err := api.ScheduleMeeting(ctx, &meetingsv1.ScheduleMeetingRequest{RequestId: "synthese", Kind: eventsv1.MeetingKind_MEETING_KIND_SYNTHESE,
+		PersonIds: []string{tr.person}, StartsAt: timestamppb.New(starts), EndsAt: timestamppb.New(starts.Add(2 * time.Hour)),
+		Place: "PCPE, Rennes", Title: "Synthèse"})
+	mustNil(t, err)
+	if again.GetMeetingId() != set.GetMeetingId() {
+		t.Fatalf("a retried schedule set another meeting: %s, then %s", set.GetMeetingId(), again.GetMeetingId())
+	}
+	invite := func(id string, kind eventsv1.ParticipantKind, org, prof, member, name string) string {
+		res, err := api.InviteParticipant(ctx, &meetingsv1.InviteParticipantRequest{RequestId: id, MeetingId: set.GetMeetingId(), Kind: kind,
+			OrganisationId: org, ProfessionalId: prof, PersonId: map[bool]string{true: tr.person}[org == ""], EntourageMemberId: member, DisplayName: name})
+		mustNil(t, err)
+		return res.GetParticipantId()
+	}
+	invite("her", eventsv1.ParticipantKind_PARTICIPANT_KIND_PERSON, "", "", "", "Léa")
+	invite("mother", eventsv1.ParticipantKind_PARTICIPANT_KIND_ENTOURAGE, "", "", member.GetMemberId(), "Sophie Durand")
+	savsSeat := invite("savs", eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, savsFINESS, "cds-savs", "", "Cheffe de service du SAVS")
+	invite("foyer", eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, foyerFINESS, "cds-foyer", "", "Directeur du foyer")
+
+	savs := meetingsv1.NewMeetingsServiceClient(tr.m.client(t, auth.Principal{Subject: "cds-savs", Organisation: savsFINESS, Role: auth.RoleProfessionnel}))
+	_, err = savs.AnswerInvitation(ctx, &meetingsv1.AnswerInvitationRequest{RequestId: "yes", MeetingId: set.GetMeetingId(), ParticipantId: savsSeat,
+		Answer: eventsv1.InvitationAnswer_INVITATION_ANSWER_ACCEPTED})
+	mustNil(t, err)
+	_, err = api.AnswerInvitation(ctx, &meetingsv1.AnswerInvitationRequest{RequestId: "for-savs", MeetingId: set.GetMeetingId(), ParticipantId: savsSeat,
+		Answer: eventsv1.InvitationAnswer_INVITATION_ANSWER_DECLINED})
+	wantCode(t, err, codes.PermissionDenied) // nobody answers for a partner
+
+	mine, err := api.GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	mustNil(t, err)
+	if m := mine.GetMeeting(); len(m.GetPersonIds()) != 1 || m.GetPersonsWithheld() || len(m.GetParticipants()) != 4 || m.GetTitle() != "Synthèse" {
+		t.Fatalf("the coordinatrice reads %v", m)
+	}
+	foyer := meetingsv1.NewMeetingsServiceClient(tr.m.client(t, auth.Principal{Subject: "cds-foyer", Organisation: foyerFINESS, Role: auth.RoleProfessionnel}))
+	slot, err := foyer.GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	mustNil(t, err)
+	m := slot.GetMeeting()
+	if len(m.GetPersonIds()) != 0 || !m.GetPersonsWithheld() || !m.GetScheduledAt().AsTime().Equal(starts) {
+		t.Fatalf("the foyer, invited but outside her coordination, reads %v; want the slot, not who it is about", m)
+	}
+	for _, p := range m.GetParticipants() {
+		if p.GetKind() != eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL && (p.GetPersonId() != "" || p.GetDisplayName() != "") {
+			t.Fatalf("the foyer reads who she is through a participant: %v", p)
+		}
+	}
+	outsider := meetingsv1.NewMeetingsServiceClient(tr.m.client(t, auth.Principal{Subject: "x", Organisation: "750000099", Role: auth.RoleCoordinateur}))
+	_, err = outsider.GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = outsider.CancelMeeting(ctx, &meetingsv1.CancelMeetingRequest{RequestId: "no", MeetingId: set.GetMeetingId(), Reason: "x"})
+	wantCode(t, err, codes.PermissionDenied)
+
+	trail, err := auditv1.NewAuditServiceClient(tr.m.client(t, coordinatrice)).ListDisclosures(ctx, &auditv1.ListDisclosuresRequest{PersonId: tr.person})
+	mustNil(t, err)
+	shown := map[string]int{}
+	for _, r := range trail.GetRecords() {
+		if d := r.GetDisclosed(); d.GetKind() == eventsv1.DisclosureKind_DISCLOSURE_KIND_MEETING {
+			shown[d.GetActor().GetOrganisationId()]++
+		}
+	}
+	if shown[coordinatrice.Organisation] != 1 || shown[foyerFINESS] != 0 {
+		t.Fatalf("meeting disclosures in her audit trail, by organisation: %v; want the coordinatrice's one read, none for the foyer", shown)
+	}
+
+	_, err = api.RescheduleMeeting(ctx, &meetingsv1.RescheduleMeetingRequest{RequestId: "move", MeetingId: set.GetMeetingId(),
+		StartsAt: timestamppb.New(starts.Add(24 * time.Hour)), EndsAt: timestamppb.New(starts.Add(26 * time.Hour)), Reason: "grève"})
+	mustNil(t, err)
+	moved, err := api.GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	mustNil(t, err)
+	for _, p := range moved.GetMeeting().GetParticipants() {
+		if p.GetAnswer() != eventsv1.InvitationAnswer_INVITATION_ANSWER_UNSPECIFIED {
+			t.Fatalf("after the move, %s still answers %v", p.GetDisplayName(), p.GetAnswer())
+		}
+	}
+	if moved.GetMeeting().GetSequence() != 1 {
+		t.Fatalf("sequence %d after a move, want 1", moved.GetMeeting().GetSequence())
+	}
+	_, err = api.CancelMeeting(ctx, &meetingsv1.CancelMeetingRequest{RequestId: "cancel", MeetingId: set.GetMeetingId(), Reason: "hospitalisée"})
+	mustNil(t, err)
+	_, err = api.InviteParticipant(ctx, &meetingsv1.InviteParticipantRequest{RequestId: "late", MeetingId: set.GetMeetingId(),
+		Kind: eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, OrganisationId: "350000014", ProfessionalId: "p", DisplayName: "X"})
+	wantCode(t, err, codes.FailedPrecondition)
+
+	_, err = tr.coord.DischargePerson(ctx, &parcoursv1.DischargePersonRequest{RequestId: "out", PersonId: tr.person,
+		Reason: eventsv1.DischargeReason_DISCHARGE_REASON_DROIT_COMMUN, DischargedOn: time.Now().Format(time.DateOnly)})
+	mustNil(t, err)
+	_, err = api.ScheduleMeeting(ctx, &meetingsv1.ScheduleMeetingRequest{RequestId: "after", Kind: eventsv1.MeetingKind_MEETING_KIND_SYNTHESE,
+		PersonIds: []string{tr.person}, StartsAt: timestamppb.New(starts), EndsAt: timestamppb.New(starts.Add(time.Hour)), Place: "PCPE"})
+	wantCode(t, err, codes.FailedPrecondition)
+	_, err = api.ScheduleMeeting(ctx, &meetingsv1.ScheduleMeetingRequest{RequestId: "bad", Kind: eventsv1.MeetingKind_MEETING_KIND_SYNTHESE,
+		PersonIds: []string{tr.person}, StartsAt: timestamppb.New(starts), EndsAt: timestamppb.New(starts.Add(-time.Hour)), Place: "PCPE"})
+	wantCode(t, err, codes.InvalidArgument)
+}

@@ -1,0 +1,229 @@
+package meetings
+
+import (
+	"context"
+	"slices"
+	"sort"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/derrors"
+	"github.com/maillage/maillage/internal/kit"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+	meetingsv1 "github.com/maillage/maillage/proto/maillage/meetings/v1"
+)
+
+// The gRPC port of the meetings.
+
+// handle runs cmd on the meeting; a refusal by the access rules is
+// recorded in the audit trail of each person it concerns.
+func (s *Service) handle(ctx context.Context, id string, persons []string, cmd Command, req proto.Message) (decider.Result, error) {
+	opts, err := s.cfg.Kit.CommandOptions(ctx, req)
+	if err != nil {
+		return decider.Result{}, kit.Status(err)
+	}
+	res, err := s.meetings.Handle(ctx, id, cmd, opts)
+	if err != nil {
+		for _, p := range persons {
+			err = s.cfg.Kit.Refused(ctx, p, err)
+		}
+		return res, kit.Status(err)
+	}
+	return res, nil
+}
+
+// personsOf returns the people a meeting concerns, as stored now.
+func (s *Service) personsOf(ctx context.Context, id string) ([]string, error) {
+	var persons []string
+	err := s.meetings.Inspect(ctx, id, func(m *MeetingState) { persons = slices.Clone(m.PersonIDs) })
+	return persons, kit.Status(err)
+}
+
+// ScheduleMeeting sets a meeting, decided on the files as stored now.
+func (s *Service) ScheduleMeeting(ctx context.Context, req *meetingsv1.ScheduleMeetingRequest) (*meetingsv1.ScheduleMeetingResponse, error) {
+	caller, err := s.cfg.Kit.Caller(ctx)
+	if err != nil {
+		return nil, kit.Status(err)
+	}
+	if err := s.cfg.Files.Stored(ctx); err != nil {
+		return nil, kit.Status(err)
+	}
+	id := s.cfg.Kit.IDFor("maillage-meeting-id-v1", caller.Organisation, req.GetRequestId()) // a retry reaches the same meeting
+	cmd := ScheduleMeeting{MeetingID: id, Kind: req.GetKind(), PersonIDs: req.GetPersonIds(), StartsAt: req.GetStartsAt().AsTime(),
+		EndsAt: req.GetEndsAt().AsTime(), Place: req.GetPlace(), VideoURL: req.GetVideoUrl(), Title: req.GetTitle(), Files: map[string]File{}}
+	for _, p := range req.GetPersonIds() {
+		cmd.Files[p] = s.cfg.Files.FileOf(p)
+	}
+	res, err := s.handle(ctx, id, req.GetPersonIds(), cmd, req)
+	if err != nil {
+		return nil, err
+	}
+	return &meetingsv1.ScheduleMeetingResponse{MeetingId: id, Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// InviteParticipant invites someone.
+func (s *Service) InviteParticipant(ctx context.Context, req *meetingsv1.InviteParticipantRequest) (*meetingsv1.InviteParticipantResponse, error) {
+	persons, err := s.personsOf(ctx, req.GetMeetingId())
+	if err != nil {
+		return nil, err
+	}
+	cmd := InviteParticipant{MeetingID: req.GetMeetingId(), Participant: Participant{Kind: req.GetKind(), Organisation: req.GetOrganisationId(),
+		Professional: req.GetProfessionalId(), PersonID: req.GetPersonId(), EntourageMember: req.GetEntourageMemberId(), DisplayName: req.GetDisplayName()}}
+	res, err := s.handle(ctx, req.GetMeetingId(), persons, cmd, req)
+	if err != nil {
+		return nil, err
+	}
+	return &meetingsv1.InviteParticipantResponse{ParticipantId: res.CreatedID, Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// AnswerInvitation records an answer.
+func (s *Service) AnswerInvitation(ctx context.Context, req *meetingsv1.AnswerInvitationRequest) (*meetingsv1.AnswerInvitationResponse, error) {
+	persons, err := s.personsOf(ctx, req.GetMeetingId())
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.handle(ctx, req.GetMeetingId(), persons, AnswerInvitation{MeetingID: req.GetMeetingId(), ParticipantID: req.GetParticipantId(),
+		Answer: req.GetAnswer(), Comment: req.GetComment()}, req)
+	if err != nil {
+		return nil, err
+	}
+	return &meetingsv1.AnswerInvitationResponse{Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// RescheduleMeeting moves a meeting.
+func (s *Service) RescheduleMeeting(ctx context.Context, req *meetingsv1.RescheduleMeetingRequest) (*meetingsv1.RescheduleMeetingResponse, error) {
+	persons, err := s.personsOf(ctx, req.GetMeetingId())
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.handle(ctx, req.GetMeetingId(), persons, RescheduleMeeting{MeetingID: req.GetMeetingId(), StartsAt: req.GetStartsAt().AsTime(),
+		EndsAt: req.GetEndsAt().AsTime(), Reason: req.GetReason()}, req)
+	if err != nil {
+		return nil, err
+	}
+	return &meetingsv1.RescheduleMeetingResponse{Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// CancelMeeting cancels a meeting.
+func (s *Service) CancelMeeting(ctx context.Context, req *meetingsv1.CancelMeetingRequest) (*meetingsv1.CancelMeetingResponse, error) {
+	persons, err := s.personsOf(ctx, req.GetMeetingId())
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.handle(ctx, req.GetMeetingId(), persons, CancelMeeting{MeetingID: req.GetMeetingId(), Reason: req.GetReason()}, req)
+	if err != nil {
+		return nil, err
+	}
+	return &meetingsv1.CancelMeetingResponse{Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// GetMeeting returns a meeting to its organiser and participants'
+// organisations, and to the coordination of the people it concerns; each
+// person shown is recorded in her audit trail.
+func (s *Service) GetMeeting(ctx context.Context, req *meetingsv1.GetMeetingRequest) (*meetingsv1.GetMeetingResponse, error) {
+	caller, err := s.cfg.Kit.Caller(ctx)
+	if err != nil {
+		return nil, kit.Status(err)
+	}
+	if err := s.cfg.Files.Stored(ctx); err != nil {
+		return nil, kit.Status(err)
+	}
+	var m MeetingState
+	if err := s.meetings.Inspect(ctx, req.GetMeetingId(), func(st *MeetingState) { m = *st; m.Participants = clonedMap(st.Participants) }); err != nil {
+		return nil, kit.Status(err)
+	}
+	if m.Status == StatusNone {
+		return nil, status.Errorf(codes.NotFound, "no meeting %s", req.GetMeetingId())
+	}
+	shown, disclosures := s.shownPersons(caller, &m)
+	if !takesPart(caller, &m) && len(shown) == 0 {
+		denied := derrors.Denied("meeting.not_a_participant", "%s neither organises nor takes part in meeting %s", caller.Organisation, m.ID)
+		for _, p := range m.PersonIDs {
+			_ = s.cfg.Kit.Refused(ctx, p, denied)
+		}
+		return nil, kit.Status(denied)
+	}
+	if err := s.cfg.Kit.DisclosedAll(ctx, disclosures); err != nil {
+		return nil, kit.Status(err)
+	}
+	return &meetingsv1.GetMeetingResponse{Meeting: meetingOf(&m, shown)}, nil
+}
+
+func clonedMap[V any](m map[string]V) map[string]V {
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// takesPart: the caller's organisation organises the meeting or one of
+// its professionals is invited.
+func takesPart(c access.Caller, m *MeetingState) bool {
+	if c.Organisation == m.Organiser {
+		return true
+	}
+	for _, p := range m.Participants {
+		if p.Kind == eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL && p.Organisation == c.Organisation {
+			return true
+		}
+	}
+	return false
+}
+
+// shownPersons returns the people whose identity the caller may see, and
+// the disclosures showing them makes.
+func (s *Service) shownPersons(c access.Caller, m *MeetingState) (map[string]bool, []kit.Disclosure) {
+	shown := map[string]bool{}
+	var ds []kit.Disclosure
+	today := s.cfg.Kit.Today()
+	for _, p := range m.PersonIDs {
+		f := s.cfg.Files.FileOf(p)
+		if !f.Known {
+			continue
+		}
+		grant, err := f.Team.ReadFile(c, today)
+		if err != nil || !grant.Categories.Has(access.Identite) {
+			continue
+		}
+		shown[p] = true
+		ds = append(ds, kit.Disclosure{PersonID: p, Grant: grant, Categories: access.Of(access.Identite),
+			Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_MEETING, Detail: "meeting " + m.ID})
+	}
+	return shown, ds
+}
+
+// meetingOf is the meeting as the caller may see it: the people it may
+// not see are left out, and so are their names among the participants.
+func meetingOf(m *MeetingState, shown map[string]bool) *meetingsv1.Meeting {
+	out := &meetingsv1.Meeting{MeetingId: m.ID, ScheduledAt: timestamppb.New(m.StartsAt), EndsAt: timestamppb.New(m.EndsAt), Kind: m.Kind,
+		OrganiserOrganisationId: m.Organiser, Cancelled: m.Status == StatusCancelled, Sequence: m.Sequence, Place: m.Place,
+		VideoUrl: m.VideoURL, Title: m.Title}
+	for _, p := range m.PersonIDs {
+		if shown[p] {
+			out.PersonIds = append(out.PersonIds, p)
+		} else {
+			out.PersonsWithheld = true
+		}
+	}
+	ids := make([]string, 0, len(m.Participants))
+	for id := range m.Participants {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p := m.Participants[id]
+		q := &meetingsv1.Participant{ParticipantId: p.ID, Kind: p.Kind, OrganisationId: p.Organisation, ProfessionalId: p.Professional,
+			PersonId: p.PersonID, EntourageMemberId: p.EntourageMember, DisplayName: p.DisplayName, Answer: p.Answer}
+		if p.Kind != eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL && !shown[p.PersonID] {
+			q.PersonId, q.EntourageMemberId, q.DisplayName = "", "", ""
+		}
+		out.Participants = append(out.Participants, q)
+	}
+	return out
+}
