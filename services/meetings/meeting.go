@@ -26,6 +26,7 @@ const (
 	StatusNone      Status = iota // never scheduled
 	StatusScheduled               // to come
 	StatusCancelled               // will not take place
+	StatusHeld                    // took place
 )
 
 // Participant is someone invited.
@@ -59,6 +60,7 @@ type MeetingState struct {
 	// calendar updates the event rather than adding one.
 	Sequence     uint32
 	Participants map[string]Participant // by participant id
+	Attended     []string               // participant ids present, once held
 }
 
 // Command is a command on one meeting.
@@ -88,6 +90,12 @@ func decide(s *MeetingState, cmd Command, at decider.Context) ([]proto.Message, 
 		return decideInvite(s, c, at)
 	case AnswerInvitation:
 		return decideAnswer(s, c, at)
+	case HoldMeeting:
+		return decideHold(s, c, at)
+	case RecordMinutes:
+		return decideMinutes(s, c, at)
+	case RecordDecision:
+		return decideDecision(s, c, at)
 	}
 	return nil, fmt.Errorf("meetings: unknown command %T (commands are passed by value)", cmd)
 }
@@ -114,6 +122,8 @@ func evolve(s *MeetingState, ev decider.Event) *MeetingState {
 		}
 		s.Participants[e.GetParticipantId()] = Participant{ID: e.GetParticipantId(), Kind: e.GetKind(), Organisation: e.GetOrganisationId(),
 			Professional: e.GetProfessionalId(), PersonID: e.GetPersonId(), EntourageMember: e.GetEntourageMemberId(), DisplayName: e.GetDisplayName()}
+	case *eventsv1.MeetingHeld:
+		s.Status, s.Attended = StatusHeld, e.GetAttendedParticipantIds()
 	case *eventsv1.InvitationAnswered:
 		if p, ok := s.Participants[e.GetParticipantId()]; ok {
 			p.Answer = e.GetAnswer()
@@ -132,10 +142,13 @@ func checkOrganiser(s *MeetingState, at decider.Context, what string) error {
 	return nil
 }
 
-// checkToCome: a meeting cancelled or past takes no change.
+// checkToCome: a meeting cancelled, held or past takes no change.
 func checkToCome(s *MeetingState, at decider.Context) error {
-	if s.Status == StatusCancelled {
+	switch s.Status {
+	case StatusCancelled:
 		return derrors.Rejected("meeting.cancelled", "meeting/"+s.ID, "meeting %s was cancelled", s.ID)
+	case StatusHeld:
+		return derrors.Rejected("meeting.held", "meeting/"+s.ID, "meeting %s was held", s.ID)
 	}
 	if !s.EndsAt.After(at.Now) {
 		return derrors.Rejected("meeting.past", "meeting/"+s.ID, "meeting %s ended at %s", s.ID, s.EndsAt.UTC().Format(time.RFC3339))

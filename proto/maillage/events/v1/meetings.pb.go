@@ -599,11 +599,281 @@ func (x *MeetingCancelled) GetReason() string {
 	return ""
 }
 
+// MeetingHeld: the meeting took place (réunion tenue), with who came.
+type MeetingHeld struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The participants present.
+	AttendedParticipantIds []string `protobuf:"bytes,1,rep,name=attended_participant_ids,json=attendedParticipantIds,proto3" json:"attended_participant_ids,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *MeetingHeld) Reset() {
+	*x = MeetingHeld{}
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MeetingHeld) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MeetingHeld) ProtoMessage() {}
+
+func (x *MeetingHeld) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MeetingHeld.ProtoReflect.Descriptor instead.
+func (*MeetingHeld) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_meetings_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *MeetingHeld) GetAttendedParticipantIds() []string {
+	if x != nil {
+		return x.AttendedParticipantIds
+	}
+	return nil
+}
+
+// MinutesRecorded: the minutes (compte rendu): what was said, in brief,
+// and which categories of each person's information were shared with
+// whom.
+type MinutesRecorded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The summary, in French, as the participants may read it.
+	Summary string `protobuf:"bytes,1,opt,name=summary,proto3" json:"summary,omitempty"`
+	// What was shared.
+	Shares        []*MeetingShare `protobuf:"bytes,2,rep,name=shares,proto3" json:"shares,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MinutesRecorded) Reset() {
+	*x = MinutesRecorded{}
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MinutesRecorded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MinutesRecorded) ProtoMessage() {}
+
+func (x *MinutesRecorded) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MinutesRecorded.ProtoReflect.Descriptor instead.
+func (*MinutesRecorded) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_meetings_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *MinutesRecorded) GetSummary() string {
+	if x != nil {
+		return x.Summary
+	}
+	return ""
+}
+
+func (x *MinutesRecorded) GetShares() []*MeetingShare {
+	if x != nil {
+		return x.Shares
+	}
+	return nil
+}
+
+// MeetingShare: categories of a person's information shared with
+// participants during the meeting.
+type MeetingShare struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person whose information was shared.
+	PersonId string `protobuf:"bytes,1,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The categories shared.
+	Categories []InformationCategory `protobuf:"varint,2,rep,packed,name=categories,proto3,enum=maillage.events.v1.InformationCategory" json:"categories,omitempty"`
+	// The participants it was shared with (present).
+	ParticipantIds []string `protobuf:"bytes,3,rep,name=participant_ids,json=participantIds,proto3" json:"participant_ids,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *MeetingShare) Reset() {
+	*x = MeetingShare{}
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MeetingShare) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MeetingShare) ProtoMessage() {}
+
+func (x *MeetingShare) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MeetingShare.ProtoReflect.Descriptor instead.
+func (*MeetingShare) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_meetings_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *MeetingShare) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *MeetingShare) GetCategories() []InformationCategory {
+	if x != nil {
+		return x.Categories
+	}
+	return nil
+}
+
+func (x *MeetingShare) GetParticipantIds() []string {
+	if x != nil {
+		return x.ParticipantIds
+	}
+	return nil
+}
+
+// DecisionRecorded: a decision of the meeting that becomes a dated action
+// in the person's plan, with a responsible actor (the parcours service
+// records it in the plan).
+type DecisionRecorded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The decision's identifier (a ULID).
+	DecisionId string `protobuf:"bytes,1,opt,name=decision_id,json=decisionId,proto3" json:"decision_id,omitempty"`
+	// The person whose plan it goes into.
+	PersonId string `protobuf:"bytes,2,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// What was decided, in French.
+	Statement string `protobuf:"bytes,3,opt,name=statement,proto3" json:"statement,omitempty"`
+	// The objective of her plan the action serves.
+	ObjectiveId string `protobuf:"bytes,4,opt,name=objective_id,json=objectiveId,proto3" json:"objective_id,omitempty"`
+	// The action: what is to be done.
+	ActionDescription string `protobuf:"bytes,5,opt,name=action_description,json=actionDescription,proto3" json:"action_description,omitempty"`
+	// Who is responsible for it.
+	Responsible *Responsible `protobuf:"bytes,6,opt,name=responsible,proto3" json:"responsible,omitempty"`
+	// By when, "YYYY-MM-DD".
+	DueDate       string `protobuf:"bytes,7,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DecisionRecorded) Reset() {
+	*x = DecisionRecorded{}
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DecisionRecorded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DecisionRecorded) ProtoMessage() {}
+
+func (x *DecisionRecorded) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_events_v1_meetings_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DecisionRecorded.ProtoReflect.Descriptor instead.
+func (*DecisionRecorded) Descriptor() ([]byte, []int) {
+	return file_maillage_events_v1_meetings_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *DecisionRecorded) GetDecisionId() string {
+	if x != nil {
+		return x.DecisionId
+	}
+	return ""
+}
+
+func (x *DecisionRecorded) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *DecisionRecorded) GetStatement() string {
+	if x != nil {
+		return x.Statement
+	}
+	return ""
+}
+
+func (x *DecisionRecorded) GetObjectiveId() string {
+	if x != nil {
+		return x.ObjectiveId
+	}
+	return ""
+}
+
+func (x *DecisionRecorded) GetActionDescription() string {
+	if x != nil {
+		return x.ActionDescription
+	}
+	return ""
+}
+
+func (x *DecisionRecorded) GetResponsible() *Responsible {
+	if x != nil {
+		return x.Responsible
+	}
+	return nil
+}
+
+func (x *DecisionRecorded) GetDueDate() string {
+	if x != nil {
+		return x.DueDate
+	}
+	return ""
+}
+
 var File_maillage_events_v1_meetings_proto protoreflect.FileDescriptor
 
 const file_maillage_events_v1_meetings_proto_rawDesc = "" +
 	"\n" +
-	"!maillage/events/v1/meetings.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf8\x02\n" +
+	"!maillage/events/v1/meetings.proto\x12\x12maillage.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&maillage/events/v1/parcours_plan.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\xf8\x02\n" +
 	"\x10MeetingScheduled\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x123\n" +
@@ -633,7 +903,27 @@ const file_maillage_events_v1_meetings_proto_rawDesc = "" +
 	"\aends_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\"*\n" +
 	"\x10MeetingCancelled\x12\x16\n" +
-	"\x06reason\x18\x01 \x01(\tR\x06reason*\xe9\x01\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"G\n" +
+	"\vMeetingHeld\x128\n" +
+	"\x18attended_participant_ids\x18\x01 \x03(\tR\x16attendedParticipantIds\"e\n" +
+	"\x0fMinutesRecorded\x12\x18\n" +
+	"\asummary\x18\x01 \x01(\tR\asummary\x128\n" +
+	"\x06shares\x18\x02 \x03(\v2 .maillage.events.v1.MeetingShareR\x06shares\"\x9d\x01\n" +
+	"\fMeetingShare\x12\x1b\n" +
+	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12G\n" +
+	"\n" +
+	"categories\x18\x02 \x03(\x0e2'.maillage.events.v1.InformationCategoryR\n" +
+	"categories\x12'\n" +
+	"\x0fparticipant_ids\x18\x03 \x03(\tR\x0eparticipantIds\"\x9e\x02\n" +
+	"\x10DecisionRecorded\x12\x1f\n" +
+	"\vdecision_id\x18\x01 \x01(\tR\n" +
+	"decisionId\x12\x1b\n" +
+	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12\x1c\n" +
+	"\tstatement\x18\x03 \x01(\tR\tstatement\x12!\n" +
+	"\fobjective_id\x18\x04 \x01(\tR\vobjectiveId\x12-\n" +
+	"\x12action_description\x18\x05 \x01(\tR\x11actionDescription\x12A\n" +
+	"\vresponsible\x18\x06 \x01(\v2\x1f.maillage.events.v1.ResponsibleR\vresponsible\x12\x19\n" +
+	"\bdue_date\x18\a \x01(\tR\adueDate*\xe9\x01\n" +
 	"\vMeetingKind\x12\x1c\n" +
 	"\x18MEETING_KIND_UNSPECIFIED\x10\x00\x12%\n" +
 	"!MEETING_KIND_REUNION_COORDINATION\x10\x01\x12\x19\n" +
@@ -665,7 +955,7 @@ func file_maillage_events_v1_meetings_proto_rawDescGZIP() []byte {
 }
 
 var file_maillage_events_v1_meetings_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_maillage_events_v1_meetings_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_maillage_events_v1_meetings_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_maillage_events_v1_meetings_proto_goTypes = []any{
 	(MeetingKind)(0),              // 0: maillage.events.v1.MeetingKind
 	(ParticipantKind)(0),          // 1: maillage.events.v1.ParticipantKind
@@ -675,21 +965,30 @@ var file_maillage_events_v1_meetings_proto_goTypes = []any{
 	(*InvitationAnswered)(nil),    // 5: maillage.events.v1.InvitationAnswered
 	(*MeetingRescheduled)(nil),    // 6: maillage.events.v1.MeetingRescheduled
 	(*MeetingCancelled)(nil),      // 7: maillage.events.v1.MeetingCancelled
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*MeetingHeld)(nil),           // 8: maillage.events.v1.MeetingHeld
+	(*MinutesRecorded)(nil),       // 9: maillage.events.v1.MinutesRecorded
+	(*MeetingShare)(nil),          // 10: maillage.events.v1.MeetingShare
+	(*DecisionRecorded)(nil),      // 11: maillage.events.v1.DecisionRecorded
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(InformationCategory)(0),      // 13: maillage.events.v1.InformationCategory
+	(*Responsible)(nil),           // 14: maillage.events.v1.Responsible
 }
 var file_maillage_events_v1_meetings_proto_depIdxs = []int32{
-	0, // 0: maillage.events.v1.MeetingScheduled.kind:type_name -> maillage.events.v1.MeetingKind
-	8, // 1: maillage.events.v1.MeetingScheduled.starts_at:type_name -> google.protobuf.Timestamp
-	8, // 2: maillage.events.v1.MeetingScheduled.ends_at:type_name -> google.protobuf.Timestamp
-	1, // 3: maillage.events.v1.ParticipantInvited.kind:type_name -> maillage.events.v1.ParticipantKind
-	2, // 4: maillage.events.v1.InvitationAnswered.answer:type_name -> maillage.events.v1.InvitationAnswer
-	8, // 5: maillage.events.v1.MeetingRescheduled.starts_at:type_name -> google.protobuf.Timestamp
-	8, // 6: maillage.events.v1.MeetingRescheduled.ends_at:type_name -> google.protobuf.Timestamp
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	0,  // 0: maillage.events.v1.MeetingScheduled.kind:type_name -> maillage.events.v1.MeetingKind
+	12, // 1: maillage.events.v1.MeetingScheduled.starts_at:type_name -> google.protobuf.Timestamp
+	12, // 2: maillage.events.v1.MeetingScheduled.ends_at:type_name -> google.protobuf.Timestamp
+	1,  // 3: maillage.events.v1.ParticipantInvited.kind:type_name -> maillage.events.v1.ParticipantKind
+	2,  // 4: maillage.events.v1.InvitationAnswered.answer:type_name -> maillage.events.v1.InvitationAnswer
+	12, // 5: maillage.events.v1.MeetingRescheduled.starts_at:type_name -> google.protobuf.Timestamp
+	12, // 6: maillage.events.v1.MeetingRescheduled.ends_at:type_name -> google.protobuf.Timestamp
+	10, // 7: maillage.events.v1.MinutesRecorded.shares:type_name -> maillage.events.v1.MeetingShare
+	13, // 8: maillage.events.v1.MeetingShare.categories:type_name -> maillage.events.v1.InformationCategory
+	14, // 9: maillage.events.v1.DecisionRecorded.responsible:type_name -> maillage.events.v1.Responsible
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_maillage_events_v1_meetings_proto_init() }
@@ -697,13 +996,15 @@ func file_maillage_events_v1_meetings_proto_init() {
 	if File_maillage_events_v1_meetings_proto != nil {
 		return
 	}
+	file_maillage_events_v1_parcours_plan_proto_init()
+	file_maillage_events_v1_parcours_sharing_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_events_v1_meetings_proto_rawDesc), len(file_maillage_events_v1_meetings_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   5,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -247,7 +247,10 @@ type ActionPlanned struct {
 	DueDate string `protobuf:"bytes,5,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
 	// The SERAFIN-PH prestation this action delivers, when it is one.
 	// Unset otherwise.
-	Prestation    *SerafinCode `protobuf:"bytes,6,opt,name=prestation,proto3" json:"prestation,omitempty"`
+	Prestation *SerafinCode `protobuf:"bytes,6,opt,name=prestation,proto3" json:"prestation,omitempty"`
+	// The decision of a meeting this action comes from (a decision_id of
+	// the meetings' DecisionRecorded); empty when planned directly.
+	DecisionId    string `protobuf:"bytes,7,opt,name=decision_id,json=decisionId,proto3" json:"decision_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -322,6 +325,13 @@ func (x *ActionPlanned) GetPrestation() *SerafinCode {
 		return x.Prestation
 	}
 	return nil
+}
+
+func (x *ActionPlanned) GetDecisionId() string {
+	if x != nil {
+		return x.DecisionId
+	}
+	return ""
 }
 
 // Responsible: who is responsible for an action (responsable de l'action).
@@ -819,7 +829,7 @@ const file_maillage_events_v1_parcours_plan_proto_rawDesc = "" +
 	"\bneed_ids\x18\x02 \x03(\tR\aneedIds\x12\x1c\n" +
 	"\tstatement\x18\x03 \x01(\tR\tstatement\x12\x1c\n" +
 	"\tindicator\x18\x04 \x01(\tR\tindicator\x12\x19\n" +
-	"\bdue_date\x18\x05 \x01(\tR\adueDate\"\x90\x02\n" +
+	"\bdue_date\x18\x05 \x01(\tR\adueDate\"\xb1\x02\n" +
 	"\rActionPlanned\x12\x1b\n" +
 	"\taction_id\x18\x01 \x01(\tR\bactionId\x12!\n" +
 	"\fobjective_id\x18\x02 \x01(\tR\vobjectiveId\x12 \n" +
@@ -828,7 +838,9 @@ const file_maillage_events_v1_parcours_plan_proto_rawDesc = "" +
 	"\bdue_date\x18\x05 \x01(\tR\adueDate\x12?\n" +
 	"\n" +
 	"prestation\x18\x06 \x01(\v2\x1f.maillage.events.v1.SerafinCodeR\n" +
-	"prestation\"\xec\x01\n" +
+	"prestation\x12\x1f\n" +
+	"\vdecision_id\x18\a \x01(\tR\n" +
+	"decisionId\"\xec\x01\n" +
 	"\vResponsible\x12\x1f\n" +
 	"\n" +
 	"partner_id\x18\x01 \x01(\tH\x00R\tpartnerId\x12F\n" +
