@@ -1,6 +1,7 @@
 package meetings
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/maillage/maillage/internal/access"
+	"github.com/maillage/maillage/internal/auth"
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/derrors"
 	"github.com/maillage/maillage/internal/kit"
@@ -226,4 +228,97 @@ func meetingOf(m *MeetingState, shown map[string]bool) *meetingsv1.Meeting {
 		out.Participants = append(out.Participants, q)
 	}
 	return out
+}
+
+// HoldMeeting records the meeting held.
+func (s *Service) HoldMeeting(ctx context.Context, req *meetingsv1.HoldMeetingRequest) (*meetingsv1.HoldMeetingResponse, error) {
+	persons, err := s.personsOf(ctx, req.GetMeetingId())
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.handle(ctx, req.GetMeetingId(), persons, HoldMeeting{MeetingID: req.GetMeetingId(), Attended: req.GetAttendedParticipantIds()}, req)
+	if err != nil {
+		return nil, err
+	}
+	return &meetingsv1.HoldMeetingResponse{Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// RecordMinutes records the minutes, decided on the files as stored now,
+// and records each share in the person's audit trail as disclosed to each
+// participant it was shared with.
+func (s *Service) RecordMinutes(ctx context.Context, req *meetingsv1.RecordMinutesRequest) (*meetingsv1.RecordMinutesResponse, error) {
+	persons, err := s.personsOf(ctx, req.GetMeetingId())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cfg.Files.Stored(ctx); err != nil {
+		return nil, kit.Status(err)
+	}
+	cmd := RecordMinutes{MeetingID: req.GetMeetingId(), Summary: req.GetSummary(), Teams: map[string]access.Team{}}
+	for _, sh := range req.GetShares() {
+		cmd.Shares = append(cmd.Shares, Share{PersonID: sh.GetPersonId(), Categories: access.Of(sh.GetCategories()...), Participants: sh.GetParticipantIds()})
+		cmd.Teams[sh.GetPersonId()] = s.cfg.Files.FileOf(sh.GetPersonId()).Team
+	}
+	res, err := s.handle(ctx, req.GetMeetingId(), persons, cmd, req)
+	if err != nil {
+		return nil, err
+	}
+	if !res.Duplicate {
+		if err := s.auditShares(ctx, req.GetMeetingId(), cmd); err != nil {
+			return nil, kit.Status(err)
+		}
+	}
+	return &meetingsv1.RecordMinutesResponse{Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+// auditShares records, in each person's trail, what was disclosed to
+// each participant, on the basis that allowed it.
+func (s *Service) auditShares(ctx context.Context, meetingID string, cmd RecordMinutes) error {
+	var m MeetingState
+	if err := s.meetings.Inspect(ctx, meetingID, func(st *MeetingState) { m = *st; m.Participants = clonedMap(st.Participants) }); err != nil {
+		return err
+	}
+	today := s.cfg.Kit.Today()
+	for _, sh := range cmd.Shares {
+		team := cmd.Teams[sh.PersonID]
+		for _, id := range sh.Participants {
+			p := m.Participants[id]
+			grant, err := SharingBasis(&team, p, sh.Categories, today)
+			if err != nil {
+				return err
+			}
+			who := auth.Principal{Subject: p.Professional, Organisation: p.Organisation, Name: p.DisplayName, Role: auth.RoleProfessionnel}
+			if p.Kind != eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL {
+				who = auth.Principal{Subject: p.Kind.String() + ":" + cmp.Or(p.EntourageMember, p.PersonID), Organisation: m.Organiser, Name: p.DisplayName}
+			}
+			d := kit.Disclosure{PersonID: sh.PersonID, Grant: grant, Categories: sh.Categories, Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_MEETING,
+				Detail: "partagé en réunion " + meetingID}
+			if len(grant.ConsentIDs) > 0 {
+				d.LegalBasis, d.ConsentIDs = eventsv1.LegalBasis_LEGAL_BASIS_CONSENT, grant.ConsentIDs
+			}
+			if err := s.cfg.Kit.Disclosed(auth.WithPrincipal(ctx, who), d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RecordDecision records a decision that becomes an action of the plan.
+func (s *Service) RecordDecision(ctx context.Context, req *meetingsv1.RecordDecisionRequest) (*meetingsv1.RecordDecisionResponse, error) {
+	persons, err := s.personsOf(ctx, req.GetMeetingId())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cfg.Files.Stored(ctx); err != nil {
+		return nil, kit.Status(err)
+	}
+	cmd := RecordDecision{MeetingID: req.GetMeetingId(), PersonID: req.GetPersonId(), Statement: req.GetStatement(), ObjectiveID: req.GetObjectiveId(),
+		Action: req.GetActionDescription(), Responsible: req.GetResponsible(), DueDate: req.GetDueDate(),
+		ObjectiveOpen: slices.Contains(s.cfg.Files.FileOf(req.GetPersonId()).OpenObjectives, req.GetObjectiveId())}
+	res, err := s.handle(ctx, req.GetMeetingId(), persons, cmd, req)
+	if err != nil {
+		return nil, err
+	}
+	return &meetingsv1.RecordDecisionResponse{DecisionId: res.CreatedID, Position: res.Position.String(), Version: uint64(res.Version)}, nil
 }

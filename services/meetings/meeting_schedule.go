@@ -17,9 +17,10 @@ import (
 // File is what scheduling needs of a person's file (the parcours
 // service's, read by the port as stored now).
 type File struct {
-	Known      bool        // the file exists
-	Discharged bool        // the person left the coordination
-	Team       access.Team // who takes part in it
+	Known          bool        // the file exists
+	Discharged     bool        // the person left the coordination
+	Team           access.Team // who takes part in it
+	OpenObjectives []string    // the objectives of her plan neither achieved nor abandoned
 }
 
 // ScheduleMeeting sets a meeting about one or more people, organised by

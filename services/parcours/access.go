@@ -131,6 +131,8 @@ func byProcessManager(cmd Command, c access.Caller) (bool, error) {
 		pm = engagements
 	case CheckVigilance:
 		pm = vigilance
+	case PlanActionByDecision:
+		pm = meetingDecisions
 	default:
 		return false, nil
 	}

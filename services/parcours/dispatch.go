@@ -97,6 +97,8 @@ func decideCommand(s *PersonState, cmd Command, at decider.Context) ([]proto.Mes
 	// Vigilance (the process manager's).
 	case CheckVigilance:
 		return decideCheckVigilance(s, c, at)
+	case PlanActionByDecision:
+		return decidePlanActionByDecision(s, c, at)
 	}
 	return nil, fmt.Errorf("parcours: unknown command %T (commands are passed by value)", cmd)
 }

@@ -235,23 +235,30 @@ func (g *Engagements) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, er
 	return skipped, b.Commit(evs[len(evs)-1].Position)
 }
 
-// command runs cmd, trying again a while when the store fails (the batch
-// then stays to apply, and the runner stops only after that).
+// command runs cmd on the file as the process manager.
 func (g *Engagements) command(cmd Command, requestID string) error {
+	return runProcessCommand(g.run, g.log, cmd, requestID)
+}
+
+// runProcessCommand runs a process manager's cmd, trying again a while
+// when the store fails (the batch then stays to apply, and the runner
+// stops only after that); a file that is not, or a rule that refuses, is
+// logged and passed (nothing to record).
+func runProcessCommand(run func(ctx context.Context, cmd Command, requestID string) error, log *slog.Logger, cmd Command, requestID string) error {
 	var err error
 	for attempt := range 8 {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = g.run(ctx, cmd, requestID)
+		err = run(ctx, cmd, requestID)
 		cancel()
 		if err == nil || errors.Is(err, derrors.ErrNotFound) {
-			return nil // done, or a file that is not (any more): nothing to record
+			return nil
 		}
 		var rule *derrors.RuleError
 		if errors.As(err, &rule) {
-			g.log.Warn("engagement not recorded in the file", "person", cmd.personID(), "rule", rule.Rule, "err", err)
+			log.Warn("process manager: not recorded in the file", "command", fmt.Sprintf("%T", cmd), "person", cmd.personID(), "rule", rule.Rule, "err", err)
 			return nil
 		}
 		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
 	}
-	return fmt.Errorf("engagements: %T for person %s: %w", cmd, cmd.personID(), err)
+	return fmt.Errorf("process manager: %T for person %s: %w", cmd, cmd.personID(), err)
 }

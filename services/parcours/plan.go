@@ -80,6 +80,8 @@ type PlannedAction struct {
 	DueDate     string // "YYYY-MM-DD"
 	// CompletedOn is the date it was done, "YYYY-MM-DD"; empty until then.
 	CompletedOn string
+	// DecisionID is the meeting's decision it comes from; empty when none.
+	DecisionID string
 }
 
 // Completed reports whether the action was done.

@@ -167,7 +167,7 @@ func evolveActionPlanned(p *PlanState, e *eventsv1.ActionPlanned) {
 	if p.Actions == nil {
 		p.Actions = map[string]PlannedAction{}
 	}
-	p.Actions[e.GetActionId()] = PlannedAction{ID: e.GetActionId(), ObjectiveID: e.GetObjectiveId(), DueDate: e.GetDueDate()}
+	p.Actions[e.GetActionId()] = PlannedAction{ID: e.GetActionId(), ObjectiveID: e.GetObjectiveId(), DueDate: e.GetDueDate(), DecisionID: e.GetDecisionId()}
 	p.Changed = true
 }
 

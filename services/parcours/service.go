@@ -58,6 +58,9 @@ type Service struct {
 	// vigilance raises and resolves risks and ruptures (vigilance*.go).
 	vigilance       *Vigilance
 	vigilanceRunner *projection.Runner
+	// decisions records meetings' decisions in the plans.
+	decisions       *MeetingDecisions
+	decisionsRunner *projection.Runner
 }
 
 // New returns the service; Run must run for views to fill.
@@ -110,7 +113,7 @@ func New(cfg Config) (*Service, error) {
 			return nil, err
 		}
 	}
-	s.engagements = &Engagements{db: db, codec: cfg.Codec, log: cfg.Logger, run: s.recordEngagement}
+	s.engagements = &Engagements{db: db, codec: cfg.Codec, log: cfg.Logger, run: s.runAs(engagements)}
 	if s.engagementsRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.engagements, Logger: cfg.Logger}); err != nil {
 		views.Close()
 		db.Close()
@@ -121,7 +124,29 @@ func New(cfg Config) (*Service, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.newMeetingDecisions(); err != nil {
+		views.Close()
+		db.Close()
+		s.vigilance.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+func (s *Service) newMeetingDecisions() error {
+	db := kv.OpenMem()
+	if s.cfg.ProjectionsDir != "" {
+		var err error
+		if db, err = kv.Open(filepath.Join(s.cfg.ProjectionsDir, (&MeetingDecisions{}).Name())); err != nil {
+			return err
+		}
+	}
+	s.decisions = &MeetingDecisions{db: db, codec: s.cfg.Codec, log: s.cfg.Logger, run: s.runAs(meetingDecisions)}
+	var err error
+	if s.decisionsRunner, err = projection.NewRunner(projection.Config{Store: s.cfg.Store, Projection: s.decisions, Logger: s.cfg.Logger}); err != nil {
+		db.Close()
+	}
+	return err
 }
 
 func (s *Service) newVigilance() error {
@@ -172,13 +197,15 @@ func (s *Service) checkVigilance(ctx context.Context, person string, sup Support
 	return next, err
 }
 
-// recordEngagement runs a command of the process manager of engagements on
-// the person's file, as that process manager.
-func (s *Service) recordEngagement(ctx context.Context, cmd Command, requestID string) error {
-	opts := decider.Options{Caller: engagements, Metadata: es.Metadata{Actor: engagements.Subject, Organisation: engagements.Organisation,
-		RequestID: engagements.Organisation + ":" + requestID}}
-	_, err := s.persons.Handle(ctx, cmd.personID(), cmd, opts)
-	return err
+// runAs runs a process manager's commands on the person's file, as that
+// process manager.
+func (s *Service) runAs(pm access.Caller) func(ctx context.Context, cmd Command, requestID string) error {
+	return func(ctx context.Context, cmd Command, requestID string) error {
+		opts := decider.Options{Caller: pm, Metadata: es.Metadata{Actor: pm.Subject, Organisation: pm.Organisation,
+			RequestID: pm.Organisation + ":" + requestID}}
+		_, err := s.persons.Handle(ctx, cmd.personID(), cmd, opts)
+		return err
+	}
 }
 
 // Name is the gRPC service name.
@@ -193,19 +220,20 @@ func (s *Service) Register(g *grpc.Server) { parcoursv1.RegisterParcoursServiceS
 func (s *Service) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, 4)
+	errs := make(chan error, 5)
 	go func() { errs <- s.runner.Run(ctx) }()
 	go func() { errs <- s.engagementsRunner.Run(ctx) }()
 	go func() { errs <- s.vigilanceRunner.Run(ctx) }()
 	go func() { errs <- s.vigilance.Watch(ctx, s.vigilanceRunner.Ready()) }()
+	go func() { errs <- s.decisionsRunner.Run(ctx) }()
 	var err error
-	for range 4 {
+	for range 5 {
 		if e := <-errs; e != nil && err == nil {
 			err = e
 			cancel()
 		}
 	}
-	return errors.Join(err, s.views.Close(), s.engagements.Close(), s.vigilance.Close())
+	return errors.Join(err, s.views.Close(), s.engagements.Close(), s.vigilance.Close(), s.decisions.Close())
 }
 
 // Ready is closed once the views have caught up with the store.

@@ -1,12 +1,14 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/maillage/maillage/internal/access"
 	"github.com/maillage/maillage/internal/auth"
 	auditv1 "github.com/maillage/maillage/proto/maillage/audit/v1"
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
@@ -125,4 +127,105 @@ func TestMeetingOverGRPC(t *testing.T) {
 	_, err = api.ScheduleMeeting(ctx, &meetingsv1.ScheduleMeetingRequest{RequestId: "bad", Kind: eventsv1.MeetingKind_MEETING_KIND_SYNTHESE,
 		PersonIds: []string{tr.person}, StartsAt: timestamppb.New(starts), EndsAt: timestamppb.New(starts.Add(-time.Hour)), Place: "PCPE"})
 	wantCode(t, err, codes.InvalidArgument)
+}
+
+// The Done-means of meetings: a synthèse with the person, her mother and
+// two partners is held; the minutes say what was shared with whom (in
+// her audit trail); its two decisions become actions of her plan, with
+// their due dates and responsible actors.
+func TestSynthesisDecisionsBecomeActions(t *testing.T) {
+	ct := newClockedTerritory(t)
+	ctx := ctxT(t)
+	member, err := ct.coord.AddEntourageMember(ctx, &parcoursv1.AddEntourageMemberRequest{RequestId: "mother", PersonId: ct.person,
+		DisplayName: "Sophie Durand", Relationship: "mère", Quadrant: eventsv1.SluzkiQuadrant_SLUZKI_QUADRANT_FAMILY,
+		Circle: eventsv1.SluzkiCircle_SLUZKI_CIRCLE_INTIMATE})
+	mustNil(t, err)
+	_, err = ct.coord.AssociatePartner(ctx, &parcoursv1.AssociatePartnerRequest{RequestId: "savs", PersonId: ct.person,
+		OrganisationId: savsFINESS, DisplayName: "SAVS Émeraude", Mission: eventsv1.PartnerMission_PARTNER_MISSION_VIE_SOCIALE})
+	mustNil(t, err)
+	due := ct.clk.Now().AddDate(0, 2, 0).Format(time.DateOnly)
+	objective, err := ct.coord.SetObjective(ctx, &parcoursv1.SetObjectiveRequest{RequestId: "obj", PersonId: ct.person, NeedIds: []string{ct.need},
+		Statement: "Participer à une activité de loisir en groupe chaque semaine", Indicator: "Séances par mois", DueDate: due})
+	mustNil(t, err)
+
+	api := meetingsv1.NewMeetingsServiceClient(ct.as(t, coordinatrice))
+	starts := ct.clk.Now().Add(48 * time.Hour).Truncate(time.Hour)
+	set, err := api.ScheduleMeeting(ctx, &meetingsv1.ScheduleMeetingRequest{RequestId: "synthese", Kind: eventsv1.MeetingKind_MEETING_KIND_SYNTHESE,
+		PersonIds: []string{ct.person}, StartsAt: timestamppb.New(starts), EndsAt: timestamppb.New(starts.Add(2 * time.Hour)), Place: "PCPE, Rennes"})
+	mustNil(t, err)
+	seats := map[string]string{}
+	for name, req := range map[string]*meetingsv1.InviteParticipantRequest{
+		"her":    {Kind: eventsv1.ParticipantKind_PARTICIPANT_KIND_PERSON, PersonId: ct.person, DisplayName: "Léa"},
+		"mother": {Kind: eventsv1.ParticipantKind_PARTICIPANT_KIND_ENTOURAGE, PersonId: ct.person, EntourageMemberId: member.GetMemberId(), DisplayName: "Sophie Durand"},
+		"savs":   {Kind: eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, OrganisationId: savsFINESS, ProfessionalId: "cds-savs", DisplayName: "SAVS"},
+		"foyer":  {Kind: eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, OrganisationId: foyerFINESS, ProfessionalId: "cds-foyer", DisplayName: "Foyer"},
+	} {
+		req.RequestId, req.MeetingId = name, set.GetMeetingId()
+		res, err := api.InviteParticipant(ctx, req)
+		mustNil(t, err)
+		seats[name] = res.GetParticipantId()
+	}
+	_, err = api.HoldMeeting(ctx, &meetingsv1.HoldMeetingRequest{RequestId: "early", MeetingId: set.GetMeetingId()})
+	wantCode(t, err, codes.FailedPrecondition) // not started
+
+	ct.clk.Advance(49 * time.Hour) // the synthèse is under way
+	api = meetingsv1.NewMeetingsServiceClient(ct.as(t, coordinatrice))
+	_, err = api.HoldMeeting(ctx, &meetingsv1.HoldMeetingRequest{RequestId: "held", MeetingId: set.GetMeetingId(),
+		AttendedParticipantIds: []string{seats["her"], seats["mother"], seats["savs"], seats["foyer"]}})
+	mustNil(t, err)
+	// The person consented to her identity and project being shared with
+	// anyone (the territory's consent): the foyer, outside her
+	// coordination, may be told her project; nobody may be told her health.
+	_, err = api.RecordMinutes(ctx, &meetingsv1.RecordMinutesRequest{RequestId: "sante", MeetingId: set.GetMeetingId(), Summary: "x",
+		Shares: []*meetingsv1.Share{{PersonId: ct.person, Categories: []eventsv1.InformationCategory{access.Sante}, ParticipantIds: []string{seats["foyer"]}}}})
+	wantCode(t, err, codes.FailedPrecondition)
+	_, err = api.RecordMinutes(ctx, &meetingsv1.RecordMinutesRequest{RequestId: "minutes", MeetingId: set.GetMeetingId(),
+		Summary: "Léa souhaite reprendre une activité de groupe ; le SAVS l'accompagnera, sa mère l'inscrira.",
+		Shares: []*meetingsv1.Share{{PersonId: ct.person, Categories: []eventsv1.InformationCategory{access.Projet},
+			ParticipantIds: []string{seats["savs"], seats["foyer"], seats["mother"]}}}})
+	mustNil(t, err)
+	decide := func(id, action string, who *eventsv1.Responsible, due string) {
+		_, err := api.RecordDecision(ctx, &meetingsv1.RecordDecisionRequest{RequestId: id, MeetingId: set.GetMeetingId(), PersonId: ct.person,
+			Statement: action, ObjectiveId: objective.GetObjectiveId(), ActionDescription: action, Responsible: who, DueDate: due})
+		mustNil(t, err)
+	}
+	firstDue, secondDue := ct.clk.Now().AddDate(0, 0, 14).Format(time.DateOnly), ct.clk.Now().AddDate(0, 0, 21).Format(time.DateOnly)
+	decide("d1", "Accompagner Léa à sa première séance au club", &eventsv1.Responsible{Who: &eventsv1.Responsible_PartnerId{PartnerId: savsFINESS},
+		DisplayName: "SAVS Émeraude"}, firstDue)
+	decide("d2", "Inscrire Léa au club de sport adapté", &eventsv1.Responsible{Who: &eventsv1.Responsible_EntourageMemberId{EntourageMemberId: member.GetMemberId()},
+		DisplayName: "Sophie Durand"}, secondDue)
+
+	coord := parcoursv1.NewParcoursServiceClient(ct.as(t, coordinatrice))
+	var actions []*parcoursv1.Action
+	waitFor(t, "the two actions in her plan", func() bool {
+		view, err := coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: ct.person})
+		if err != nil {
+			return false
+		}
+		actions = nil
+		for _, o := range view.GetView().GetPlan().GetObjectives() {
+			actions = append(actions, o.GetActions()...)
+		}
+		return len(actions) == 2
+	})
+	got := map[string]string{}
+	for _, a := range actions {
+		got[a.GetDescription()] = a.GetDueDate() + " " + a.GetResponsible().GetDisplayName()
+	}
+	if got["Accompagner Léa à sa première séance au club"] != firstDue+" SAVS Émeraude" || got["Inscrire Léa au club de sport adapté"] != secondDue+" Sophie Durand" {
+		t.Fatalf("the plan's actions: %v", got)
+	}
+
+	trail, err := auditv1.NewAuditServiceClient(ct.as(t, coordinatrice)).ListDisclosures(ctx, &auditv1.ListDisclosuresRequest{PersonId: ct.person})
+	mustNil(t, err)
+	shared := map[string]string{}
+	for _, r := range trail.GetRecords() {
+		if d := r.GetDisclosed(); d.GetKind() == eventsv1.DisclosureKind_DISCLOSURE_KIND_MEETING && d.GetDetail() == "partagé en réunion "+set.GetMeetingId() {
+			shared[d.GetActor().GetDisplayName()] = fmt.Sprint(d.GetCategories(), " ", d.GetLegalBasis())
+		}
+	}
+	if len(shared) != 3 || shared["SAVS"] != "[INFORMATION_CATEGORY_PROJET_OBJECTIFS] LEGAL_BASIS_MISSION" ||
+		shared["Foyer"] != "[INFORMATION_CATEGORY_PROJET_OBJECTIFS] LEGAL_BASIS_CONSENT" {
+		t.Fatalf("what the audit says was shared in the meeting, by whom it was told to: %v", shared)
+	}
 }

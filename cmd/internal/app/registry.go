@@ -128,7 +128,13 @@ func (f parcoursFiles) FileOf(personID string) meetings.File {
 		return meetings.File{}
 	}
 	team, _ := f.p.Teams().TeamOf(personID)
-	return meetings.File{Known: true, Discharged: v.GetDischarge() != nil, Team: team}
+	file := meetings.File{Known: true, Discharged: v.GetDischarge() != nil, Team: team}
+	for _, o := range v.GetPlan().GetObjectives() {
+		if st := o.GetState(); st != parcoursv1.ObjectiveState_OBJECTIVE_STATE_ACHIEVED && st != parcoursv1.ObjectiveState_OBJECTIVE_STATE_ABANDONED {
+			file.OpenObjectives = append(file.OpenObjectives, o.GetObjectiveId())
+		}
+	}
+	return file
 }
 
 func buildNotifications(d *Deps) (Service, error) {

@@ -1130,11 +1130,495 @@ func (x *Participant) GetAnswer() v1.InvitationAnswer {
 	return v1.InvitationAnswer(0)
 }
 
+// HoldMeetingRequest records the meeting held.
+type HoldMeetingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Idempotency key, as for ScheduleMeeting.
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The meeting.
+	MeetingId string `protobuf:"bytes,2,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// The participants present.
+	AttendedParticipantIds []string `protobuf:"bytes,3,rep,name=attended_participant_ids,json=attendedParticipantIds,proto3" json:"attended_participant_ids,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *HoldMeetingRequest) Reset() {
+	*x = HoldMeetingRequest{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldMeetingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldMeetingRequest) ProtoMessage() {}
+
+func (x *HoldMeetingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldMeetingRequest.ProtoReflect.Descriptor instead.
+func (*HoldMeetingRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *HoldMeetingRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *HoldMeetingRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *HoldMeetingRequest) GetAttendedParticipantIds() []string {
+	if x != nil {
+		return x.AttendedParticipantIds
+	}
+	return nil
+}
+
+// HoldMeetingResponse: recorded.
+type HoldMeetingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Opaque global position reached.
+	Position string `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
+	// The meeting's version.
+	Version       uint64 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HoldMeetingResponse) Reset() {
+	*x = HoldMeetingResponse{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldMeetingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldMeetingResponse) ProtoMessage() {}
+
+func (x *HoldMeetingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldMeetingResponse.ProtoReflect.Descriptor instead.
+func (*HoldMeetingResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *HoldMeetingResponse) GetPosition() string {
+	if x != nil {
+		return x.Position
+	}
+	return ""
+}
+
+func (x *HoldMeetingResponse) GetVersion() uint64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// RecordMinutesRequest records the minutes.
+type RecordMinutesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Idempotency key, as for ScheduleMeeting.
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The meeting.
+	MeetingId string `protobuf:"bytes,2,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// The summary, in French, as the participants may read it.
+	Summary string `protobuf:"bytes,3,opt,name=summary,proto3" json:"summary,omitempty"`
+	// What was shared with whom.
+	Shares        []*Share `protobuf:"bytes,4,rep,name=shares,proto3" json:"shares,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordMinutesRequest) Reset() {
+	*x = RecordMinutesRequest{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordMinutesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordMinutesRequest) ProtoMessage() {}
+
+func (x *RecordMinutesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordMinutesRequest.ProtoReflect.Descriptor instead.
+func (*RecordMinutesRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *RecordMinutesRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordMinutesRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *RecordMinutesRequest) GetSummary() string {
+	if x != nil {
+		return x.Summary
+	}
+	return ""
+}
+
+func (x *RecordMinutesRequest) GetShares() []*Share {
+	if x != nil {
+		return x.Shares
+	}
+	return nil
+}
+
+// Share: categories of a person's information shared with participants.
+type Share struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person.
+	PersonId string `protobuf:"bytes,1,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The categories shared.
+	Categories []v1.InformationCategory `protobuf:"varint,2,rep,packed,name=categories,proto3,enum=maillage.events.v1.InformationCategory" json:"categories,omitempty"`
+	// The participants it was shared with (present).
+	ParticipantIds []string `protobuf:"bytes,3,rep,name=participant_ids,json=participantIds,proto3" json:"participant_ids,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Share) Reset() {
+	*x = Share{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Share) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Share) ProtoMessage() {}
+
+func (x *Share) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Share.ProtoReflect.Descriptor instead.
+func (*Share) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *Share) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *Share) GetCategories() []v1.InformationCategory {
+	if x != nil {
+		return x.Categories
+	}
+	return nil
+}
+
+func (x *Share) GetParticipantIds() []string {
+	if x != nil {
+		return x.ParticipantIds
+	}
+	return nil
+}
+
+// RecordMinutesResponse: recorded.
+type RecordMinutesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Opaque global position reached.
+	Position string `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
+	// The meeting's version.
+	Version       uint64 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordMinutesResponse) Reset() {
+	*x = RecordMinutesResponse{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordMinutesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordMinutesResponse) ProtoMessage() {}
+
+func (x *RecordMinutesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordMinutesResponse.ProtoReflect.Descriptor instead.
+func (*RecordMinutesResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *RecordMinutesResponse) GetPosition() string {
+	if x != nil {
+		return x.Position
+	}
+	return ""
+}
+
+func (x *RecordMinutesResponse) GetVersion() uint64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// RecordDecisionRequest records a decision.
+type RecordDecisionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Idempotency key, as for ScheduleMeeting.
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The meeting.
+	MeetingId string `protobuf:"bytes,2,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// The person whose plan it goes into.
+	PersonId string `protobuf:"bytes,3,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// What was decided, in French.
+	Statement string `protobuf:"bytes,4,opt,name=statement,proto3" json:"statement,omitempty"`
+	// The open objective of her plan the action serves.
+	ObjectiveId string `protobuf:"bytes,5,opt,name=objective_id,json=objectiveId,proto3" json:"objective_id,omitempty"`
+	// The action: what is to be done.
+	ActionDescription string `protobuf:"bytes,6,opt,name=action_description,json=actionDescription,proto3" json:"action_description,omitempty"`
+	// Who is responsible for it.
+	Responsible *v1.Responsible `protobuf:"bytes,7,opt,name=responsible,proto3" json:"responsible,omitempty"`
+	// By when, "YYYY-MM-DD".
+	DueDate       string `protobuf:"bytes,8,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordDecisionRequest) Reset() {
+	*x = RecordDecisionRequest{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordDecisionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordDecisionRequest) ProtoMessage() {}
+
+func (x *RecordDecisionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordDecisionRequest.ProtoReflect.Descriptor instead.
+func (*RecordDecisionRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *RecordDecisionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordDecisionRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *RecordDecisionRequest) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *RecordDecisionRequest) GetStatement() string {
+	if x != nil {
+		return x.Statement
+	}
+	return ""
+}
+
+func (x *RecordDecisionRequest) GetObjectiveId() string {
+	if x != nil {
+		return x.ObjectiveId
+	}
+	return ""
+}
+
+func (x *RecordDecisionRequest) GetActionDescription() string {
+	if x != nil {
+		return x.ActionDescription
+	}
+	return ""
+}
+
+func (x *RecordDecisionRequest) GetResponsible() *v1.Responsible {
+	if x != nil {
+		return x.Responsible
+	}
+	return nil
+}
+
+func (x *RecordDecisionRequest) GetDueDate() string {
+	if x != nil {
+		return x.DueDate
+	}
+	return ""
+}
+
+// RecordDecisionResponse: recorded.
+type RecordDecisionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The decision's identifier: the action in the plan carries it.
+	DecisionId string `protobuf:"bytes,1,opt,name=decision_id,json=decisionId,proto3" json:"decision_id,omitempty"`
+	// Opaque global position reached.
+	Position string `protobuf:"bytes,2,opt,name=position,proto3" json:"position,omitempty"`
+	// The meeting's version.
+	Version       uint64 `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordDecisionResponse) Reset() {
+	*x = RecordDecisionResponse{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordDecisionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordDecisionResponse) ProtoMessage() {}
+
+func (x *RecordDecisionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordDecisionResponse.ProtoReflect.Descriptor instead.
+func (*RecordDecisionResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RecordDecisionResponse) GetDecisionId() string {
+	if x != nil {
+		return x.DecisionId
+	}
+	return ""
+}
+
+func (x *RecordDecisionResponse) GetPosition() string {
+	if x != nil {
+		return x.Position
+	}
+	return ""
+}
+
+func (x *RecordDecisionResponse) GetVersion() uint64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
 var File_maillage_meetings_v1_meetings_proto protoreflect.FileDescriptor
 
 const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\n" +
-	"#maillage/meetings/v1/meetings.proto\x12\x14maillage.meetings.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/meetings.proto\"\xcd\x03\n" +
+	"#maillage/meetings/v1/meetings.proto\x12\x14maillage.meetings.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/meetings.proto\x1a&maillage/events/v1/parcours_plan.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\xcd\x03\n" +
 	"\x16ScheduleMeetingRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12@\n" +
@@ -1229,13 +1713,58 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\tperson_id\x18\x05 \x01(\tR\bpersonId\x12.\n" +
 	"\x13entourage_member_id\x18\x06 \x01(\tR\x11entourageMemberId\x12!\n" +
 	"\fdisplay_name\x18\a \x01(\tR\vdisplayName\x12<\n" +
-	"\x06answer\x18\b \x01(\x0e2$.maillage.events.v1.InvitationAnswerR\x06answer2\xc4\x05\n" +
+	"\x06answer\x18\b \x01(\x0e2$.maillage.events.v1.InvitationAnswerR\x06answer\"\xdf\x01\n" +
+	"\x12HoldMeetingRequest\x12;\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12F\n" +
+	"\n" +
+	"meeting_id\x18\x02 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\tmeetingId\x12D\n" +
+	"\x18attended_participant_ids\x18\x03 \x03(\tB\n" +
+	"\xbaH\a\x92\x01\x04\x10d\x18\x01R\x16attendedParticipantIds\"K\n" +
+	"\x13HoldMeetingResponse\x12\x1a\n" +
+	"\bposition\x18\x01 \x01(\tR\bposition\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\"\x82\x02\n" +
+	"\x14RecordMinutesRequest\x12;\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12F\n" +
+	"\n" +
+	"meeting_id\x18\x02 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\tmeetingId\x12&\n" +
+	"\asummary\x18\x03 \x01(\tB\f\xbaH\t\xc8\x01\x01r\x04\x18\xa0\x9c\x01R\asummary\x12=\n" +
+	"\x06shares\x18\x04 \x03(\v2\x1b.maillage.meetings.v1.ShareB\b\xbaH\x05\x92\x01\x02\x10dR\x06shares\"\xe4\x01\n" +
+	"\x05Share\x12D\n" +
+	"\tperson_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\bpersonId\x12^\n" +
+	"\n" +
+	"categories\x18\x02 \x03(\x0e2'.maillage.events.v1.InformationCategoryB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\a\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\n" +
+	"categories\x125\n" +
+	"\x0fparticipant_ids\x18\x03 \x03(\tB\f\xbaH\t\x92\x01\x06\b\x01\x10d\x18\x01R\x0eparticipantIds\"M\n" +
+	"\x15RecordMinutesResponse\x12\x1a\n" +
+	"\bposition\x18\x01 \x01(\tR\bposition\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\"\xb7\x04\n" +
+	"\x15RecordDecisionRequest\x12;\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12F\n" +
+	"\n" +
+	"meeting_id\x18\x02 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\tmeetingId\x12D\n" +
+	"\tperson_id\x18\x03 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\bpersonId\x12)\n" +
+	"\tstatement\x18\x04 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xd0\x0fR\tstatement\x12J\n" +
+	"\fobjective_id\x18\x05 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\vobjectiveId\x12:\n" +
+	"\x12action_description\x18\x06 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xd0\x0fR\x11actionDescription\x12I\n" +
+	"\vresponsible\x18\a \x01(\v2\x1f.maillage.events.v1.ResponsibleB\x06\xbaH\x03\xc8\x01\x01R\vresponsible\x12U\n" +
+	"\bdue_date\x18\b \x01(\tB:\xbaH7r523^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$R\adueDate\"o\n" +
+	"\x16RecordDecisionResponse\x12\x1f\n" +
+	"\vdecision_id\x18\x01 \x01(\tR\n" +
+	"decisionId\x12\x1a\n" +
+	"\bposition\x18\x02 \x01(\tR\bposition\x12\x18\n" +
+	"\aversion\x18\x03 \x01(\x04R\aversion2\x8e\b\n" +
 	"\x0fMeetingsService\x12s\n" +
 	"\x0fScheduleMeeting\x12,.maillage.meetings.v1.ScheduleMeetingRequest\x1a-.maillage.meetings.v1.ScheduleMeetingResponse\"\x03\x90\x02\x02\x12y\n" +
 	"\x11InviteParticipant\x12..maillage.meetings.v1.InviteParticipantRequest\x1a/.maillage.meetings.v1.InviteParticipantResponse\"\x03\x90\x02\x02\x12v\n" +
 	"\x10AnswerInvitation\x12-.maillage.meetings.v1.AnswerInvitationRequest\x1a..maillage.meetings.v1.AnswerInvitationResponse\"\x03\x90\x02\x02\x12y\n" +
 	"\x11RescheduleMeeting\x12..maillage.meetings.v1.RescheduleMeetingRequest\x1a/.maillage.meetings.v1.RescheduleMeetingResponse\"\x03\x90\x02\x02\x12m\n" +
-	"\rCancelMeeting\x12*.maillage.meetings.v1.CancelMeetingRequest\x1a+.maillage.meetings.v1.CancelMeetingResponse\"\x03\x90\x02\x02\x12_\n" +
+	"\rCancelMeeting\x12*.maillage.meetings.v1.CancelMeetingRequest\x1a+.maillage.meetings.v1.CancelMeetingResponse\"\x03\x90\x02\x02\x12g\n" +
+	"\vHoldMeeting\x12(.maillage.meetings.v1.HoldMeetingRequest\x1a).maillage.meetings.v1.HoldMeetingResponse\"\x03\x90\x02\x02\x12m\n" +
+	"\rRecordMinutes\x12*.maillage.meetings.v1.RecordMinutesRequest\x1a+.maillage.meetings.v1.RecordMinutesResponse\"\x03\x90\x02\x02\x12p\n" +
+	"\x0eRecordDecision\x12+.maillage.meetings.v1.RecordDecisionRequest\x1a,.maillage.meetings.v1.RecordDecisionResponse\"\x03\x90\x02\x02\x12_\n" +
 	"\n" +
 	"GetMeeting\x12'.maillage.meetings.v1.GetMeetingRequest\x1a(.maillage.meetings.v1.GetMeetingResponseBDZBgithub.com/maillage/maillage/proto/maillage/meetings/v1;meetingsv1b\x06proto3"
 
@@ -1251,7 +1780,7 @@ func file_maillage_meetings_v1_meetings_proto_rawDescGZIP() []byte {
 	return file_maillage_meetings_v1_meetings_proto_rawDescData
 }
 
-var file_maillage_meetings_v1_meetings_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_maillage_meetings_v1_meetings_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_maillage_meetings_v1_meetings_proto_goTypes = []any{
 	(*ScheduleMeetingRequest)(nil),    // 0: maillage.meetings.v1.ScheduleMeetingRequest
 	(*ScheduleMeetingResponse)(nil),   // 1: maillage.meetings.v1.ScheduleMeetingResponse
@@ -1267,43 +1796,61 @@ var file_maillage_meetings_v1_meetings_proto_goTypes = []any{
 	(*GetMeetingResponse)(nil),        // 11: maillage.meetings.v1.GetMeetingResponse
 	(*Meeting)(nil),                   // 12: maillage.meetings.v1.Meeting
 	(*Participant)(nil),               // 13: maillage.meetings.v1.Participant
-	(v1.MeetingKind)(0),               // 14: maillage.events.v1.MeetingKind
-	(*timestamppb.Timestamp)(nil),     // 15: google.protobuf.Timestamp
-	(v1.ParticipantKind)(0),           // 16: maillage.events.v1.ParticipantKind
-	(v1.InvitationAnswer)(0),          // 17: maillage.events.v1.InvitationAnswer
+	(*HoldMeetingRequest)(nil),        // 14: maillage.meetings.v1.HoldMeetingRequest
+	(*HoldMeetingResponse)(nil),       // 15: maillage.meetings.v1.HoldMeetingResponse
+	(*RecordMinutesRequest)(nil),      // 16: maillage.meetings.v1.RecordMinutesRequest
+	(*Share)(nil),                     // 17: maillage.meetings.v1.Share
+	(*RecordMinutesResponse)(nil),     // 18: maillage.meetings.v1.RecordMinutesResponse
+	(*RecordDecisionRequest)(nil),     // 19: maillage.meetings.v1.RecordDecisionRequest
+	(*RecordDecisionResponse)(nil),    // 20: maillage.meetings.v1.RecordDecisionResponse
+	(v1.MeetingKind)(0),               // 21: maillage.events.v1.MeetingKind
+	(*timestamppb.Timestamp)(nil),     // 22: google.protobuf.Timestamp
+	(v1.ParticipantKind)(0),           // 23: maillage.events.v1.ParticipantKind
+	(v1.InvitationAnswer)(0),          // 24: maillage.events.v1.InvitationAnswer
+	(v1.InformationCategory)(0),       // 25: maillage.events.v1.InformationCategory
+	(*v1.Responsible)(nil),            // 26: maillage.events.v1.Responsible
 }
 var file_maillage_meetings_v1_meetings_proto_depIdxs = []int32{
-	14, // 0: maillage.meetings.v1.ScheduleMeetingRequest.kind:type_name -> maillage.events.v1.MeetingKind
-	15, // 1: maillage.meetings.v1.ScheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
-	15, // 2: maillage.meetings.v1.ScheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
-	16, // 3: maillage.meetings.v1.InviteParticipantRequest.kind:type_name -> maillage.events.v1.ParticipantKind
-	17, // 4: maillage.meetings.v1.AnswerInvitationRequest.answer:type_name -> maillage.events.v1.InvitationAnswer
-	15, // 5: maillage.meetings.v1.RescheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
-	15, // 6: maillage.meetings.v1.RescheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
+	21, // 0: maillage.meetings.v1.ScheduleMeetingRequest.kind:type_name -> maillage.events.v1.MeetingKind
+	22, // 1: maillage.meetings.v1.ScheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
+	22, // 2: maillage.meetings.v1.ScheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
+	23, // 3: maillage.meetings.v1.InviteParticipantRequest.kind:type_name -> maillage.events.v1.ParticipantKind
+	24, // 4: maillage.meetings.v1.AnswerInvitationRequest.answer:type_name -> maillage.events.v1.InvitationAnswer
+	22, // 5: maillage.meetings.v1.RescheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
+	22, // 6: maillage.meetings.v1.RescheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
 	12, // 7: maillage.meetings.v1.GetMeetingResponse.meeting:type_name -> maillage.meetings.v1.Meeting
-	15, // 8: maillage.meetings.v1.Meeting.scheduled_at:type_name -> google.protobuf.Timestamp
-	15, // 9: maillage.meetings.v1.Meeting.ends_at:type_name -> google.protobuf.Timestamp
-	14, // 10: maillage.meetings.v1.Meeting.kind:type_name -> maillage.events.v1.MeetingKind
+	22, // 8: maillage.meetings.v1.Meeting.scheduled_at:type_name -> google.protobuf.Timestamp
+	22, // 9: maillage.meetings.v1.Meeting.ends_at:type_name -> google.protobuf.Timestamp
+	21, // 10: maillage.meetings.v1.Meeting.kind:type_name -> maillage.events.v1.MeetingKind
 	13, // 11: maillage.meetings.v1.Meeting.participants:type_name -> maillage.meetings.v1.Participant
-	16, // 12: maillage.meetings.v1.Participant.kind:type_name -> maillage.events.v1.ParticipantKind
-	17, // 13: maillage.meetings.v1.Participant.answer:type_name -> maillage.events.v1.InvitationAnswer
-	0,  // 14: maillage.meetings.v1.MeetingsService.ScheduleMeeting:input_type -> maillage.meetings.v1.ScheduleMeetingRequest
-	2,  // 15: maillage.meetings.v1.MeetingsService.InviteParticipant:input_type -> maillage.meetings.v1.InviteParticipantRequest
-	4,  // 16: maillage.meetings.v1.MeetingsService.AnswerInvitation:input_type -> maillage.meetings.v1.AnswerInvitationRequest
-	6,  // 17: maillage.meetings.v1.MeetingsService.RescheduleMeeting:input_type -> maillage.meetings.v1.RescheduleMeetingRequest
-	8,  // 18: maillage.meetings.v1.MeetingsService.CancelMeeting:input_type -> maillage.meetings.v1.CancelMeetingRequest
-	10, // 19: maillage.meetings.v1.MeetingsService.GetMeeting:input_type -> maillage.meetings.v1.GetMeetingRequest
-	1,  // 20: maillage.meetings.v1.MeetingsService.ScheduleMeeting:output_type -> maillage.meetings.v1.ScheduleMeetingResponse
-	3,  // 21: maillage.meetings.v1.MeetingsService.InviteParticipant:output_type -> maillage.meetings.v1.InviteParticipantResponse
-	5,  // 22: maillage.meetings.v1.MeetingsService.AnswerInvitation:output_type -> maillage.meetings.v1.AnswerInvitationResponse
-	7,  // 23: maillage.meetings.v1.MeetingsService.RescheduleMeeting:output_type -> maillage.meetings.v1.RescheduleMeetingResponse
-	9,  // 24: maillage.meetings.v1.MeetingsService.CancelMeeting:output_type -> maillage.meetings.v1.CancelMeetingResponse
-	11, // 25: maillage.meetings.v1.MeetingsService.GetMeeting:output_type -> maillage.meetings.v1.GetMeetingResponse
-	20, // [20:26] is the sub-list for method output_type
-	14, // [14:20] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	23, // 12: maillage.meetings.v1.Participant.kind:type_name -> maillage.events.v1.ParticipantKind
+	24, // 13: maillage.meetings.v1.Participant.answer:type_name -> maillage.events.v1.InvitationAnswer
+	17, // 14: maillage.meetings.v1.RecordMinutesRequest.shares:type_name -> maillage.meetings.v1.Share
+	25, // 15: maillage.meetings.v1.Share.categories:type_name -> maillage.events.v1.InformationCategory
+	26, // 16: maillage.meetings.v1.RecordDecisionRequest.responsible:type_name -> maillage.events.v1.Responsible
+	0,  // 17: maillage.meetings.v1.MeetingsService.ScheduleMeeting:input_type -> maillage.meetings.v1.ScheduleMeetingRequest
+	2,  // 18: maillage.meetings.v1.MeetingsService.InviteParticipant:input_type -> maillage.meetings.v1.InviteParticipantRequest
+	4,  // 19: maillage.meetings.v1.MeetingsService.AnswerInvitation:input_type -> maillage.meetings.v1.AnswerInvitationRequest
+	6,  // 20: maillage.meetings.v1.MeetingsService.RescheduleMeeting:input_type -> maillage.meetings.v1.RescheduleMeetingRequest
+	8,  // 21: maillage.meetings.v1.MeetingsService.CancelMeeting:input_type -> maillage.meetings.v1.CancelMeetingRequest
+	14, // 22: maillage.meetings.v1.MeetingsService.HoldMeeting:input_type -> maillage.meetings.v1.HoldMeetingRequest
+	16, // 23: maillage.meetings.v1.MeetingsService.RecordMinutes:input_type -> maillage.meetings.v1.RecordMinutesRequest
+	19, // 24: maillage.meetings.v1.MeetingsService.RecordDecision:input_type -> maillage.meetings.v1.RecordDecisionRequest
+	10, // 25: maillage.meetings.v1.MeetingsService.GetMeeting:input_type -> maillage.meetings.v1.GetMeetingRequest
+	1,  // 26: maillage.meetings.v1.MeetingsService.ScheduleMeeting:output_type -> maillage.meetings.v1.ScheduleMeetingResponse
+	3,  // 27: maillage.meetings.v1.MeetingsService.InviteParticipant:output_type -> maillage.meetings.v1.InviteParticipantResponse
+	5,  // 28: maillage.meetings.v1.MeetingsService.AnswerInvitation:output_type -> maillage.meetings.v1.AnswerInvitationResponse
+	7,  // 29: maillage.meetings.v1.MeetingsService.RescheduleMeeting:output_type -> maillage.meetings.v1.RescheduleMeetingResponse
+	9,  // 30: maillage.meetings.v1.MeetingsService.CancelMeeting:output_type -> maillage.meetings.v1.CancelMeetingResponse
+	15, // 31: maillage.meetings.v1.MeetingsService.HoldMeeting:output_type -> maillage.meetings.v1.HoldMeetingResponse
+	18, // 32: maillage.meetings.v1.MeetingsService.RecordMinutes:output_type -> maillage.meetings.v1.RecordMinutesResponse
+	20, // 33: maillage.meetings.v1.MeetingsService.RecordDecision:output_type -> maillage.meetings.v1.RecordDecisionResponse
+	11, // 34: maillage.meetings.v1.MeetingsService.GetMeeting:output_type -> maillage.meetings.v1.GetMeetingResponse
+	26, // [26:35] is the sub-list for method output_type
+	17, // [17:26] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_maillage_meetings_v1_meetings_proto_init() }
@@ -1317,7 +1864,7 @@ func file_maillage_meetings_v1_meetings_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_meetings_v1_meetings_proto_rawDesc), len(file_maillage_meetings_v1_meetings_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

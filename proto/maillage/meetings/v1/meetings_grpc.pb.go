@@ -31,6 +31,9 @@ const (
 	MeetingsService_AnswerInvitation_FullMethodName  = "/maillage.meetings.v1.MeetingsService/AnswerInvitation"
 	MeetingsService_RescheduleMeeting_FullMethodName = "/maillage.meetings.v1.MeetingsService/RescheduleMeeting"
 	MeetingsService_CancelMeeting_FullMethodName     = "/maillage.meetings.v1.MeetingsService/CancelMeeting"
+	MeetingsService_HoldMeeting_FullMethodName       = "/maillage.meetings.v1.MeetingsService/HoldMeeting"
+	MeetingsService_RecordMinutes_FullMethodName     = "/maillage.meetings.v1.MeetingsService/RecordMinutes"
+	MeetingsService_RecordDecision_FullMethodName    = "/maillage.meetings.v1.MeetingsService/RecordDecision"
 	MeetingsService_GetMeeting_FullMethodName        = "/maillage.meetings.v1.MeetingsService/GetMeeting"
 )
 
@@ -60,6 +63,20 @@ type MeetingsServiceClient interface {
 	RescheduleMeeting(ctx context.Context, in *RescheduleMeetingRequest, opts ...grpc.CallOption) (*RescheduleMeetingResponse, error)
 	// CancelMeeting: the meeting will not take place (the organiser).
 	CancelMeeting(ctx context.Context, in *CancelMeetingRequest, opts ...grpc.CallOption) (*CancelMeetingResponse, error)
+	// HoldMeeting records that the meeting took place, with who came (the
+	// organiser, once it started). FAILED_PRECONDITION: "meeting.not_started",
+	// "meeting.held", "meeting.cancelled".
+	HoldMeeting(ctx context.Context, in *HoldMeetingRequest, opts ...grpc.CallOption) (*HoldMeetingResponse, error)
+	// RecordMinutes records the minutes: a summary and which categories of
+	// each person's information were shared with which participants; each
+	// share is recorded in the person's audit trail as disclosed to them.
+	// FAILED_PRECONDITION: "meeting.not_held", "minutes.sharing_not_allowed"
+	// (outside her coordination, only with her consent), "minutes.opposed".
+	RecordMinutes(ctx context.Context, in *RecordMinutesRequest, opts ...grpc.CallOption) (*RecordMinutesResponse, error)
+	// RecordDecision records a decision that becomes a dated action with a
+	// responsible in the person's plan (recorded there by the parcours
+	// service, as maillage-meetings, a moment later).
+	RecordDecision(ctx context.Context, in *RecordDecisionRequest, opts ...grpc.CallOption) (*RecordDecisionResponse, error)
 	// GetMeeting returns one meeting (réunion) to its organiser and its
 	// participants' organisations. The people it concerns are shown only to
 	// those who may see their identity (the others see the slot); each one
@@ -125,6 +142,36 @@ func (c *meetingsServiceClient) CancelMeeting(ctx context.Context, in *CancelMee
 	return out, nil
 }
 
+func (c *meetingsServiceClient) HoldMeeting(ctx context.Context, in *HoldMeetingRequest, opts ...grpc.CallOption) (*HoldMeetingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(HoldMeetingResponse)
+	err := c.cc.Invoke(ctx, MeetingsService_HoldMeeting_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *meetingsServiceClient) RecordMinutes(ctx context.Context, in *RecordMinutesRequest, opts ...grpc.CallOption) (*RecordMinutesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordMinutesResponse)
+	err := c.cc.Invoke(ctx, MeetingsService_RecordMinutes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *meetingsServiceClient) RecordDecision(ctx context.Context, in *RecordDecisionRequest, opts ...grpc.CallOption) (*RecordDecisionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordDecisionResponse)
+	err := c.cc.Invoke(ctx, MeetingsService_RecordDecision_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *meetingsServiceClient) GetMeeting(ctx context.Context, in *GetMeetingRequest, opts ...grpc.CallOption) (*GetMeetingResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetMeetingResponse)
@@ -161,6 +208,20 @@ type MeetingsServiceServer interface {
 	RescheduleMeeting(context.Context, *RescheduleMeetingRequest) (*RescheduleMeetingResponse, error)
 	// CancelMeeting: the meeting will not take place (the organiser).
 	CancelMeeting(context.Context, *CancelMeetingRequest) (*CancelMeetingResponse, error)
+	// HoldMeeting records that the meeting took place, with who came (the
+	// organiser, once it started). FAILED_PRECONDITION: "meeting.not_started",
+	// "meeting.held", "meeting.cancelled".
+	HoldMeeting(context.Context, *HoldMeetingRequest) (*HoldMeetingResponse, error)
+	// RecordMinutes records the minutes: a summary and which categories of
+	// each person's information were shared with which participants; each
+	// share is recorded in the person's audit trail as disclosed to them.
+	// FAILED_PRECONDITION: "meeting.not_held", "minutes.sharing_not_allowed"
+	// (outside her coordination, only with her consent), "minutes.opposed".
+	RecordMinutes(context.Context, *RecordMinutesRequest) (*RecordMinutesResponse, error)
+	// RecordDecision records a decision that becomes a dated action with a
+	// responsible in the person's plan (recorded there by the parcours
+	// service, as maillage-meetings, a moment later).
+	RecordDecision(context.Context, *RecordDecisionRequest) (*RecordDecisionResponse, error)
 	// GetMeeting returns one meeting (réunion) to its organiser and its
 	// participants' organisations. The people it concerns are shown only to
 	// those who may see their identity (the others see the slot); each one
@@ -190,6 +251,15 @@ func (UnimplementedMeetingsServiceServer) RescheduleMeeting(context.Context, *Re
 }
 func (UnimplementedMeetingsServiceServer) CancelMeeting(context.Context, *CancelMeetingRequest) (*CancelMeetingResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CancelMeeting not implemented")
+}
+func (UnimplementedMeetingsServiceServer) HoldMeeting(context.Context, *HoldMeetingRequest) (*HoldMeetingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method HoldMeeting not implemented")
+}
+func (UnimplementedMeetingsServiceServer) RecordMinutes(context.Context, *RecordMinutesRequest) (*RecordMinutesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordMinutes not implemented")
+}
+func (UnimplementedMeetingsServiceServer) RecordDecision(context.Context, *RecordDecisionRequest) (*RecordDecisionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordDecision not implemented")
 }
 func (UnimplementedMeetingsServiceServer) GetMeeting(context.Context, *GetMeetingRequest) (*GetMeetingResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetMeeting not implemented")
@@ -305,6 +375,60 @@ func _MeetingsService_CancelMeeting_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _MeetingsService_HoldMeeting_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(HoldMeetingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MeetingsServiceServer).HoldMeeting(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MeetingsService_HoldMeeting_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MeetingsServiceServer).HoldMeeting(ctx, req.(*HoldMeetingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _MeetingsService_RecordMinutes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordMinutesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MeetingsServiceServer).RecordMinutes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MeetingsService_RecordMinutes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MeetingsServiceServer).RecordMinutes(ctx, req.(*RecordMinutesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _MeetingsService_RecordDecision_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordDecisionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MeetingsServiceServer).RecordDecision(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MeetingsService_RecordDecision_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MeetingsServiceServer).RecordDecision(ctx, req.(*RecordDecisionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _MeetingsService_GetMeeting_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetMeetingRequest)
 	if err := dec(in); err != nil {
@@ -349,6 +473,18 @@ var MeetingsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CancelMeeting",
 			Handler:    _MeetingsService_CancelMeeting_Handler,
+		},
+		{
+			MethodName: "HoldMeeting",
+			Handler:    _MeetingsService_HoldMeeting_Handler,
+		},
+		{
+			MethodName: "RecordMinutes",
+			Handler:    _MeetingsService_RecordMinutes_Handler,
+		},
+		{
+			MethodName: "RecordDecision",
+			Handler:    _MeetingsService_RecordDecision_Handler,
 		},
 		{
 			MethodName: "GetMeeting",
