@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sort"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -213,12 +212,7 @@ func meetingOf(m *MeetingState, shown map[string]bool) *meetingsv1.Meeting {
 			out.PersonsWithheld = true
 		}
 	}
-	ids := make([]string, 0, len(m.Participants))
-	for id := range m.Participants {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range sortedIDs(m.Participants) {
 		p := m.Participants[id]
 		q := &meetingsv1.Participant{ParticipantId: p.ID, Kind: p.Kind, OrganisationId: p.Organisation, ProfessionalId: p.Professional,
 			PersonId: p.PersonID, EntourageMemberId: p.EntourageMember, DisplayName: p.DisplayName, Answer: p.Answer}
@@ -321,4 +315,13 @@ func (s *Service) RecordDecision(ctx context.Context, req *meetingsv1.RecordDeci
 		return nil, err
 	}
 	return &meetingsv1.RecordDecisionResponse{DecisionId: res.CreatedID, Position: res.Position.String(), Version: uint64(res.Version)}, nil
+}
+
+func sortedIDs[V any](m map[string]V) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -225,3 +225,5 @@ func TestInviteAndAnswer(t *testing.T) {
 		spec().Given(scheduled(), her).When(answer).Then(t, accepted)
 	})
 }
+
+func tsOf(t time.Time) *timestamppb.Timestamp { return timestamppb.New(t) }

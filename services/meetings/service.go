@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"google.golang.org/grpc"
@@ -11,6 +12,8 @@ import (
 	"github.com/maillage/maillage/internal/decider"
 	"github.com/maillage/maillage/internal/es"
 	"github.com/maillage/maillage/internal/kit"
+	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/projection/kv"
 	meetingsv1 "github.com/maillage/maillage/proto/maillage/meetings/v1"
 )
 
@@ -32,6 +35,8 @@ type Config struct {
 	Kit   *kit.Kit       // required: access, audit, the command port
 	Files Files          // required
 	Codec *decider.Codec // default: no upcaster
+	// ProjectionsDir keeps the index on disk; "" keeps it in memory.
+	ProjectionsDir string
 	// NewID makes the ids of participants; default ULIDs.
 	NewID  func() string
 	Now    func() time.Time
@@ -41,8 +46,10 @@ type Config struct {
 // Service is the meetings gRPC service.
 type Service struct {
 	meetingsv1.UnimplementedMeetingsServiceServer
-	cfg      Config
-	meetings *decider.Handler[*MeetingState, Command]
+	cfg         Config
+	meetings    *decider.Handler[*MeetingState, Command]
+	index       *Index
+	indexRunner *projection.Runner
 }
 
 // New returns the service.
@@ -64,7 +71,18 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, meetings: h}, nil
+	db := kv.OpenMem()
+	if cfg.ProjectionsDir != "" {
+		if db, err = kv.Open(filepath.Join(cfg.ProjectionsDir, (&Index{}).Name())); err != nil {
+			return nil, err
+		}
+	}
+	s := &Service{cfg: cfg, meetings: h, index: &Index{db: db, codec: cfg.Codec}}
+	if s.indexRunner, err = projection.NewRunner(projection.Config{Store: cfg.Store, Projection: s.index, Logger: cfg.Logger}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Name is the service's full gRPC name, as health checks know it.
@@ -73,13 +91,11 @@ func (s *Service) Name() string { return meetingsv1.MeetingsService_ServiceDesc.
 // Register adds the service's handlers to g.
 func (s *Service) Register(g *grpc.Server) { meetingsv1.RegisterMeetingsServiceServer(g, s) }
 
-// Run has no background work yet; it returns when ctx is done.
+// Run keeps the index until ctx ends; then it closes its store.
 func (s *Service) Run(ctx context.Context) error {
-	<-ctx.Done()
-	return nil
+	err := s.indexRunner.Run(ctx)
+	return errors.Join(err, s.index.Close())
 }
 
-// Ready is closed: meetings are read from their streams.
-func (s *Service) Ready() <-chan struct{} { return closed }
-
-var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+// Ready is closed once the index has caught up.
+func (s *Service) Ready() <-chan struct{} { return s.indexRunner.Ready() }

@@ -2,8 +2,11 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	ics "github.com/arran4/golang-ical"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -111,6 +114,19 @@ func TestMeetingOverGRPC(t *testing.T) {
 	}
 	if moved.GetMeeting().GetSequence() != 1 {
 		t.Fatalf("sequence %d after a move, want 1", moved.GetMeeting().GetSequence())
+	}
+	// The foyer's calendar has the meeting, moved: the same UID, SEQUENCE
+	// 1, and nobody's name but the professionals'.
+	feed, err := foyer.GetCalendar(ctx, &meetingsv1.GetCalendarRequest{})
+	mustNil(t, err)
+	cal, err := ics.ParseCalendar(strings.NewReader(feed.GetIcs()))
+	mustNil(t, err)
+	if evs := cal.Events(); len(evs) != 1 || evs[0].Id() != set.GetMeetingId()+"@maillage" ||
+		evs[0].GetProperty(ics.ComponentPropertySequence).Value != "1" || strings.Contains(feed.GetIcs(), tr.person) || strings.Contains(feed.GetIcs(), "Léa") {
+		t.Fatalf("the foyer's calendar:\n%s", feed.GetIcs())
+	}
+	if none, err := outsider.GetCalendar(ctx, &meetingsv1.GetCalendarRequest{}); err != nil || strings.Contains(none.GetIcs(), "VEVENT") {
+		t.Fatalf("an outsider's calendar: %v, %v", none.GetIcs(), err)
 	}
 	_, err = api.CancelMeeting(ctx, &meetingsv1.CancelMeetingRequest{RequestId: "cancel", MeetingId: set.GetMeetingId(), Reason: "hospitalisée"})
 	mustNil(t, err)

@@ -118,7 +118,7 @@ func buildMeetings(d *Deps) (Service, error) {
 		return nil, fmt.Errorf("meetings are about people's files: run parcours too")
 	}
 	return meetings.New(meetings.Config{Store: d.Store, Codec: d.Codec, Kit: d.Kit, Files: parcoursFiles{d.Parcours}, Now: d.Config.Now,
-		Logger: d.Config.Logger})
+		ProjectionsDir: d.Config.projectionsDir(), Logger: d.Config.Logger})
 }
 
 // FileOf is what the meetings need of a person's file.

@@ -31,6 +31,90 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// GetCalendarRequest asks for the caller's organisation's feed.
+type GetCalendarRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCalendarRequest) Reset() {
+	*x = GetCalendarRequest{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCalendarRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCalendarRequest) ProtoMessage() {}
+
+func (x *GetCalendarRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCalendarRequest.ProtoReflect.Descriptor instead.
+func (*GetCalendarRequest) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{0}
+}
+
+// GetCalendarResponse carries the feed.
+type GetCalendarResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The iCalendar text (text/calendar), VCALENDAR with one VEVENT a
+	// meeting.
+	Ics           string `protobuf:"bytes,1,opt,name=ics,proto3" json:"ics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCalendarResponse) Reset() {
+	*x = GetCalendarResponse{}
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCalendarResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCalendarResponse) ProtoMessage() {}
+
+func (x *GetCalendarResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCalendarResponse.ProtoReflect.Descriptor instead.
+func (*GetCalendarResponse) Descriptor() ([]byte, []int) {
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *GetCalendarResponse) GetIcs() string {
+	if x != nil {
+		return x.Ics
+	}
+	return ""
+}
+
 // ScheduleMeetingRequest asks to set a meeting.
 type ScheduleMeetingRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -57,7 +141,7 @@ type ScheduleMeetingRequest struct {
 
 func (x *ScheduleMeetingRequest) Reset() {
 	*x = ScheduleMeetingRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[0]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -69,7 +153,7 @@ func (x *ScheduleMeetingRequest) String() string {
 func (*ScheduleMeetingRequest) ProtoMessage() {}
 
 func (x *ScheduleMeetingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[0]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -82,7 +166,7 @@ func (x *ScheduleMeetingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScheduleMeetingRequest.ProtoReflect.Descriptor instead.
 func (*ScheduleMeetingRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{0}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ScheduleMeetingRequest) GetRequestId() string {
@@ -156,7 +240,7 @@ type ScheduleMeetingResponse struct {
 
 func (x *ScheduleMeetingResponse) Reset() {
 	*x = ScheduleMeetingResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[1]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -168,7 +252,7 @@ func (x *ScheduleMeetingResponse) String() string {
 func (*ScheduleMeetingResponse) ProtoMessage() {}
 
 func (x *ScheduleMeetingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[1]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -181,7 +265,7 @@ func (x *ScheduleMeetingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScheduleMeetingResponse.ProtoReflect.Descriptor instead.
 func (*ScheduleMeetingResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{1}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ScheduleMeetingResponse) GetMeetingId() string {
@@ -230,7 +314,7 @@ type InviteParticipantRequest struct {
 
 func (x *InviteParticipantRequest) Reset() {
 	*x = InviteParticipantRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[2]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -242,7 +326,7 @@ func (x *InviteParticipantRequest) String() string {
 func (*InviteParticipantRequest) ProtoMessage() {}
 
 func (x *InviteParticipantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[2]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -255,7 +339,7 @@ func (x *InviteParticipantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteParticipantRequest.ProtoReflect.Descriptor instead.
 func (*InviteParticipantRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{2}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *InviteParticipantRequest) GetRequestId() string {
@@ -330,7 +414,7 @@ type InviteParticipantResponse struct {
 
 func (x *InviteParticipantResponse) Reset() {
 	*x = InviteParticipantResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[3]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -342,7 +426,7 @@ func (x *InviteParticipantResponse) String() string {
 func (*InviteParticipantResponse) ProtoMessage() {}
 
 func (x *InviteParticipantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[3]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -355,7 +439,7 @@ func (x *InviteParticipantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteParticipantResponse.ProtoReflect.Descriptor instead.
 func (*InviteParticipantResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{3}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *InviteParticipantResponse) GetParticipantId() string {
@@ -398,7 +482,7 @@ type AnswerInvitationRequest struct {
 
 func (x *AnswerInvitationRequest) Reset() {
 	*x = AnswerInvitationRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[4]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -410,7 +494,7 @@ func (x *AnswerInvitationRequest) String() string {
 func (*AnswerInvitationRequest) ProtoMessage() {}
 
 func (x *AnswerInvitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[4]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -423,7 +507,7 @@ func (x *AnswerInvitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerInvitationRequest.ProtoReflect.Descriptor instead.
 func (*AnswerInvitationRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{4}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *AnswerInvitationRequest) GetRequestId() string {
@@ -474,7 +558,7 @@ type AnswerInvitationResponse struct {
 
 func (x *AnswerInvitationResponse) Reset() {
 	*x = AnswerInvitationResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[5]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -486,7 +570,7 @@ func (x *AnswerInvitationResponse) String() string {
 func (*AnswerInvitationResponse) ProtoMessage() {}
 
 func (x *AnswerInvitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[5]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -499,7 +583,7 @@ func (x *AnswerInvitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerInvitationResponse.ProtoReflect.Descriptor instead.
 func (*AnswerInvitationResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{5}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *AnswerInvitationResponse) GetPosition() string {
@@ -535,7 +619,7 @@ type RescheduleMeetingRequest struct {
 
 func (x *RescheduleMeetingRequest) Reset() {
 	*x = RescheduleMeetingRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[6]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -547,7 +631,7 @@ func (x *RescheduleMeetingRequest) String() string {
 func (*RescheduleMeetingRequest) ProtoMessage() {}
 
 func (x *RescheduleMeetingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[6]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -560,7 +644,7 @@ func (x *RescheduleMeetingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleMeetingRequest.ProtoReflect.Descriptor instead.
 func (*RescheduleMeetingRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{6}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RescheduleMeetingRequest) GetRequestId() string {
@@ -611,7 +695,7 @@ type RescheduleMeetingResponse struct {
 
 func (x *RescheduleMeetingResponse) Reset() {
 	*x = RescheduleMeetingResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[7]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -623,7 +707,7 @@ func (x *RescheduleMeetingResponse) String() string {
 func (*RescheduleMeetingResponse) ProtoMessage() {}
 
 func (x *RescheduleMeetingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[7]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -636,7 +720,7 @@ func (x *RescheduleMeetingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleMeetingResponse.ProtoReflect.Descriptor instead.
 func (*RescheduleMeetingResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{7}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *RescheduleMeetingResponse) GetPosition() string {
@@ -668,7 +752,7 @@ type CancelMeetingRequest struct {
 
 func (x *CancelMeetingRequest) Reset() {
 	*x = CancelMeetingRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[8]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -680,7 +764,7 @@ func (x *CancelMeetingRequest) String() string {
 func (*CancelMeetingRequest) ProtoMessage() {}
 
 func (x *CancelMeetingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[8]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -693,7 +777,7 @@ func (x *CancelMeetingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelMeetingRequest.ProtoReflect.Descriptor instead.
 func (*CancelMeetingRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{8}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CancelMeetingRequest) GetRequestId() string {
@@ -730,7 +814,7 @@ type CancelMeetingResponse struct {
 
 func (x *CancelMeetingResponse) Reset() {
 	*x = CancelMeetingResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[9]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -742,7 +826,7 @@ func (x *CancelMeetingResponse) String() string {
 func (*CancelMeetingResponse) ProtoMessage() {}
 
 func (x *CancelMeetingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[9]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -755,7 +839,7 @@ func (x *CancelMeetingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelMeetingResponse.ProtoReflect.Descriptor instead.
 func (*CancelMeetingResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{9}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CancelMeetingResponse) GetPosition() string {
@@ -783,7 +867,7 @@ type GetMeetingRequest struct {
 
 func (x *GetMeetingRequest) Reset() {
 	*x = GetMeetingRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[10]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -795,7 +879,7 @@ func (x *GetMeetingRequest) String() string {
 func (*GetMeetingRequest) ProtoMessage() {}
 
 func (x *GetMeetingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[10]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -808,7 +892,7 @@ func (x *GetMeetingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMeetingRequest.ProtoReflect.Descriptor instead.
 func (*GetMeetingRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{10}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetMeetingRequest) GetMeetingId() string {
@@ -829,7 +913,7 @@ type GetMeetingResponse struct {
 
 func (x *GetMeetingResponse) Reset() {
 	*x = GetMeetingResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[11]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -841,7 +925,7 @@ func (x *GetMeetingResponse) String() string {
 func (*GetMeetingResponse) ProtoMessage() {}
 
 func (x *GetMeetingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[11]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -854,7 +938,7 @@ func (x *GetMeetingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMeetingResponse.ProtoReflect.Descriptor instead.
 func (*GetMeetingResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{11}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetMeetingResponse) GetMeeting() *Meeting {
@@ -902,7 +986,7 @@ type Meeting struct {
 
 func (x *Meeting) Reset() {
 	*x = Meeting{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[12]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -914,7 +998,7 @@ func (x *Meeting) String() string {
 func (*Meeting) ProtoMessage() {}
 
 func (x *Meeting) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[12]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -927,7 +1011,7 @@ func (x *Meeting) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Meeting.ProtoReflect.Descriptor instead.
 func (*Meeting) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{12}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Meeting) GetMeetingId() string {
@@ -1046,7 +1130,7 @@ type Participant struct {
 
 func (x *Participant) Reset() {
 	*x = Participant{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[13]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1058,7 +1142,7 @@ func (x *Participant) String() string {
 func (*Participant) ProtoMessage() {}
 
 func (x *Participant) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[13]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1071,7 +1155,7 @@ func (x *Participant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Participant.ProtoReflect.Descriptor instead.
 func (*Participant) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{13}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Participant) GetParticipantId() string {
@@ -1145,7 +1229,7 @@ type HoldMeetingRequest struct {
 
 func (x *HoldMeetingRequest) Reset() {
 	*x = HoldMeetingRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[14]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1157,7 +1241,7 @@ func (x *HoldMeetingRequest) String() string {
 func (*HoldMeetingRequest) ProtoMessage() {}
 
 func (x *HoldMeetingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[14]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1170,7 +1254,7 @@ func (x *HoldMeetingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldMeetingRequest.ProtoReflect.Descriptor instead.
 func (*HoldMeetingRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{14}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *HoldMeetingRequest) GetRequestId() string {
@@ -1207,7 +1291,7 @@ type HoldMeetingResponse struct {
 
 func (x *HoldMeetingResponse) Reset() {
 	*x = HoldMeetingResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[15]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1219,7 +1303,7 @@ func (x *HoldMeetingResponse) String() string {
 func (*HoldMeetingResponse) ProtoMessage() {}
 
 func (x *HoldMeetingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[15]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1232,7 +1316,7 @@ func (x *HoldMeetingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldMeetingResponse.ProtoReflect.Descriptor instead.
 func (*HoldMeetingResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{15}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *HoldMeetingResponse) GetPosition() string {
@@ -1266,7 +1350,7 @@ type RecordMinutesRequest struct {
 
 func (x *RecordMinutesRequest) Reset() {
 	*x = RecordMinutesRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[16]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1278,7 +1362,7 @@ func (x *RecordMinutesRequest) String() string {
 func (*RecordMinutesRequest) ProtoMessage() {}
 
 func (x *RecordMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[16]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1291,7 +1375,7 @@ func (x *RecordMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordMinutesRequest.ProtoReflect.Descriptor instead.
 func (*RecordMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{16}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RecordMinutesRequest) GetRequestId() string {
@@ -1337,7 +1421,7 @@ type Share struct {
 
 func (x *Share) Reset() {
 	*x = Share{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[17]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1349,7 +1433,7 @@ func (x *Share) String() string {
 func (*Share) ProtoMessage() {}
 
 func (x *Share) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[17]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1362,7 +1446,7 @@ func (x *Share) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Share.ProtoReflect.Descriptor instead.
 func (*Share) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{17}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Share) GetPersonId() string {
@@ -1399,7 +1483,7 @@ type RecordMinutesResponse struct {
 
 func (x *RecordMinutesResponse) Reset() {
 	*x = RecordMinutesResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[18]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1411,7 +1495,7 @@ func (x *RecordMinutesResponse) String() string {
 func (*RecordMinutesResponse) ProtoMessage() {}
 
 func (x *RecordMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[18]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1424,7 +1508,7 @@ func (x *RecordMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordMinutesResponse.ProtoReflect.Descriptor instead.
 func (*RecordMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{18}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RecordMinutesResponse) GetPosition() string {
@@ -1466,7 +1550,7 @@ type RecordDecisionRequest struct {
 
 func (x *RecordDecisionRequest) Reset() {
 	*x = RecordDecisionRequest{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[19]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1562,7 @@ func (x *RecordDecisionRequest) String() string {
 func (*RecordDecisionRequest) ProtoMessage() {}
 
 func (x *RecordDecisionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[19]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1575,7 @@ func (x *RecordDecisionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDecisionRequest.ProtoReflect.Descriptor instead.
 func (*RecordDecisionRequest) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{19}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RecordDecisionRequest) GetRequestId() string {
@@ -1565,7 +1649,7 @@ type RecordDecisionResponse struct {
 
 func (x *RecordDecisionResponse) Reset() {
 	*x = RecordDecisionResponse{}
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[20]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1577,7 +1661,7 @@ func (x *RecordDecisionResponse) String() string {
 func (*RecordDecisionResponse) ProtoMessage() {}
 
 func (x *RecordDecisionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[20]
+	mi := &file_maillage_meetings_v1_meetings_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1590,7 +1674,7 @@ func (x *RecordDecisionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDecisionResponse.ProtoReflect.Descriptor instead.
 func (*RecordDecisionResponse) Descriptor() ([]byte, []int) {
-	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{20}
+	return file_maillage_meetings_v1_meetings_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RecordDecisionResponse) GetDecisionId() string {
@@ -1618,7 +1702,10 @@ var File_maillage_meetings_v1_meetings_proto protoreflect.FileDescriptor
 
 const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\n" +
-	"#maillage/meetings/v1/meetings.proto\x12\x14maillage.meetings.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/meetings.proto\x1a&maillage/events/v1/parcours_plan.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\xcd\x03\n" +
+	"#maillage/meetings/v1/meetings.proto\x12\x14maillage.meetings.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/meetings.proto\x1a&maillage/events/v1/parcours_plan.proto\x1a)maillage/events/v1/parcours_sharing.proto\"\x14\n" +
+	"\x12GetCalendarRequest\"'\n" +
+	"\x13GetCalendarResponse\x12\x10\n" +
+	"\x03ics\x18\x01 \x01(\tR\x03ics\"\xcd\x03\n" +
 	"\x16ScheduleMeetingRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12@\n" +
@@ -1755,7 +1842,7 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\vdecision_id\x18\x01 \x01(\tR\n" +
 	"decisionId\x12\x1a\n" +
 	"\bposition\x18\x02 \x01(\tR\bposition\x12\x18\n" +
-	"\aversion\x18\x03 \x01(\x04R\aversion2\x8e\b\n" +
+	"\aversion\x18\x03 \x01(\x04R\aversion2\xf2\b\n" +
 	"\x0fMeetingsService\x12s\n" +
 	"\x0fScheduleMeeting\x12,.maillage.meetings.v1.ScheduleMeetingRequest\x1a-.maillage.meetings.v1.ScheduleMeetingResponse\"\x03\x90\x02\x02\x12y\n" +
 	"\x11InviteParticipant\x12..maillage.meetings.v1.InviteParticipantRequest\x1a/.maillage.meetings.v1.InviteParticipantResponse\"\x03\x90\x02\x02\x12v\n" +
@@ -1766,7 +1853,8 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\rRecordMinutes\x12*.maillage.meetings.v1.RecordMinutesRequest\x1a+.maillage.meetings.v1.RecordMinutesResponse\"\x03\x90\x02\x02\x12p\n" +
 	"\x0eRecordDecision\x12+.maillage.meetings.v1.RecordDecisionRequest\x1a,.maillage.meetings.v1.RecordDecisionResponse\"\x03\x90\x02\x02\x12_\n" +
 	"\n" +
-	"GetMeeting\x12'.maillage.meetings.v1.GetMeetingRequest\x1a(.maillage.meetings.v1.GetMeetingResponseBDZBgithub.com/maillage/maillage/proto/maillage/meetings/v1;meetingsv1b\x06proto3"
+	"GetMeeting\x12'.maillage.meetings.v1.GetMeetingRequest\x1a(.maillage.meetings.v1.GetMeetingResponse\x12b\n" +
+	"\vGetCalendar\x12(.maillage.meetings.v1.GetCalendarRequest\x1a).maillage.meetings.v1.GetCalendarResponseBDZBgithub.com/maillage/maillage/proto/maillage/meetings/v1;meetingsv1b\x06proto3"
 
 var (
 	file_maillage_meetings_v1_meetings_proto_rawDescOnce sync.Once
@@ -1780,74 +1868,78 @@ func file_maillage_meetings_v1_meetings_proto_rawDescGZIP() []byte {
 	return file_maillage_meetings_v1_meetings_proto_rawDescData
 }
 
-var file_maillage_meetings_v1_meetings_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_maillage_meetings_v1_meetings_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_maillage_meetings_v1_meetings_proto_goTypes = []any{
-	(*ScheduleMeetingRequest)(nil),    // 0: maillage.meetings.v1.ScheduleMeetingRequest
-	(*ScheduleMeetingResponse)(nil),   // 1: maillage.meetings.v1.ScheduleMeetingResponse
-	(*InviteParticipantRequest)(nil),  // 2: maillage.meetings.v1.InviteParticipantRequest
-	(*InviteParticipantResponse)(nil), // 3: maillage.meetings.v1.InviteParticipantResponse
-	(*AnswerInvitationRequest)(nil),   // 4: maillage.meetings.v1.AnswerInvitationRequest
-	(*AnswerInvitationResponse)(nil),  // 5: maillage.meetings.v1.AnswerInvitationResponse
-	(*RescheduleMeetingRequest)(nil),  // 6: maillage.meetings.v1.RescheduleMeetingRequest
-	(*RescheduleMeetingResponse)(nil), // 7: maillage.meetings.v1.RescheduleMeetingResponse
-	(*CancelMeetingRequest)(nil),      // 8: maillage.meetings.v1.CancelMeetingRequest
-	(*CancelMeetingResponse)(nil),     // 9: maillage.meetings.v1.CancelMeetingResponse
-	(*GetMeetingRequest)(nil),         // 10: maillage.meetings.v1.GetMeetingRequest
-	(*GetMeetingResponse)(nil),        // 11: maillage.meetings.v1.GetMeetingResponse
-	(*Meeting)(nil),                   // 12: maillage.meetings.v1.Meeting
-	(*Participant)(nil),               // 13: maillage.meetings.v1.Participant
-	(*HoldMeetingRequest)(nil),        // 14: maillage.meetings.v1.HoldMeetingRequest
-	(*HoldMeetingResponse)(nil),       // 15: maillage.meetings.v1.HoldMeetingResponse
-	(*RecordMinutesRequest)(nil),      // 16: maillage.meetings.v1.RecordMinutesRequest
-	(*Share)(nil),                     // 17: maillage.meetings.v1.Share
-	(*RecordMinutesResponse)(nil),     // 18: maillage.meetings.v1.RecordMinutesResponse
-	(*RecordDecisionRequest)(nil),     // 19: maillage.meetings.v1.RecordDecisionRequest
-	(*RecordDecisionResponse)(nil),    // 20: maillage.meetings.v1.RecordDecisionResponse
-	(v1.MeetingKind)(0),               // 21: maillage.events.v1.MeetingKind
-	(*timestamppb.Timestamp)(nil),     // 22: google.protobuf.Timestamp
-	(v1.ParticipantKind)(0),           // 23: maillage.events.v1.ParticipantKind
-	(v1.InvitationAnswer)(0),          // 24: maillage.events.v1.InvitationAnswer
-	(v1.InformationCategory)(0),       // 25: maillage.events.v1.InformationCategory
-	(*v1.Responsible)(nil),            // 26: maillage.events.v1.Responsible
+	(*GetCalendarRequest)(nil),        // 0: maillage.meetings.v1.GetCalendarRequest
+	(*GetCalendarResponse)(nil),       // 1: maillage.meetings.v1.GetCalendarResponse
+	(*ScheduleMeetingRequest)(nil),    // 2: maillage.meetings.v1.ScheduleMeetingRequest
+	(*ScheduleMeetingResponse)(nil),   // 3: maillage.meetings.v1.ScheduleMeetingResponse
+	(*InviteParticipantRequest)(nil),  // 4: maillage.meetings.v1.InviteParticipantRequest
+	(*InviteParticipantResponse)(nil), // 5: maillage.meetings.v1.InviteParticipantResponse
+	(*AnswerInvitationRequest)(nil),   // 6: maillage.meetings.v1.AnswerInvitationRequest
+	(*AnswerInvitationResponse)(nil),  // 7: maillage.meetings.v1.AnswerInvitationResponse
+	(*RescheduleMeetingRequest)(nil),  // 8: maillage.meetings.v1.RescheduleMeetingRequest
+	(*RescheduleMeetingResponse)(nil), // 9: maillage.meetings.v1.RescheduleMeetingResponse
+	(*CancelMeetingRequest)(nil),      // 10: maillage.meetings.v1.CancelMeetingRequest
+	(*CancelMeetingResponse)(nil),     // 11: maillage.meetings.v1.CancelMeetingResponse
+	(*GetMeetingRequest)(nil),         // 12: maillage.meetings.v1.GetMeetingRequest
+	(*GetMeetingResponse)(nil),        // 13: maillage.meetings.v1.GetMeetingResponse
+	(*Meeting)(nil),                   // 14: maillage.meetings.v1.Meeting
+	(*Participant)(nil),               // 15: maillage.meetings.v1.Participant
+	(*HoldMeetingRequest)(nil),        // 16: maillage.meetings.v1.HoldMeetingRequest
+	(*HoldMeetingResponse)(nil),       // 17: maillage.meetings.v1.HoldMeetingResponse
+	(*RecordMinutesRequest)(nil),      // 18: maillage.meetings.v1.RecordMinutesRequest
+	(*Share)(nil),                     // 19: maillage.meetings.v1.Share
+	(*RecordMinutesResponse)(nil),     // 20: maillage.meetings.v1.RecordMinutesResponse
+	(*RecordDecisionRequest)(nil),     // 21: maillage.meetings.v1.RecordDecisionRequest
+	(*RecordDecisionResponse)(nil),    // 22: maillage.meetings.v1.RecordDecisionResponse
+	(v1.MeetingKind)(0),               // 23: maillage.events.v1.MeetingKind
+	(*timestamppb.Timestamp)(nil),     // 24: google.protobuf.Timestamp
+	(v1.ParticipantKind)(0),           // 25: maillage.events.v1.ParticipantKind
+	(v1.InvitationAnswer)(0),          // 26: maillage.events.v1.InvitationAnswer
+	(v1.InformationCategory)(0),       // 27: maillage.events.v1.InformationCategory
+	(*v1.Responsible)(nil),            // 28: maillage.events.v1.Responsible
 }
 var file_maillage_meetings_v1_meetings_proto_depIdxs = []int32{
-	21, // 0: maillage.meetings.v1.ScheduleMeetingRequest.kind:type_name -> maillage.events.v1.MeetingKind
-	22, // 1: maillage.meetings.v1.ScheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
-	22, // 2: maillage.meetings.v1.ScheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
-	23, // 3: maillage.meetings.v1.InviteParticipantRequest.kind:type_name -> maillage.events.v1.ParticipantKind
-	24, // 4: maillage.meetings.v1.AnswerInvitationRequest.answer:type_name -> maillage.events.v1.InvitationAnswer
-	22, // 5: maillage.meetings.v1.RescheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
-	22, // 6: maillage.meetings.v1.RescheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
-	12, // 7: maillage.meetings.v1.GetMeetingResponse.meeting:type_name -> maillage.meetings.v1.Meeting
-	22, // 8: maillage.meetings.v1.Meeting.scheduled_at:type_name -> google.protobuf.Timestamp
-	22, // 9: maillage.meetings.v1.Meeting.ends_at:type_name -> google.protobuf.Timestamp
-	21, // 10: maillage.meetings.v1.Meeting.kind:type_name -> maillage.events.v1.MeetingKind
-	13, // 11: maillage.meetings.v1.Meeting.participants:type_name -> maillage.meetings.v1.Participant
-	23, // 12: maillage.meetings.v1.Participant.kind:type_name -> maillage.events.v1.ParticipantKind
-	24, // 13: maillage.meetings.v1.Participant.answer:type_name -> maillage.events.v1.InvitationAnswer
-	17, // 14: maillage.meetings.v1.RecordMinutesRequest.shares:type_name -> maillage.meetings.v1.Share
-	25, // 15: maillage.meetings.v1.Share.categories:type_name -> maillage.events.v1.InformationCategory
-	26, // 16: maillage.meetings.v1.RecordDecisionRequest.responsible:type_name -> maillage.events.v1.Responsible
-	0,  // 17: maillage.meetings.v1.MeetingsService.ScheduleMeeting:input_type -> maillage.meetings.v1.ScheduleMeetingRequest
-	2,  // 18: maillage.meetings.v1.MeetingsService.InviteParticipant:input_type -> maillage.meetings.v1.InviteParticipantRequest
-	4,  // 19: maillage.meetings.v1.MeetingsService.AnswerInvitation:input_type -> maillage.meetings.v1.AnswerInvitationRequest
-	6,  // 20: maillage.meetings.v1.MeetingsService.RescheduleMeeting:input_type -> maillage.meetings.v1.RescheduleMeetingRequest
-	8,  // 21: maillage.meetings.v1.MeetingsService.CancelMeeting:input_type -> maillage.meetings.v1.CancelMeetingRequest
-	14, // 22: maillage.meetings.v1.MeetingsService.HoldMeeting:input_type -> maillage.meetings.v1.HoldMeetingRequest
-	16, // 23: maillage.meetings.v1.MeetingsService.RecordMinutes:input_type -> maillage.meetings.v1.RecordMinutesRequest
-	19, // 24: maillage.meetings.v1.MeetingsService.RecordDecision:input_type -> maillage.meetings.v1.RecordDecisionRequest
-	10, // 25: maillage.meetings.v1.MeetingsService.GetMeeting:input_type -> maillage.meetings.v1.GetMeetingRequest
-	1,  // 26: maillage.meetings.v1.MeetingsService.ScheduleMeeting:output_type -> maillage.meetings.v1.ScheduleMeetingResponse
-	3,  // 27: maillage.meetings.v1.MeetingsService.InviteParticipant:output_type -> maillage.meetings.v1.InviteParticipantResponse
-	5,  // 28: maillage.meetings.v1.MeetingsService.AnswerInvitation:output_type -> maillage.meetings.v1.AnswerInvitationResponse
-	7,  // 29: maillage.meetings.v1.MeetingsService.RescheduleMeeting:output_type -> maillage.meetings.v1.RescheduleMeetingResponse
-	9,  // 30: maillage.meetings.v1.MeetingsService.CancelMeeting:output_type -> maillage.meetings.v1.CancelMeetingResponse
-	15, // 31: maillage.meetings.v1.MeetingsService.HoldMeeting:output_type -> maillage.meetings.v1.HoldMeetingResponse
-	18, // 32: maillage.meetings.v1.MeetingsService.RecordMinutes:output_type -> maillage.meetings.v1.RecordMinutesResponse
-	20, // 33: maillage.meetings.v1.MeetingsService.RecordDecision:output_type -> maillage.meetings.v1.RecordDecisionResponse
-	11, // 34: maillage.meetings.v1.MeetingsService.GetMeeting:output_type -> maillage.meetings.v1.GetMeetingResponse
-	26, // [26:35] is the sub-list for method output_type
-	17, // [17:26] is the sub-list for method input_type
+	23, // 0: maillage.meetings.v1.ScheduleMeetingRequest.kind:type_name -> maillage.events.v1.MeetingKind
+	24, // 1: maillage.meetings.v1.ScheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
+	24, // 2: maillage.meetings.v1.ScheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
+	25, // 3: maillage.meetings.v1.InviteParticipantRequest.kind:type_name -> maillage.events.v1.ParticipantKind
+	26, // 4: maillage.meetings.v1.AnswerInvitationRequest.answer:type_name -> maillage.events.v1.InvitationAnswer
+	24, // 5: maillage.meetings.v1.RescheduleMeetingRequest.starts_at:type_name -> google.protobuf.Timestamp
+	24, // 6: maillage.meetings.v1.RescheduleMeetingRequest.ends_at:type_name -> google.protobuf.Timestamp
+	14, // 7: maillage.meetings.v1.GetMeetingResponse.meeting:type_name -> maillage.meetings.v1.Meeting
+	24, // 8: maillage.meetings.v1.Meeting.scheduled_at:type_name -> google.protobuf.Timestamp
+	24, // 9: maillage.meetings.v1.Meeting.ends_at:type_name -> google.protobuf.Timestamp
+	23, // 10: maillage.meetings.v1.Meeting.kind:type_name -> maillage.events.v1.MeetingKind
+	15, // 11: maillage.meetings.v1.Meeting.participants:type_name -> maillage.meetings.v1.Participant
+	25, // 12: maillage.meetings.v1.Participant.kind:type_name -> maillage.events.v1.ParticipantKind
+	26, // 13: maillage.meetings.v1.Participant.answer:type_name -> maillage.events.v1.InvitationAnswer
+	19, // 14: maillage.meetings.v1.RecordMinutesRequest.shares:type_name -> maillage.meetings.v1.Share
+	27, // 15: maillage.meetings.v1.Share.categories:type_name -> maillage.events.v1.InformationCategory
+	28, // 16: maillage.meetings.v1.RecordDecisionRequest.responsible:type_name -> maillage.events.v1.Responsible
+	2,  // 17: maillage.meetings.v1.MeetingsService.ScheduleMeeting:input_type -> maillage.meetings.v1.ScheduleMeetingRequest
+	4,  // 18: maillage.meetings.v1.MeetingsService.InviteParticipant:input_type -> maillage.meetings.v1.InviteParticipantRequest
+	6,  // 19: maillage.meetings.v1.MeetingsService.AnswerInvitation:input_type -> maillage.meetings.v1.AnswerInvitationRequest
+	8,  // 20: maillage.meetings.v1.MeetingsService.RescheduleMeeting:input_type -> maillage.meetings.v1.RescheduleMeetingRequest
+	10, // 21: maillage.meetings.v1.MeetingsService.CancelMeeting:input_type -> maillage.meetings.v1.CancelMeetingRequest
+	16, // 22: maillage.meetings.v1.MeetingsService.HoldMeeting:input_type -> maillage.meetings.v1.HoldMeetingRequest
+	18, // 23: maillage.meetings.v1.MeetingsService.RecordMinutes:input_type -> maillage.meetings.v1.RecordMinutesRequest
+	21, // 24: maillage.meetings.v1.MeetingsService.RecordDecision:input_type -> maillage.meetings.v1.RecordDecisionRequest
+	12, // 25: maillage.meetings.v1.MeetingsService.GetMeeting:input_type -> maillage.meetings.v1.GetMeetingRequest
+	0,  // 26: maillage.meetings.v1.MeetingsService.GetCalendar:input_type -> maillage.meetings.v1.GetCalendarRequest
+	3,  // 27: maillage.meetings.v1.MeetingsService.ScheduleMeeting:output_type -> maillage.meetings.v1.ScheduleMeetingResponse
+	5,  // 28: maillage.meetings.v1.MeetingsService.InviteParticipant:output_type -> maillage.meetings.v1.InviteParticipantResponse
+	7,  // 29: maillage.meetings.v1.MeetingsService.AnswerInvitation:output_type -> maillage.meetings.v1.AnswerInvitationResponse
+	9,  // 30: maillage.meetings.v1.MeetingsService.RescheduleMeeting:output_type -> maillage.meetings.v1.RescheduleMeetingResponse
+	11, // 31: maillage.meetings.v1.MeetingsService.CancelMeeting:output_type -> maillage.meetings.v1.CancelMeetingResponse
+	17, // 32: maillage.meetings.v1.MeetingsService.HoldMeeting:output_type -> maillage.meetings.v1.HoldMeetingResponse
+	20, // 33: maillage.meetings.v1.MeetingsService.RecordMinutes:output_type -> maillage.meetings.v1.RecordMinutesResponse
+	22, // 34: maillage.meetings.v1.MeetingsService.RecordDecision:output_type -> maillage.meetings.v1.RecordDecisionResponse
+	13, // 35: maillage.meetings.v1.MeetingsService.GetMeeting:output_type -> maillage.meetings.v1.GetMeetingResponse
+	1,  // 36: maillage.meetings.v1.MeetingsService.GetCalendar:output_type -> maillage.meetings.v1.GetCalendarResponse
+	27, // [27:37] is the sub-list for method output_type
+	17, // [17:27] is the sub-list for method input_type
 	17, // [17:17] is the sub-list for extension type_name
 	17, // [17:17] is the sub-list for extension extendee
 	0,  // [0:17] is the sub-list for field type_name
@@ -1864,7 +1956,7 @@ func file_maillage_meetings_v1_meetings_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_meetings_v1_meetings_proto_rawDesc), len(file_maillage_meetings_v1_meetings_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -35,6 +35,7 @@ const (
 	MeetingsService_RecordMinutes_FullMethodName     = "/maillage.meetings.v1.MeetingsService/RecordMinutes"
 	MeetingsService_RecordDecision_FullMethodName    = "/maillage.meetings.v1.MeetingsService/RecordDecision"
 	MeetingsService_GetMeeting_FullMethodName        = "/maillage.meetings.v1.MeetingsService/GetMeeting"
+	MeetingsService_GetCalendar_FullMethodName       = "/maillage.meetings.v1.MeetingsService/GetCalendar"
 )
 
 // MeetingsServiceClient is the client API for MeetingsService service.
@@ -82,6 +83,13 @@ type MeetingsServiceClient interface {
 	// those who may see their identity (the others see the slot); each one
 	// shown is recorded in the person's audit trail.
 	GetMeeting(ctx context.Context, in *GetMeetingRequest, opts ...grpc.CallOption) (*GetMeetingResponse, error)
+	// GetCalendar returns the caller's organisation's meetings (those it
+	// organises, those its professionals are invited to) as an iCalendar
+	// feed (RFC 5545): one event per meeting with a stable UID and a
+	// SEQUENCE that grows with each move or cancellation, so that calendars
+	// update an event rather than add one. It names no person: the title
+	// and the professionals invited.
+	GetCalendar(ctx context.Context, in *GetCalendarRequest, opts ...grpc.CallOption) (*GetCalendarResponse, error)
 }
 
 type meetingsServiceClient struct {
@@ -182,6 +190,16 @@ func (c *meetingsServiceClient) GetMeeting(ctx context.Context, in *GetMeetingRe
 	return out, nil
 }
 
+func (c *meetingsServiceClient) GetCalendar(ctx context.Context, in *GetCalendarRequest, opts ...grpc.CallOption) (*GetCalendarResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCalendarResponse)
+	err := c.cc.Invoke(ctx, MeetingsService_GetCalendar_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MeetingsServiceServer is the server API for MeetingsService service.
 // All implementations must embed UnimplementedMeetingsServiceServer
 // for forward compatibility.
@@ -227,6 +245,13 @@ type MeetingsServiceServer interface {
 	// those who may see their identity (the others see the slot); each one
 	// shown is recorded in the person's audit trail.
 	GetMeeting(context.Context, *GetMeetingRequest) (*GetMeetingResponse, error)
+	// GetCalendar returns the caller's organisation's meetings (those it
+	// organises, those its professionals are invited to) as an iCalendar
+	// feed (RFC 5545): one event per meeting with a stable UID and a
+	// SEQUENCE that grows with each move or cancellation, so that calendars
+	// update an event rather than add one. It names no person: the title
+	// and the professionals invited.
+	GetCalendar(context.Context, *GetCalendarRequest) (*GetCalendarResponse, error)
 	mustEmbedUnimplementedMeetingsServiceServer()
 }
 
@@ -263,6 +288,9 @@ func (UnimplementedMeetingsServiceServer) RecordDecision(context.Context, *Recor
 }
 func (UnimplementedMeetingsServiceServer) GetMeeting(context.Context, *GetMeetingRequest) (*GetMeetingResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetMeeting not implemented")
+}
+func (UnimplementedMeetingsServiceServer) GetCalendar(context.Context, *GetCalendarRequest) (*GetCalendarResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCalendar not implemented")
 }
 func (UnimplementedMeetingsServiceServer) mustEmbedUnimplementedMeetingsServiceServer() {}
 func (UnimplementedMeetingsServiceServer) testEmbeddedByValue()                         {}
@@ -447,6 +475,24 @@ func _MeetingsService_GetMeeting_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _MeetingsService_GetCalendar_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCalendarRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MeetingsServiceServer).GetCalendar(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MeetingsService_GetCalendar_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MeetingsServiceServer).GetCalendar(ctx, req.(*GetCalendarRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // MeetingsService_ServiceDesc is the grpc.ServiceDesc for MeetingsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -489,6 +535,10 @@ var MeetingsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetMeeting",
 			Handler:    _MeetingsService_GetMeeting_Handler,
+		},
+		{
+			MethodName: "GetCalendar",
+			Handler:    _MeetingsService_GetCalendar_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1,0 +1,77 @@
+package meetings
+
+import (
+	"strings"
+
+	"github.com/maillage/maillage/internal/decider"
+	"github.com/maillage/maillage/internal/es"
+	"github.com/maillage/maillage/internal/projection"
+	"github.com/maillage/maillage/internal/projection/kv"
+	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
+)
+
+// Index is the projection of which meetings concern which organisation:
+// the one that organises it and those whose professionals are invited
+// (o/<org>/<meeting>). A meeting itself is read from its stream.
+type Index struct {
+	db    *kv.DB
+	codec *decider.Codec
+}
+
+var _ projection.Projection = (*Index)(nil)
+
+// Name is the projection's durable name.
+func (x *Index) Name() string { return "meetings-index-v1" }
+
+// Filter selects the meetings' events.
+func (x *Index) Filter() es.Filter { return es.Filter{Categories: []string{Category}} }
+
+// Position is where it stands.
+func (x *Index) Position() (es.Position, error) { return x.db.Position() }
+
+// Close closes its store.
+func (x *Index) Close() error { return x.db.Close() }
+
+// ApplyBatch indexes the organisers and the professionals' organisations.
+func (x *Index) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
+	b := x.db.NewBatch()
+	var skipped []es.RecordedEvent
+	for _, ev := range evs {
+		id, ok := strings.CutPrefix(ev.Stream, Category+"-")
+		if !ok {
+			continue
+		}
+		payload, err := x.codec.Decode(ev)
+		if err != nil {
+			skipped = append(skipped, ev)
+			continue
+		}
+		org := ""
+		switch e := payload.(type) {
+		case *eventsv1.MeetingScheduled:
+			org = e.GetOrganiserOrganisationId()
+		case *eventsv1.ParticipantInvited:
+			if e.GetKind() == eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL {
+				org = e.GetOrganisationId()
+			}
+		}
+		if org == "" {
+			continue
+		}
+		if err := b.Set([]byte("o/"+org+"/"+id), nil); err != nil {
+			b.Discard()
+			return nil, err
+		}
+	}
+	return skipped, b.Commit(evs[len(evs)-1].Position)
+}
+
+// Of returns the meetings that concern org.
+func (x *Index) Of(org string) ([]string, error) {
+	var ids []string
+	err := x.db.Scan([]byte("o/"+org+"/"), nil, func(k, _ []byte) bool {
+		ids = append(ids, string(k[len("o/"+org+"/"):]))
+		return true
+	})
+	return ids, err
+}
