@@ -91,6 +91,7 @@ var subcommands = []func(*globals) *cobra.Command{
 	newWebhookCmd,
 	newDemoCmd,
 	newThresholdsCmd,
+	newMeetingCmd,
 }
 
 // newRootCmd returns maillagectl's root command; getenv reads the
