@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -79,7 +80,18 @@ func (s *Service) InviteParticipant(ctx context.Context, req *meetingsv1.InviteP
 	if err != nil {
 		return nil, err
 	}
-	return &meetingsv1.InviteParticipantResponse{ParticipantId: res.CreatedID, Position: res.Position.String(), Version: uint64(res.Version)}, nil
+	out := &meetingsv1.InviteParticipantResponse{ParticipantId: res.CreatedID, Position: res.Position.String(), Version: uint64(res.Version)}
+	if err := kit.WaitForStored(ctx, s.indexRunner, 2*time.Second); err != nil {
+		return nil, err
+	}
+	var m MeetingState
+	if err := s.meetings.Inspect(ctx, req.GetMeetingId(), func(st *MeetingState) { m = *st }); err != nil {
+		return nil, kit.Status(err)
+	}
+	if out.DoubleBookedMeetingIds, err = s.doubleBooked(ctx, &m, cmd.Participant); err != nil {
+		return nil, kit.Status(err)
+	}
+	return out, nil
 }
 
 // AnswerInvitation records an answer.
@@ -149,10 +161,14 @@ func (s *Service) GetMeeting(ctx context.Context, req *meetingsv1.GetMeetingRequ
 		}
 		return nil, kit.Status(denied)
 	}
+	out := meetingOf(&m, shown)
+	if err := s.flagDoubleBookings(ctx, &m, out); err != nil {
+		return nil, err
+	}
 	if err := s.cfg.Kit.DisclosedAll(ctx, disclosures); err != nil {
 		return nil, kit.Status(err)
 	}
-	return &meetingsv1.GetMeetingResponse{Meeting: meetingOf(&m, shown)}, nil
+	return &meetingsv1.GetMeetingResponse{Meeting: out}, nil
 }
 
 func clonedMap[V any](m map[string]V) map[string]V {
@@ -324,4 +340,47 @@ func sortedIDs[V any](m map[string]V) []string {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// doubleBooked returns the other meetings, not cancelled, that p is
+// invited to at a time overlapping m's, as the index has them now.
+func (s *Service) doubleBooked(ctx context.Context, m *MeetingState, p Participant) ([]string, error) {
+	who := invitee(p)
+	if who == "" {
+		return nil, nil
+	}
+	ids, err := s.index.invitedTo(who)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range ids {
+		if id == m.ID {
+			continue
+		}
+		var o MeetingState
+		if err := s.meetings.Inspect(ctx, id, func(st *MeetingState) { o.Status, o.StartsAt, o.EndsAt = st.Status, st.StartsAt, st.EndsAt }); err != nil {
+			return nil, err
+		}
+		if o.Status != StatusCancelled && o.StartsAt.Before(m.EndsAt) && m.StartsAt.Before(o.EndsAt) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// flagDoubleBookings fills each participant's other meetings at the same
+// time, as stored now.
+func (s *Service) flagDoubleBookings(ctx context.Context, m *MeetingState, out *meetingsv1.Meeting) error {
+	if err := kit.WaitForStored(ctx, s.indexRunner, 2*time.Second); err != nil {
+		return err
+	}
+	for _, p := range out.Participants {
+		ids, err := s.doubleBooked(ctx, m, m.Participants[p.GetParticipantId()])
+		if err != nil {
+			return kit.Status(err)
+		}
+		p.DoubleBookedMeetingIds = ids
+	}
+	return nil
 }

@@ -10,9 +10,11 @@ import (
 	eventsv1 "github.com/maillage/maillage/proto/maillage/events/v1"
 )
 
-// Index is the projection of which meetings concern which organisation:
-// the one that organises it and those whose professionals are invited
-// (o/<org>/<meeting>). A meeting itself is read from its stream.
+// Index is the projection of which meetings concern which organisation
+// — the one that organises it and those whose professionals are invited
+// (o/<org>/<meeting>) — and which meetings each invitee is invited to
+// (b/<invitee>/<meeting>, for double booking). A meeting itself is read
+// from its stream.
 type Index struct {
 	db    *kv.DB
 	codec *decider.Codec
@@ -46,21 +48,23 @@ func (x *Index) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
 			skipped = append(skipped, ev)
 			continue
 		}
-		org := ""
+		var keys []string
 		switch e := payload.(type) {
 		case *eventsv1.MeetingScheduled:
-			org = e.GetOrganiserOrganisationId()
+			keys = append(keys, "o/"+e.GetOrganiserOrganisationId()+"/"+id)
 		case *eventsv1.ParticipantInvited:
 			if e.GetKind() == eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL {
-				org = e.GetOrganisationId()
+				keys = append(keys, "o/"+e.GetOrganisationId()+"/"+id)
+			}
+			if who := invitee(participantOf(e)); who != "" {
+				keys = append(keys, "b/"+who+"/"+id)
 			}
 		}
-		if org == "" {
-			continue
-		}
-		if err := b.Set([]byte("o/"+org+"/"+id), nil); err != nil {
-			b.Discard()
-			return nil, err
+		for _, k := range keys {
+			if err := b.Set([]byte(k), nil); err != nil {
+				b.Discard()
+				return nil, err
+			}
 		}
 	}
 	return skipped, b.Commit(evs[len(evs)-1].Position)
@@ -71,6 +75,28 @@ func (x *Index) Of(org string) ([]string, error) {
 	var ids []string
 	err := x.db.Scan([]byte("o/"+org+"/"), nil, func(k, _ []byte) bool {
 		ids = append(ids, string(k[len("o/"+org+"/"):]))
+		return true
+	})
+	return ids, err
+}
+
+// invitee names who a participant is across meetings: a professional, or
+// the person; "" for an entourage member (not followed across files).
+func invitee(p Participant) string {
+	switch p.Kind {
+	case eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL:
+		return "pro:" + p.Organisation + ":" + p.Professional
+	case eventsv1.ParticipantKind_PARTICIPANT_KIND_PERSON:
+		return "person:" + p.PersonID
+	}
+	return ""
+}
+
+// invitedTo returns the meetings the invitee is invited to.
+func (x *Index) invitedTo(who string) ([]string, error) {
+	var ids []string
+	err := x.db.Scan([]byte("b/"+who+"/"), nil, func(k, _ []byte) bool {
+		ids = append(ids, string(k[len("b/"+who+"/"):]))
 		return true
 	})
 	return ids, err

@@ -120,8 +120,7 @@ func evolve(s *MeetingState, ev decider.Event) *MeetingState {
 		if s.Participants == nil {
 			s.Participants = map[string]Participant{}
 		}
-		s.Participants[e.GetParticipantId()] = Participant{ID: e.GetParticipantId(), Kind: e.GetKind(), Organisation: e.GetOrganisationId(),
-			Professional: e.GetProfessionalId(), PersonID: e.GetPersonId(), EntourageMember: e.GetEntourageMemberId(), DisplayName: e.GetDisplayName()}
+		s.Participants[e.GetParticipantId()] = participantOf(e)
 	case *eventsv1.MeetingHeld:
 		s.Status, s.Attended = StatusHeld, e.GetAttendedParticipantIds()
 	case *eventsv1.InvitationAnswered:
@@ -154,4 +153,9 @@ func checkToCome(s *MeetingState, at decider.Context) error {
 		return derrors.Rejected("meeting.past", "meeting/"+s.ID, "meeting %s ended at %s", s.ID, s.EndsAt.UTC().Format(time.RFC3339))
 	}
 	return nil
+}
+
+func participantOf(e *eventsv1.ParticipantInvited) Participant {
+	return Participant{ID: e.GetParticipantId(), Kind: e.GetKind(), Organisation: e.GetOrganisationId(), Professional: e.GetProfessionalId(),
+		PersonID: e.GetPersonId(), EntourageMember: e.GetEntourageMemberId(), DisplayName: e.GetDisplayName()}
 }

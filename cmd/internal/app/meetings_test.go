@@ -102,6 +102,31 @@ func TestMeetingOverGRPC(t *testing.T) {
 		t.Fatalf("meeting disclosures in her audit trail, by organisation: %v; want the coordinatrice's one read, none for the foyer", shown)
 	}
 
+	// The SAVS's professional invited to another meeting an hour later:
+	// flagged, on both.
+	other, err := api.ScheduleMeeting(ctx, &meetingsv1.ScheduleMeetingRequest{RequestId: "other", Kind: eventsv1.MeetingKind_MEETING_KIND_REUNION_COORDINATION,
+		PersonIds: []string{tr.person}, StartsAt: timestamppb.New(starts.Add(time.Hour)), EndsAt: timestamppb.New(starts.Add(3 * time.Hour)), Place: "PCPE"})
+	mustNil(t, err)
+	twice, err := api.InviteParticipant(ctx, &meetingsv1.InviteParticipantRequest{RequestId: "savs-again", MeetingId: other.GetMeetingId(),
+		Kind: eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, OrganisationId: savsFINESS, ProfessionalId: "cds-savs", DisplayName: "SAVS"})
+	mustNil(t, err)
+	if got := twice.GetDoubleBookedMeetingIds(); len(got) != 1 || got[0] != set.GetMeetingId() {
+		t.Fatalf("double booking flagged at the invitation: %v; want the synthèse", got)
+	}
+	first, err := api.GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	mustNil(t, err)
+	for _, p := range first.GetMeeting().GetParticipants() {
+		want := 0
+		if p.GetParticipantId() == savsSeat {
+			want = 1
+		}
+		if len(p.GetDoubleBookedMeetingIds()) != want {
+			t.Fatalf("%s double booked %v", p.GetDisplayName(), p.GetDoubleBookedMeetingIds())
+		}
+	}
+	_, err = api.CancelMeeting(ctx, &meetingsv1.CancelMeetingRequest{RequestId: "other-off", MeetingId: other.GetMeetingId(), Reason: "doublon"})
+	mustNil(t, err)
+
 	_, err = api.RescheduleMeeting(ctx, &meetingsv1.RescheduleMeetingRequest{RequestId: "move", MeetingId: set.GetMeetingId(),
 		StartsAt: timestamppb.New(starts.Add(24 * time.Hour)), EndsAt: timestamppb.New(starts.Add(26 * time.Hour)), Reason: "grève"})
 	mustNil(t, err)

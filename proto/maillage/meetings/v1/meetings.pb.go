@@ -407,9 +407,12 @@ type InviteParticipantResponse struct {
 	// Opaque global position reached.
 	Position string `protobuf:"bytes,2,opt,name=position,proto3" json:"position,omitempty"`
 	// The meeting's version.
-	Version       uint64 `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Version uint64 `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
+	// Double booking (flagged, not refused): the other meetings, not
+	// cancelled, this participant is invited to at an overlapping time.
+	DoubleBookedMeetingIds []string `protobuf:"bytes,4,rep,name=double_booked_meeting_ids,json=doubleBookedMeetingIds,proto3" json:"double_booked_meeting_ids,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *InviteParticipantResponse) Reset() {
@@ -461,6 +464,13 @@ func (x *InviteParticipantResponse) GetVersion() uint64 {
 		return x.Version
 	}
 	return 0
+}
+
+func (x *InviteParticipantResponse) GetDoubleBookedMeetingIds() []string {
+	if x != nil {
+		return x.DoubleBookedMeetingIds
+	}
+	return nil
 }
 
 // AnswerInvitationRequest answers for a participant.
@@ -1123,9 +1133,13 @@ type Participant struct {
 	// The name shown; empty for the person or her entourage when withheld.
 	DisplayName string `protobuf:"bytes,7,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	// The answer; unspecified while none.
-	Answer        v1.InvitationAnswer `protobuf:"varint,8,opt,name=answer,proto3,enum=maillage.events.v1.InvitationAnswer" json:"answer,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Answer v1.InvitationAnswer `protobuf:"varint,8,opt,name=answer,proto3,enum=maillage.events.v1.InvitationAnswer" json:"answer,omitempty"`
+	// Double booking (flagged, not refused): the other meetings, not
+	// cancelled, this professional or person is invited to at an
+	// overlapping time.
+	DoubleBookedMeetingIds []string `protobuf:"bytes,9,rep,name=double_booked_meeting_ids,json=doubleBookedMeetingIds,proto3" json:"double_booked_meeting_ids,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *Participant) Reset() {
@@ -1212,6 +1226,13 @@ func (x *Participant) GetAnswer() v1.InvitationAnswer {
 		return x.Answer
 	}
 	return v1.InvitationAnswer(0)
+}
+
+func (x *Participant) GetDoubleBookedMeetingIds() []string {
+	if x != nil {
+		return x.DoubleBookedMeetingIds
+	}
+	return nil
 }
 
 // HoldMeetingRequest records the meeting held.
@@ -1733,11 +1754,12 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\x0fprofessional_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x0eprofessionalId\x12D\n" +
 	"\tperson_id\x18\x06 \x01(\tB'\xbaH$r\"2 ^([0-7][0-9A-HJKMNP-TV-Z]{25})?$R\bpersonId\x127\n" +
 	"\x13entourage_member_id\x18\a \x01(\tB\a\xbaH\x04r\x02\x18@R\x11entourageMemberId\x12.\n" +
-	"\fdisplay_name\x18\b \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xc8\x01R\vdisplayName\"x\n" +
+	"\fdisplay_name\x18\b \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xc8\x01R\vdisplayName\"\xb3\x01\n" +
 	"\x19InviteParticipantResponse\x12%\n" +
 	"\x0eparticipant_id\x18\x01 \x01(\tR\rparticipantId\x12\x1a\n" +
 	"\bposition\x18\x02 \x01(\tR\bposition\x12\x18\n" +
-	"\aversion\x18\x03 \x01(\x04R\aversion\"\xc0\x02\n" +
+	"\aversion\x18\x03 \x01(\x04R\aversion\x129\n" +
+	"\x19double_booked_meeting_ids\x18\x04 \x03(\tR\x16doubleBookedMeetingIds\"\xc0\x02\n" +
 	"\x17AnswerInvitationRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12F\n" +
@@ -1791,7 +1813,7 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	" \x01(\bR\tcancelled\x12\x1a\n" +
 	"\bsequence\x18\v \x01(\rR\bsequence\x12E\n" +
 	"\fparticipants\x18\f \x03(\v2!.maillage.meetings.v1.ParticipantR\fparticipants\x12)\n" +
-	"\x10persons_withheld\x18\r \x01(\bR\x0fpersonsWithheld\"\xed\x02\n" +
+	"\x10persons_withheld\x18\r \x01(\bR\x0fpersonsWithheld\"\xa8\x03\n" +
 	"\vParticipant\x12%\n" +
 	"\x0eparticipant_id\x18\x01 \x01(\tR\rparticipantId\x127\n" +
 	"\x04kind\x18\x02 \x01(\x0e2#.maillage.events.v1.ParticipantKindR\x04kind\x12'\n" +
@@ -1800,7 +1822,8 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\tperson_id\x18\x05 \x01(\tR\bpersonId\x12.\n" +
 	"\x13entourage_member_id\x18\x06 \x01(\tR\x11entourageMemberId\x12!\n" +
 	"\fdisplay_name\x18\a \x01(\tR\vdisplayName\x12<\n" +
-	"\x06answer\x18\b \x01(\x0e2$.maillage.events.v1.InvitationAnswerR\x06answer\"\xdf\x01\n" +
+	"\x06answer\x18\b \x01(\x0e2$.maillage.events.v1.InvitationAnswerR\x06answer\x129\n" +
+	"\x19double_booked_meeting_ids\x18\t \x03(\tR\x16doubleBookedMeetingIds\"\xdf\x01\n" +
 	"\x12HoldMeetingRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12F\n" +
