@@ -80,12 +80,13 @@ func redactNeeds(view *parcoursv1.CoordinatedView, keep func(access.Category, bo
 func redactProjet(view *parcoursv1.CoordinatedView, keep func(access.Category, bool) bool, hiddenNeeds map[string]bool, reader string) {
 	projet := keep(access.Projet, view.GetLifeProject() != nil || view.GetPlan() != nil || len(view.GetTransitions()) > 0 ||
 		len(view.GetRuptures()) > 0 || len(view.GetRisks()) > 0 || view.GetDischarge() != nil || len(view.GetReviews()) > 0 ||
-		len(view.GetPendingSolicitations()) > 0 || len(view.GetEngagements()) > 0 || len(view.GetDeclinedSolicitations()) > 0)
+		len(view.GetPendingSolicitations()) > 0 || len(view.GetEngagements()) > 0 || len(view.GetDeclinedSolicitations()) > 0 ||
+		len(view.GetMeetings()) > 0)
 	if !projet {
 		view.LifeProject, view.Plan, view.Reviews, view.NextReviewOn = nil, nil, nil, ""
 		view.NextActions, view.OverdueActions = nil, nil
 		view.Transitions, view.Ruptures, view.Risks, view.Discharge = nil, nil, nil, nil
-		view.PendingSolicitations, view.Engagements, view.DeclinedSolicitations = nil, nil, nil
+		view.PendingSolicitations, view.Engagements, view.DeclinedSolicitations, view.Meetings = nil, nil, nil, nil
 		for _, n := range view.Needs {
 			if n.CoveredBy != nil {
 				n.CoveredBy.EngagementIds = nil

@@ -125,10 +125,10 @@ func checkView(t *testing.T, v *parcours.Views, want *parcoursv1.CoordinatedView
 func TestViewsProjection(t *testing.T) {
 	t.Parallel()
 	v := parcours.NewViews(nil)
-	if got, want := v.Name(), "parcours-view-v7"; got != want {
+	if got, want := v.Name(), "parcours-view-v8"; got != want {
 		t.Errorf("Name() = %q, want %q", got, want)
 	}
-	if diff := cmp.Diff(es.Filter{Categories: []string{"parcours", "solicitation"}}, v.Filter()); diff != "" {
+	if diff := cmp.Diff(es.Filter{Categories: []string{"parcours", "solicitation", "meeting"}}, v.Filter()); diff != "" {
 		t.Errorf("Filter() (-want +got):\n%s", diff)
 	}
 }

@@ -88,11 +88,11 @@ func orDefault(codec *decider.Codec) *decider.Codec {
 
 // Name is the projection's durable name (and its store's directory);
 // bump its version when the view's shape changes, so that it is rebuilt.
-func (v *Views) Name() string { return "parcours-view-v7" }
+func (v *Views) Name() string { return "parcours-view-v8" }
 
 // Filter selects the events of every person's file.
 func (v *Views) Filter() es.Filter {
-	return es.Filter{Categories: []string{Category, SolicitationCategory}}
+	return es.Filter{Categories: []string{Category, SolicitationCategory, MeetingCategory}}
 }
 
 // Position is where the stored views stand.
@@ -129,8 +129,22 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 	changed := map[string]*parcoursv1.CoordinatedView{}
 	before := map[string]*parcoursv1.CoordinatedView{} // as stored, nil when new
 	var order []string
-	solicitations := map[string]solicitationSeen{}
+	solicitations, meetings := map[string]solicitationSeen{}, map[string]solicitationSeen{}
 	for _, ev := range evs {
+		if id, ok := strings.CutPrefix(ev.Stream, MeetingCategory+"-"); ok {
+			views, err := v.meetingEvent(ev, id, meetings, changed)
+			if err != nil {
+				skipped, errs = append(skipped, ev), append(errs, err)
+			}
+			for _, personID := range sortedKeys(views) {
+				if _, seen := changed[personID]; !seen {
+					order = append(order, personID)
+					before[personID] = v.stored(personID)
+				}
+				changed[personID] = views[personID]
+			}
+			continue
+		}
 		if id, ok := strings.CutPrefix(ev.Stream, SolicitationCategory+"-"); ok {
 			personID, view, err := v.solicitationEvent(ev, id, solicitations, changed)
 			switch {
@@ -204,6 +218,12 @@ func (v *Views) applyBatch(evs []es.RecordedEvent) (skipped []es.RecordedEvent, 
 	}
 	for id, seen := range solicitations {
 		if err := b.Set(solicitationKey(id), seen.encode()); err != nil {
+			b.Discard()
+			return nil, nil, err
+		}
+	}
+	for id, seen := range meetings {
+		if err := b.Set(meetingKey(id), seen.encode()); err != nil {
 			b.Discard()
 			return nil, nil, err
 		}

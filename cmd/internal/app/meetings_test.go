@@ -249,6 +249,11 @@ func TestSynthesisDecisionsBecomeActions(t *testing.T) {
 		}
 		return len(actions) == 2
 	})
+	view, err := coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: ct.person})
+	mustNil(t, err)
+	if ms := view.GetView().GetMeetings(); len(ms) != 1 || !ms[0].GetHeld() || len(ms[0].GetDecisions()) != 2 || ms[0].GetMeetingId() != set.GetMeetingId() {
+		t.Fatalf("her view's meetings: %v; want the synthèse, held, with its two decisions", ms)
+	}
 	got := map[string]string{}
 	for _, a := range actions {
 		got[a.GetDescription()] = a.GetDueDate() + " " + a.GetResponsible().GetDisplayName()

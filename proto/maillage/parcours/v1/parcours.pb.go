@@ -1061,8 +1061,12 @@ type CoordinatedView struct {
 	// The solicitations every partner asked declined (sollicitations
 	// refusées), oldest first: nobody answers the need through them.
 	DeclinedSolicitations []*PendingSolicitation `protobuf:"bytes,30,rep,name=declined_solicitations,json=declinedSolicitations,proto3" json:"declined_solicitations,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// The coordination meetings and interviews about the person (réunions,
+	// synthèses, entretiens), by start: those to come, and those held with
+	// their decisions (the meetings service's).
+	Meetings      []*MeetingSummary `protobuf:"bytes,31,rep,name=meetings,proto3" json:"meetings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CoordinatedView) Reset() {
@@ -1301,6 +1305,13 @@ func (x *CoordinatedView) GetEngagements() []*PartnerEngagement {
 func (x *CoordinatedView) GetDeclinedSolicitations() []*PendingSolicitation {
 	if x != nil {
 		return x.DeclinedSolicitations
+	}
+	return nil
+}
+
+func (x *CoordinatedView) GetMeetings() []*MeetingSummary {
+	if x != nil {
+		return x.Meetings
 	}
 	return nil
 }
@@ -2230,11 +2241,185 @@ func (x *PartnerEngagement) GetMission() v1.PartnerMission {
 	return v1.PartnerMission(0)
 }
 
+// MeetingSummary: a meeting about the person, as her view shows it.
+type MeetingSummary struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The meeting (maillage.meetings.v1).
+	MeetingId string `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// What kind of instance.
+	Kind v1.MeetingKind `protobuf:"varint,2,opt,name=kind,proto3,enum=maillage.events.v1.MeetingKind" json:"kind,omitempty"`
+	// When it starts.
+	StartsAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=starts_at,json=startsAt,proto3" json:"starts_at,omitempty"`
+	// When it ends.
+	EndsAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=ends_at,json=endsAt,proto3" json:"ends_at,omitempty"`
+	// Its title.
+	Title string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
+	// Cancelled: it will not take place.
+	Cancelled bool `protobuf:"varint,6,opt,name=cancelled,proto3" json:"cancelled,omitempty"`
+	// Held: it took place.
+	Held bool `protobuf:"varint,7,opt,name=held,proto3" json:"held,omitempty"`
+	// The decisions recorded about the person (each became an action of
+	// her plan).
+	Decisions     []*MeetingDecision `protobuf:"bytes,8,rep,name=decisions,proto3" json:"decisions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MeetingSummary) Reset() {
+	*x = MeetingSummary{}
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MeetingSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MeetingSummary) ProtoMessage() {}
+
+func (x *MeetingSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MeetingSummary.ProtoReflect.Descriptor instead.
+func (*MeetingSummary) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *MeetingSummary) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *MeetingSummary) GetKind() v1.MeetingKind {
+	if x != nil {
+		return x.Kind
+	}
+	return v1.MeetingKind(0)
+}
+
+func (x *MeetingSummary) GetStartsAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartsAt
+	}
+	return nil
+}
+
+func (x *MeetingSummary) GetEndsAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndsAt
+	}
+	return nil
+}
+
+func (x *MeetingSummary) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *MeetingSummary) GetCancelled() bool {
+	if x != nil {
+		return x.Cancelled
+	}
+	return false
+}
+
+func (x *MeetingSummary) GetHeld() bool {
+	if x != nil {
+		return x.Held
+	}
+	return false
+}
+
+func (x *MeetingSummary) GetDecisions() []*MeetingDecision {
+	if x != nil {
+		return x.Decisions
+	}
+	return nil
+}
+
+// MeetingDecision: a decision of a meeting about the person.
+type MeetingDecision struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The decision (the action in her plan carries it).
+	DecisionId string `protobuf:"bytes,1,opt,name=decision_id,json=decisionId,proto3" json:"decision_id,omitempty"`
+	// What was decided.
+	Statement string `protobuf:"bytes,2,opt,name=statement,proto3" json:"statement,omitempty"`
+	// The action's due date, "YYYY-MM-DD".
+	DueDate       string `protobuf:"bytes,3,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MeetingDecision) Reset() {
+	*x = MeetingDecision{}
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MeetingDecision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MeetingDecision) ProtoMessage() {}
+
+func (x *MeetingDecision) ProtoReflect() protoreflect.Message {
+	mi := &file_maillage_parcours_v1_parcours_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MeetingDecision.ProtoReflect.Descriptor instead.
+func (*MeetingDecision) Descriptor() ([]byte, []int) {
+	return file_maillage_parcours_v1_parcours_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *MeetingDecision) GetDecisionId() string {
+	if x != nil {
+		return x.DecisionId
+	}
+	return ""
+}
+
+func (x *MeetingDecision) GetStatement() string {
+	if x != nil {
+		return x.Statement
+	}
+	return ""
+}
+
+func (x *MeetingDecision) GetDueDate() string {
+	if x != nil {
+		return x.DueDate
+	}
+	return ""
+}
+
 var File_maillage_parcours_v1_parcours_proto protoreflect.FileDescriptor
 
 const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\n" +
-	"#maillage/parcours/v1/parcours.proto\x12\x14maillage.parcours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/parcours.proto\x1a'maillage/events/v1/parcours_roles.proto\x1a)maillage/events/v1/parcours_sharing.proto\x1a,maillage/parcours/v1/parcours_caseload.proto\x1a-maillage/parcours/v1/parcours_discharge.proto\x1a-maillage/parcours/v1/parcours_entourage.proto\x1a)maillage/parcours/v1/parcours_needs.proto\x1a(maillage/parcours/v1/parcours_plan.proto\x1a*maillage/parcours/v1/parcours_rights.proto\x1a)maillage/parcours/v1/parcours_roles.proto\x1a,maillage/parcours/v1/parcours_ruptures.proto\x1a+maillage/parcours/v1/parcours_sharing.proto\x1a/maillage/parcours/v1/parcours_transitions.proto\"\xbd\x05\n" +
+	"#maillage/parcours/v1/parcours.proto\x12\x14maillage.parcours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!maillage/events/v1/meetings.proto\x1a!maillage/events/v1/parcours.proto\x1a'maillage/events/v1/parcours_roles.proto\x1a)maillage/events/v1/parcours_sharing.proto\x1a,maillage/parcours/v1/parcours_caseload.proto\x1a-maillage/parcours/v1/parcours_discharge.proto\x1a-maillage/parcours/v1/parcours_entourage.proto\x1a)maillage/parcours/v1/parcours_needs.proto\x1a(maillage/parcours/v1/parcours_plan.proto\x1a*maillage/parcours/v1/parcours_rights.proto\x1a)maillage/parcours/v1/parcours_roles.proto\x1a,maillage/parcours/v1/parcours_ruptures.proto\x1a+maillage/parcours/v1/parcours_sharing.proto\x1a/maillage/parcours/v1/parcours_transitions.proto\"\xbd\x05\n" +
 	"\x13EnrollPersonRequest\x12;\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\x1c\xbaH\x19\xc8\x01\x01r\x14\x18@2\x10^[A-Za-z0-9_-]+$R\trequestId\x12D\n" +
@@ -2303,7 +2488,7 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\fmin_position\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vminPosition\x12/\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"W\n" +
 	"\x1aGetCoordinatedViewResponse\x129\n" +
-	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\x90\x0e\n" +
+	"\x04view\x18\x01 \x01(\v2%.maillage.parcours.v1.CoordinatedViewR\x04view\"\xd2\x0e\n" +
 	"\x0fCoordinatedView\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x04R\aversion\x12\x1a\n" +
@@ -2337,7 +2522,8 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\x14disclosed_categories\x18\x1b \x03(\x0e2'.maillage.events.v1.InformationCategoryR\x13disclosedCategories\x12^\n" +
 	"\x15pending_solicitations\x18\x1c \x03(\v2).maillage.parcours.v1.PendingSolicitationR\x14pendingSolicitations\x12I\n" +
 	"\vengagements\x18\x1d \x03(\v2'.maillage.parcours.v1.PartnerEngagementR\vengagements\x12`\n" +
-	"\x16declined_solicitations\x18\x1e \x03(\v2).maillage.parcours.v1.PendingSolicitationR\x15declinedSolicitations\"\xe4\x02\n" +
+	"\x16declined_solicitations\x18\x1e \x03(\v2).maillage.parcours.v1.PendingSolicitationR\x15declinedSolicitations\x12@\n" +
+	"\bmeetings\x18\x1f \x03(\v2$.maillage.parcours.v1.MeetingSummaryR\bmeetings\"\xe4\x02\n" +
 	"\bDomicile\x12I\n" +
 	"\rcommune_insee\x18\x01 \x01(\tB$\xbaH!\xc8\x01\x01r\x1c2\x1a^([0-9]{5}|2[AB][0-9]{3})$R\fcommuneInsee\x128\n" +
 	"\blatitude\x18\x02 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80V@)\x00\x00\x00\x00\x00\x80V\xc0H\x00R\blatitude\x88\x01\x01\x12:\n" +
@@ -2438,7 +2624,22 @@ const file_maillage_parcours_v1_parcours_proto_rawDesc = "" +
 	"\tfrequency\x18\t \x01(\tR\tfrequency\x12\x1c\n" +
 	"\tsuspended\x18\n" +
 	" \x01(\bR\tsuspended\x12<\n" +
-	"\amission\x18\v \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission*\x95\x01\n" +
+	"\amission\x18\v \x01(\x0e2\".maillage.events.v1.PartnerMissionR\amission\"\xdf\x02\n" +
+	"\x0eMeetingSummary\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x123\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1f.maillage.events.v1.MeetingKindR\x04kind\x127\n" +
+	"\tstarts_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bstartsAt\x123\n" +
+	"\aends_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12\x14\n" +
+	"\x05title\x18\x05 \x01(\tR\x05title\x12\x1c\n" +
+	"\tcancelled\x18\x06 \x01(\bR\tcancelled\x12\x12\n" +
+	"\x04held\x18\a \x01(\bR\x04held\x12C\n" +
+	"\tdecisions\x18\b \x03(\v2%.maillage.parcours.v1.MeetingDecisionR\tdecisions\"k\n" +
+	"\x0fMeetingDecision\x12\x1f\n" +
+	"\vdecision_id\x18\x01 \x01(\tR\n" +
+	"decisionId\x12\x1c\n" +
+	"\tstatement\x18\x02 \x01(\tR\tstatement\x12\x19\n" +
+	"\bdue_date\x18\x03 \x01(\tR\adueDate*\x95\x01\n" +
 	"\x0fTransitionState\x12 \n" +
 	"\x1cTRANSITION_STATE_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cTRANSITION_STATE_ANTICIPATED\x10\x01\x12\x1e\n" +
@@ -2500,7 +2701,7 @@ func file_maillage_parcours_v1_parcours_proto_rawDescGZIP() []byte {
 }
 
 var file_maillage_parcours_v1_parcours_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_maillage_parcours_v1_parcours_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_maillage_parcours_v1_parcours_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_maillage_parcours_v1_parcours_proto_goTypes = []any{
 	(TransitionState)(0),                    // 0: maillage.parcours.v1.TransitionState
 	(RuptureState)(0),                       // 1: maillage.parcours.v1.RuptureState
@@ -2524,214 +2725,222 @@ var file_maillage_parcours_v1_parcours_proto_goTypes = []any{
 	(*TimelineEntry)(nil),                   // 19: maillage.parcours.v1.TimelineEntry
 	(*PendingSolicitation)(nil),             // 20: maillage.parcours.v1.PendingSolicitation
 	(*PartnerEngagement)(nil),               // 21: maillage.parcours.v1.PartnerEngagement
-	(v1.PublicConcerned)(0),                 // 22: maillage.events.v1.PublicConcerned
-	(v1.LegalProtection)(0),                 // 23: maillage.events.v1.LegalProtection
-	(v1.TransitionKind)(0),                  // 24: maillage.events.v1.TransitionKind
-	(v1.RuptureKind)(0),                     // 25: maillage.events.v1.RuptureKind
-	(*timestamppb.Timestamp)(nil),           // 26: google.protobuf.Timestamp
-	(*Referent)(nil),                        // 27: maillage.parcours.v1.Referent
-	(v1.CoordinationLevel)(0),               // 28: maillage.events.v1.CoordinationLevel
-	(*EntourageMember)(nil),                 // 29: maillage.parcours.v1.EntourageMember
-	(*LifeProject)(nil),                     // 30: maillage.parcours.v1.LifeProject
-	(*Need)(nil),                            // 31: maillage.parcours.v1.Need
-	(*Plan)(nil),                            // 32: maillage.parcours.v1.Plan
-	(*Review)(nil),                          // 33: maillage.parcours.v1.Review
-	(*Right)(nil),                           // 34: maillage.parcours.v1.Right
-	(*Discharge)(nil),                       // 35: maillage.parcours.v1.Discharge
-	(*CoordinationPartner)(nil),             // 36: maillage.parcours.v1.CoordinationPartner
-	(*SharingConsent)(nil),                  // 37: maillage.parcours.v1.SharingConsent
-	(*SharingOpposition)(nil),               // 38: maillage.parcours.v1.SharingOpposition
-	(v1.InformationCategory)(0),             // 39: maillage.events.v1.InformationCategory
-	(*SerafinCode)(nil),                     // 40: maillage.parcours.v1.SerafinCode
-	(v1.PartnerMission)(0),                  // 41: maillage.events.v1.PartnerMission
-	(*DischargePersonRequest)(nil),          // 42: maillage.parcours.v1.DischargePersonRequest
-	(*AssignReferentRequest)(nil),           // 43: maillage.parcours.v1.AssignReferentRequest
-	(*ReleaseCoordinationRoleRequest)(nil),  // 44: maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	(*SetCoordinationLevelRequest)(nil),     // 45: maillage.parcours.v1.SetCoordinationLevelRequest
-	(*AddEntourageMemberRequest)(nil),       // 46: maillage.parcours.v1.AddEntourageMemberRequest
-	(*UpdateEntourageMemberRequest)(nil),    // 47: maillage.parcours.v1.UpdateEntourageMemberRequest
-	(*RemoveEntourageMemberRequest)(nil),    // 48: maillage.parcours.v1.RemoveEntourageMemberRequest
-	(*ExpressLifeProjectRequest)(nil),       // 49: maillage.parcours.v1.ExpressLifeProjectRequest
-	(*IdentifyNeedRequest)(nil),             // 50: maillage.parcours.v1.IdentifyNeedRequest
-	(*CloseNeedRequest)(nil),                // 51: maillage.parcours.v1.CloseNeedRequest
-	(*SetObjectiveRequest)(nil),             // 52: maillage.parcours.v1.SetObjectiveRequest
-	(*PlanActionRequest)(nil),               // 53: maillage.parcours.v1.PlanActionRequest
-	(*CompleteActionRequest)(nil),           // 54: maillage.parcours.v1.CompleteActionRequest
-	(*ValidatePlanRequest)(nil),             // 55: maillage.parcours.v1.ValidatePlanRequest
-	(*SchedulePlanReviewRequest)(nil),       // 56: maillage.parcours.v1.SchedulePlanReviewRequest
-	(*EvaluateObjectiveRequest)(nil),        // 57: maillage.parcours.v1.EvaluateObjectiveRequest
-	(*NotifyRightsRequest)(nil),             // 58: maillage.parcours.v1.NotifyRightsRequest
-	(*RescheduleTransitionRequest)(nil),     // 59: maillage.parcours.v1.RescheduleTransitionRequest
-	(*CompleteTransitionRequest)(nil),       // 60: maillage.parcours.v1.CompleteTransitionRequest
-	(*CancelTransitionRequest)(nil),         // 61: maillage.parcours.v1.CancelTransitionRequest
-	(*RaiseRuptureRiskRequest)(nil),         // 62: maillage.parcours.v1.RaiseRuptureRiskRequest
-	(*ResolveRuptureRequest)(nil),           // 63: maillage.parcours.v1.ResolveRuptureRequest
-	(*SetVigilanceThresholdsRequest)(nil),   // 64: maillage.parcours.v1.SetVigilanceThresholdsRequest
-	(*GetVigilanceThresholdsRequest)(nil),   // 65: maillage.parcours.v1.GetVigilanceThresholdsRequest
-	(*AssociatePartnerRequest)(nil),         // 66: maillage.parcours.v1.AssociatePartnerRequest
-	(*DissociatePartnerRequest)(nil),        // 67: maillage.parcours.v1.DissociatePartnerRequest
-	(*RecordSharingConsentRequest)(nil),     // 68: maillage.parcours.v1.RecordSharingConsentRequest
-	(*WithdrawSharingConsentRequest)(nil),   // 69: maillage.parcours.v1.WithdrawSharingConsentRequest
-	(*RecordSharingOppositionRequest)(nil),  // 70: maillage.parcours.v1.RecordSharingOppositionRequest
-	(*LiftSharingOppositionRequest)(nil),    // 71: maillage.parcours.v1.LiftSharingOppositionRequest
-	(*ListCaseloadRequest)(nil),             // 72: maillage.parcours.v1.ListCaseloadRequest
-	(*DischargePersonResponse)(nil),         // 73: maillage.parcours.v1.DischargePersonResponse
-	(*AssignReferentResponse)(nil),          // 74: maillage.parcours.v1.AssignReferentResponse
-	(*ReleaseCoordinationRoleResponse)(nil), // 75: maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	(*SetCoordinationLevelResponse)(nil),    // 76: maillage.parcours.v1.SetCoordinationLevelResponse
-	(*AddEntourageMemberResponse)(nil),      // 77: maillage.parcours.v1.AddEntourageMemberResponse
-	(*UpdateEntourageMemberResponse)(nil),   // 78: maillage.parcours.v1.UpdateEntourageMemberResponse
-	(*RemoveEntourageMemberResponse)(nil),   // 79: maillage.parcours.v1.RemoveEntourageMemberResponse
-	(*ExpressLifeProjectResponse)(nil),      // 80: maillage.parcours.v1.ExpressLifeProjectResponse
-	(*IdentifyNeedResponse)(nil),            // 81: maillage.parcours.v1.IdentifyNeedResponse
-	(*CloseNeedResponse)(nil),               // 82: maillage.parcours.v1.CloseNeedResponse
-	(*SetObjectiveResponse)(nil),            // 83: maillage.parcours.v1.SetObjectiveResponse
-	(*PlanActionResponse)(nil),              // 84: maillage.parcours.v1.PlanActionResponse
-	(*CompleteActionResponse)(nil),          // 85: maillage.parcours.v1.CompleteActionResponse
-	(*ValidatePlanResponse)(nil),            // 86: maillage.parcours.v1.ValidatePlanResponse
-	(*SchedulePlanReviewResponse)(nil),      // 87: maillage.parcours.v1.SchedulePlanReviewResponse
-	(*EvaluateObjectiveResponse)(nil),       // 88: maillage.parcours.v1.EvaluateObjectiveResponse
-	(*NotifyRightsResponse)(nil),            // 89: maillage.parcours.v1.NotifyRightsResponse
-	(*RescheduleTransitionResponse)(nil),    // 90: maillage.parcours.v1.RescheduleTransitionResponse
-	(*CompleteTransitionResponse)(nil),      // 91: maillage.parcours.v1.CompleteTransitionResponse
-	(*CancelTransitionResponse)(nil),        // 92: maillage.parcours.v1.CancelTransitionResponse
-	(*RaiseRuptureRiskResponse)(nil),        // 93: maillage.parcours.v1.RaiseRuptureRiskResponse
-	(*ResolveRuptureResponse)(nil),          // 94: maillage.parcours.v1.ResolveRuptureResponse
-	(*SetVigilanceThresholdsResponse)(nil),  // 95: maillage.parcours.v1.SetVigilanceThresholdsResponse
-	(*GetVigilanceThresholdsResponse)(nil),  // 96: maillage.parcours.v1.GetVigilanceThresholdsResponse
-	(*AssociatePartnerResponse)(nil),        // 97: maillage.parcours.v1.AssociatePartnerResponse
-	(*DissociatePartnerResponse)(nil),       // 98: maillage.parcours.v1.DissociatePartnerResponse
-	(*RecordSharingConsentResponse)(nil),    // 99: maillage.parcours.v1.RecordSharingConsentResponse
-	(*WithdrawSharingConsentResponse)(nil),  // 100: maillage.parcours.v1.WithdrawSharingConsentResponse
-	(*RecordSharingOppositionResponse)(nil), // 101: maillage.parcours.v1.RecordSharingOppositionResponse
-	(*LiftSharingOppositionResponse)(nil),   // 102: maillage.parcours.v1.LiftSharingOppositionResponse
-	(*ListCaseloadResponse)(nil),            // 103: maillage.parcours.v1.ListCaseloadResponse
+	(*MeetingSummary)(nil),                  // 22: maillage.parcours.v1.MeetingSummary
+	(*MeetingDecision)(nil),                 // 23: maillage.parcours.v1.MeetingDecision
+	(v1.PublicConcerned)(0),                 // 24: maillage.events.v1.PublicConcerned
+	(v1.LegalProtection)(0),                 // 25: maillage.events.v1.LegalProtection
+	(v1.TransitionKind)(0),                  // 26: maillage.events.v1.TransitionKind
+	(v1.RuptureKind)(0),                     // 27: maillage.events.v1.RuptureKind
+	(*timestamppb.Timestamp)(nil),           // 28: google.protobuf.Timestamp
+	(*Referent)(nil),                        // 29: maillage.parcours.v1.Referent
+	(v1.CoordinationLevel)(0),               // 30: maillage.events.v1.CoordinationLevel
+	(*EntourageMember)(nil),                 // 31: maillage.parcours.v1.EntourageMember
+	(*LifeProject)(nil),                     // 32: maillage.parcours.v1.LifeProject
+	(*Need)(nil),                            // 33: maillage.parcours.v1.Need
+	(*Plan)(nil),                            // 34: maillage.parcours.v1.Plan
+	(*Review)(nil),                          // 35: maillage.parcours.v1.Review
+	(*Right)(nil),                           // 36: maillage.parcours.v1.Right
+	(*Discharge)(nil),                       // 37: maillage.parcours.v1.Discharge
+	(*CoordinationPartner)(nil),             // 38: maillage.parcours.v1.CoordinationPartner
+	(*SharingConsent)(nil),                  // 39: maillage.parcours.v1.SharingConsent
+	(*SharingOpposition)(nil),               // 40: maillage.parcours.v1.SharingOpposition
+	(v1.InformationCategory)(0),             // 41: maillage.events.v1.InformationCategory
+	(*SerafinCode)(nil),                     // 42: maillage.parcours.v1.SerafinCode
+	(v1.PartnerMission)(0),                  // 43: maillage.events.v1.PartnerMission
+	(v1.MeetingKind)(0),                     // 44: maillage.events.v1.MeetingKind
+	(*DischargePersonRequest)(nil),          // 45: maillage.parcours.v1.DischargePersonRequest
+	(*AssignReferentRequest)(nil),           // 46: maillage.parcours.v1.AssignReferentRequest
+	(*ReleaseCoordinationRoleRequest)(nil),  // 47: maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	(*SetCoordinationLevelRequest)(nil),     // 48: maillage.parcours.v1.SetCoordinationLevelRequest
+	(*AddEntourageMemberRequest)(nil),       // 49: maillage.parcours.v1.AddEntourageMemberRequest
+	(*UpdateEntourageMemberRequest)(nil),    // 50: maillage.parcours.v1.UpdateEntourageMemberRequest
+	(*RemoveEntourageMemberRequest)(nil),    // 51: maillage.parcours.v1.RemoveEntourageMemberRequest
+	(*ExpressLifeProjectRequest)(nil),       // 52: maillage.parcours.v1.ExpressLifeProjectRequest
+	(*IdentifyNeedRequest)(nil),             // 53: maillage.parcours.v1.IdentifyNeedRequest
+	(*CloseNeedRequest)(nil),                // 54: maillage.parcours.v1.CloseNeedRequest
+	(*SetObjectiveRequest)(nil),             // 55: maillage.parcours.v1.SetObjectiveRequest
+	(*PlanActionRequest)(nil),               // 56: maillage.parcours.v1.PlanActionRequest
+	(*CompleteActionRequest)(nil),           // 57: maillage.parcours.v1.CompleteActionRequest
+	(*ValidatePlanRequest)(nil),             // 58: maillage.parcours.v1.ValidatePlanRequest
+	(*SchedulePlanReviewRequest)(nil),       // 59: maillage.parcours.v1.SchedulePlanReviewRequest
+	(*EvaluateObjectiveRequest)(nil),        // 60: maillage.parcours.v1.EvaluateObjectiveRequest
+	(*NotifyRightsRequest)(nil),             // 61: maillage.parcours.v1.NotifyRightsRequest
+	(*RescheduleTransitionRequest)(nil),     // 62: maillage.parcours.v1.RescheduleTransitionRequest
+	(*CompleteTransitionRequest)(nil),       // 63: maillage.parcours.v1.CompleteTransitionRequest
+	(*CancelTransitionRequest)(nil),         // 64: maillage.parcours.v1.CancelTransitionRequest
+	(*RaiseRuptureRiskRequest)(nil),         // 65: maillage.parcours.v1.RaiseRuptureRiskRequest
+	(*ResolveRuptureRequest)(nil),           // 66: maillage.parcours.v1.ResolveRuptureRequest
+	(*SetVigilanceThresholdsRequest)(nil),   // 67: maillage.parcours.v1.SetVigilanceThresholdsRequest
+	(*GetVigilanceThresholdsRequest)(nil),   // 68: maillage.parcours.v1.GetVigilanceThresholdsRequest
+	(*AssociatePartnerRequest)(nil),         // 69: maillage.parcours.v1.AssociatePartnerRequest
+	(*DissociatePartnerRequest)(nil),        // 70: maillage.parcours.v1.DissociatePartnerRequest
+	(*RecordSharingConsentRequest)(nil),     // 71: maillage.parcours.v1.RecordSharingConsentRequest
+	(*WithdrawSharingConsentRequest)(nil),   // 72: maillage.parcours.v1.WithdrawSharingConsentRequest
+	(*RecordSharingOppositionRequest)(nil),  // 73: maillage.parcours.v1.RecordSharingOppositionRequest
+	(*LiftSharingOppositionRequest)(nil),    // 74: maillage.parcours.v1.LiftSharingOppositionRequest
+	(*ListCaseloadRequest)(nil),             // 75: maillage.parcours.v1.ListCaseloadRequest
+	(*DischargePersonResponse)(nil),         // 76: maillage.parcours.v1.DischargePersonResponse
+	(*AssignReferentResponse)(nil),          // 77: maillage.parcours.v1.AssignReferentResponse
+	(*ReleaseCoordinationRoleResponse)(nil), // 78: maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	(*SetCoordinationLevelResponse)(nil),    // 79: maillage.parcours.v1.SetCoordinationLevelResponse
+	(*AddEntourageMemberResponse)(nil),      // 80: maillage.parcours.v1.AddEntourageMemberResponse
+	(*UpdateEntourageMemberResponse)(nil),   // 81: maillage.parcours.v1.UpdateEntourageMemberResponse
+	(*RemoveEntourageMemberResponse)(nil),   // 82: maillage.parcours.v1.RemoveEntourageMemberResponse
+	(*ExpressLifeProjectResponse)(nil),      // 83: maillage.parcours.v1.ExpressLifeProjectResponse
+	(*IdentifyNeedResponse)(nil),            // 84: maillage.parcours.v1.IdentifyNeedResponse
+	(*CloseNeedResponse)(nil),               // 85: maillage.parcours.v1.CloseNeedResponse
+	(*SetObjectiveResponse)(nil),            // 86: maillage.parcours.v1.SetObjectiveResponse
+	(*PlanActionResponse)(nil),              // 87: maillage.parcours.v1.PlanActionResponse
+	(*CompleteActionResponse)(nil),          // 88: maillage.parcours.v1.CompleteActionResponse
+	(*ValidatePlanResponse)(nil),            // 89: maillage.parcours.v1.ValidatePlanResponse
+	(*SchedulePlanReviewResponse)(nil),      // 90: maillage.parcours.v1.SchedulePlanReviewResponse
+	(*EvaluateObjectiveResponse)(nil),       // 91: maillage.parcours.v1.EvaluateObjectiveResponse
+	(*NotifyRightsResponse)(nil),            // 92: maillage.parcours.v1.NotifyRightsResponse
+	(*RescheduleTransitionResponse)(nil),    // 93: maillage.parcours.v1.RescheduleTransitionResponse
+	(*CompleteTransitionResponse)(nil),      // 94: maillage.parcours.v1.CompleteTransitionResponse
+	(*CancelTransitionResponse)(nil),        // 95: maillage.parcours.v1.CancelTransitionResponse
+	(*RaiseRuptureRiskResponse)(nil),        // 96: maillage.parcours.v1.RaiseRuptureRiskResponse
+	(*ResolveRuptureResponse)(nil),          // 97: maillage.parcours.v1.ResolveRuptureResponse
+	(*SetVigilanceThresholdsResponse)(nil),  // 98: maillage.parcours.v1.SetVigilanceThresholdsResponse
+	(*GetVigilanceThresholdsResponse)(nil),  // 99: maillage.parcours.v1.GetVigilanceThresholdsResponse
+	(*AssociatePartnerResponse)(nil),        // 100: maillage.parcours.v1.AssociatePartnerResponse
+	(*DissociatePartnerResponse)(nil),       // 101: maillage.parcours.v1.DissociatePartnerResponse
+	(*RecordSharingConsentResponse)(nil),    // 102: maillage.parcours.v1.RecordSharingConsentResponse
+	(*WithdrawSharingConsentResponse)(nil),  // 103: maillage.parcours.v1.WithdrawSharingConsentResponse
+	(*RecordSharingOppositionResponse)(nil), // 104: maillage.parcours.v1.RecordSharingOppositionResponse
+	(*LiftSharingOppositionResponse)(nil),   // 105: maillage.parcours.v1.LiftSharingOppositionResponse
+	(*ListCaseloadResponse)(nil),            // 106: maillage.parcours.v1.ListCaseloadResponse
 }
 var file_maillage_parcours_v1_parcours_proto_depIdxs = []int32{
 	13,  // 0: maillage.parcours.v1.EnrollPersonRequest.domicile:type_name -> maillage.parcours.v1.Domicile
-	22,  // 1: maillage.parcours.v1.EnrollPersonRequest.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	23,  // 2: maillage.parcours.v1.EnrollPersonRequest.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	24,  // 3: maillage.parcours.v1.AnticipateTransitionRequest.kind:type_name -> maillage.events.v1.TransitionKind
-	25,  // 4: maillage.parcours.v1.ReportRuptureRequest.kind:type_name -> maillage.events.v1.RuptureKind
-	26,  // 5: maillage.parcours.v1.GetCoordinatedViewRequest.as_of:type_name -> google.protobuf.Timestamp
+	24,  // 1: maillage.parcours.v1.EnrollPersonRequest.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	25,  // 2: maillage.parcours.v1.EnrollPersonRequest.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	26,  // 3: maillage.parcours.v1.AnticipateTransitionRequest.kind:type_name -> maillage.events.v1.TransitionKind
+	27,  // 4: maillage.parcours.v1.ReportRuptureRequest.kind:type_name -> maillage.events.v1.RuptureKind
+	28,  // 5: maillage.parcours.v1.GetCoordinatedViewRequest.as_of:type_name -> google.protobuf.Timestamp
 	12,  // 6: maillage.parcours.v1.GetCoordinatedViewResponse.view:type_name -> maillage.parcours.v1.CoordinatedView
 	14,  // 7: maillage.parcours.v1.CoordinatedView.enrolled:type_name -> maillage.parcours.v1.Enrollment
 	15,  // 8: maillage.parcours.v1.CoordinatedView.coordinator:type_name -> maillage.parcours.v1.Coordinator
 	16,  // 9: maillage.parcours.v1.CoordinatedView.transitions:type_name -> maillage.parcours.v1.Transition
 	17,  // 10: maillage.parcours.v1.CoordinatedView.ruptures:type_name -> maillage.parcours.v1.Rupture
 	19,  // 11: maillage.parcours.v1.CoordinatedView.timeline:type_name -> maillage.parcours.v1.TimelineEntry
-	27,  // 12: maillage.parcours.v1.CoordinatedView.referent:type_name -> maillage.parcours.v1.Referent
-	28,  // 13: maillage.parcours.v1.CoordinatedView.coordination_level:type_name -> maillage.events.v1.CoordinationLevel
-	29,  // 14: maillage.parcours.v1.CoordinatedView.entourage:type_name -> maillage.parcours.v1.EntourageMember
-	30,  // 15: maillage.parcours.v1.CoordinatedView.life_project:type_name -> maillage.parcours.v1.LifeProject
-	31,  // 16: maillage.parcours.v1.CoordinatedView.needs:type_name -> maillage.parcours.v1.Need
-	32,  // 17: maillage.parcours.v1.CoordinatedView.plan:type_name -> maillage.parcours.v1.Plan
-	33,  // 18: maillage.parcours.v1.CoordinatedView.reviews:type_name -> maillage.parcours.v1.Review
-	34,  // 19: maillage.parcours.v1.CoordinatedView.rights:type_name -> maillage.parcours.v1.Right
+	29,  // 12: maillage.parcours.v1.CoordinatedView.referent:type_name -> maillage.parcours.v1.Referent
+	30,  // 13: maillage.parcours.v1.CoordinatedView.coordination_level:type_name -> maillage.events.v1.CoordinationLevel
+	31,  // 14: maillage.parcours.v1.CoordinatedView.entourage:type_name -> maillage.parcours.v1.EntourageMember
+	32,  // 15: maillage.parcours.v1.CoordinatedView.life_project:type_name -> maillage.parcours.v1.LifeProject
+	33,  // 16: maillage.parcours.v1.CoordinatedView.needs:type_name -> maillage.parcours.v1.Need
+	34,  // 17: maillage.parcours.v1.CoordinatedView.plan:type_name -> maillage.parcours.v1.Plan
+	35,  // 18: maillage.parcours.v1.CoordinatedView.reviews:type_name -> maillage.parcours.v1.Review
+	36,  // 19: maillage.parcours.v1.CoordinatedView.rights:type_name -> maillage.parcours.v1.Right
 	18,  // 20: maillage.parcours.v1.CoordinatedView.risks:type_name -> maillage.parcours.v1.RuptureRisk
-	35,  // 21: maillage.parcours.v1.CoordinatedView.discharge:type_name -> maillage.parcours.v1.Discharge
-	36,  // 22: maillage.parcours.v1.CoordinatedView.partners:type_name -> maillage.parcours.v1.CoordinationPartner
-	37,  // 23: maillage.parcours.v1.CoordinatedView.consents:type_name -> maillage.parcours.v1.SharingConsent
-	38,  // 24: maillage.parcours.v1.CoordinatedView.oppositions:type_name -> maillage.parcours.v1.SharingOpposition
-	39,  // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
+	37,  // 21: maillage.parcours.v1.CoordinatedView.discharge:type_name -> maillage.parcours.v1.Discharge
+	38,  // 22: maillage.parcours.v1.CoordinatedView.partners:type_name -> maillage.parcours.v1.CoordinationPartner
+	39,  // 23: maillage.parcours.v1.CoordinatedView.consents:type_name -> maillage.parcours.v1.SharingConsent
+	40,  // 24: maillage.parcours.v1.CoordinatedView.oppositions:type_name -> maillage.parcours.v1.SharingOpposition
+	41,  // 25: maillage.parcours.v1.CoordinatedView.disclosed_categories:type_name -> maillage.events.v1.InformationCategory
 	20,  // 26: maillage.parcours.v1.CoordinatedView.pending_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
 	21,  // 27: maillage.parcours.v1.CoordinatedView.engagements:type_name -> maillage.parcours.v1.PartnerEngagement
 	20,  // 28: maillage.parcours.v1.CoordinatedView.declined_solicitations:type_name -> maillage.parcours.v1.PendingSolicitation
-	13,  // 29: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
-	22,  // 30: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
-	23,  // 31: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
-	26,  // 32: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
-	26,  // 33: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
-	24,  // 34: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
-	0,   // 35: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
-	25,  // 36: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
-	1,   // 37: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
-	25,  // 38: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
-	1,   // 39: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
-	26,  // 40: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
-	39,  // 41: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
-	40,  // 42: maillage.parcours.v1.PendingSolicitation.prestation:type_name -> maillage.parcours.v1.SerafinCode
-	26,  // 43: maillage.parcours.v1.PendingSolicitation.sent_at:type_name -> google.protobuf.Timestamp
-	26,  // 44: maillage.parcours.v1.PendingSolicitation.expires_at:type_name -> google.protobuf.Timestamp
-	40,  // 45: maillage.parcours.v1.PartnerEngagement.prestation:type_name -> maillage.parcours.v1.SerafinCode
-	41,  // 46: maillage.parcours.v1.PartnerEngagement.mission:type_name -> maillage.events.v1.PartnerMission
-	2,   // 47: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
-	4,   // 48: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
-	6,   // 49: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
-	8,   // 50: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
-	42,  // 51: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
-	43,  // 52: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
-	44,  // 53: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
-	45,  // 54: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
-	46,  // 55: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
-	47,  // 56: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
-	48,  // 57: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
-	49,  // 58: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
-	50,  // 59: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
-	51,  // 60: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
-	52,  // 61: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
-	53,  // 62: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
-	54,  // 63: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
-	55,  // 64: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
-	56,  // 65: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
-	57,  // 66: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
-	58,  // 67: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
-	59,  // 68: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
-	60,  // 69: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
-	61,  // 70: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
-	62,  // 71: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
-	63,  // 72: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
-	64,  // 73: maillage.parcours.v1.ParcoursService.SetVigilanceThresholds:input_type -> maillage.parcours.v1.SetVigilanceThresholdsRequest
-	65,  // 74: maillage.parcours.v1.ParcoursService.GetVigilanceThresholds:input_type -> maillage.parcours.v1.GetVigilanceThresholdsRequest
-	66,  // 75: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
-	67,  // 76: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
-	68,  // 77: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
-	69,  // 78: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
-	70,  // 79: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
-	71,  // 80: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
-	10,  // 81: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
-	72,  // 82: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
-	3,   // 83: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
-	5,   // 84: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
-	7,   // 85: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
-	9,   // 86: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
-	73,  // 87: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
-	74,  // 88: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
-	75,  // 89: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
-	76,  // 90: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
-	77,  // 91: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
-	78,  // 92: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
-	79,  // 93: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
-	80,  // 94: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
-	81,  // 95: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
-	82,  // 96: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
-	83,  // 97: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
-	84,  // 98: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
-	85,  // 99: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
-	86,  // 100: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
-	87,  // 101: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
-	88,  // 102: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
-	89,  // 103: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
-	90,  // 104: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
-	91,  // 105: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
-	92,  // 106: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
-	93,  // 107: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
-	94,  // 108: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
-	95,  // 109: maillage.parcours.v1.ParcoursService.SetVigilanceThresholds:output_type -> maillage.parcours.v1.SetVigilanceThresholdsResponse
-	96,  // 110: maillage.parcours.v1.ParcoursService.GetVigilanceThresholds:output_type -> maillage.parcours.v1.GetVigilanceThresholdsResponse
-	97,  // 111: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
-	98,  // 112: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
-	99,  // 113: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
-	100, // 114: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
-	101, // 115: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
-	102, // 116: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
-	11,  // 117: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
-	103, // 118: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
-	83,  // [83:119] is the sub-list for method output_type
-	47,  // [47:83] is the sub-list for method input_type
-	47,  // [47:47] is the sub-list for extension type_name
-	47,  // [47:47] is the sub-list for extension extendee
-	0,   // [0:47] is the sub-list for field type_name
+	22,  // 29: maillage.parcours.v1.CoordinatedView.meetings:type_name -> maillage.parcours.v1.MeetingSummary
+	13,  // 30: maillage.parcours.v1.Enrollment.domicile:type_name -> maillage.parcours.v1.Domicile
+	24,  // 31: maillage.parcours.v1.Enrollment.public_concerned:type_name -> maillage.events.v1.PublicConcerned
+	25,  // 32: maillage.parcours.v1.Enrollment.legal_protection:type_name -> maillage.events.v1.LegalProtection
+	28,  // 33: maillage.parcours.v1.Enrollment.enrolled_at:type_name -> google.protobuf.Timestamp
+	28,  // 34: maillage.parcours.v1.Coordinator.since:type_name -> google.protobuf.Timestamp
+	26,  // 35: maillage.parcours.v1.Transition.kind:type_name -> maillage.events.v1.TransitionKind
+	0,   // 36: maillage.parcours.v1.Transition.state:type_name -> maillage.parcours.v1.TransitionState
+	27,  // 37: maillage.parcours.v1.Rupture.kind:type_name -> maillage.events.v1.RuptureKind
+	1,   // 38: maillage.parcours.v1.Rupture.state:type_name -> maillage.parcours.v1.RuptureState
+	27,  // 39: maillage.parcours.v1.RuptureRisk.kind:type_name -> maillage.events.v1.RuptureKind
+	1,   // 40: maillage.parcours.v1.RuptureRisk.state:type_name -> maillage.parcours.v1.RuptureState
+	28,  // 41: maillage.parcours.v1.TimelineEntry.occurred_at:type_name -> google.protobuf.Timestamp
+	41,  // 42: maillage.parcours.v1.TimelineEntry.category:type_name -> maillage.events.v1.InformationCategory
+	42,  // 43: maillage.parcours.v1.PendingSolicitation.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	28,  // 44: maillage.parcours.v1.PendingSolicitation.sent_at:type_name -> google.protobuf.Timestamp
+	28,  // 45: maillage.parcours.v1.PendingSolicitation.expires_at:type_name -> google.protobuf.Timestamp
+	42,  // 46: maillage.parcours.v1.PartnerEngagement.prestation:type_name -> maillage.parcours.v1.SerafinCode
+	43,  // 47: maillage.parcours.v1.PartnerEngagement.mission:type_name -> maillage.events.v1.PartnerMission
+	44,  // 48: maillage.parcours.v1.MeetingSummary.kind:type_name -> maillage.events.v1.MeetingKind
+	28,  // 49: maillage.parcours.v1.MeetingSummary.starts_at:type_name -> google.protobuf.Timestamp
+	28,  // 50: maillage.parcours.v1.MeetingSummary.ends_at:type_name -> google.protobuf.Timestamp
+	23,  // 51: maillage.parcours.v1.MeetingSummary.decisions:type_name -> maillage.parcours.v1.MeetingDecision
+	2,   // 52: maillage.parcours.v1.ParcoursService.EnrollPerson:input_type -> maillage.parcours.v1.EnrollPersonRequest
+	4,   // 53: maillage.parcours.v1.ParcoursService.AssignCoordinator:input_type -> maillage.parcours.v1.AssignCoordinatorRequest
+	6,   // 54: maillage.parcours.v1.ParcoursService.AnticipateTransition:input_type -> maillage.parcours.v1.AnticipateTransitionRequest
+	8,   // 55: maillage.parcours.v1.ParcoursService.ReportRupture:input_type -> maillage.parcours.v1.ReportRuptureRequest
+	45,  // 56: maillage.parcours.v1.ParcoursService.DischargePerson:input_type -> maillage.parcours.v1.DischargePersonRequest
+	46,  // 57: maillage.parcours.v1.ParcoursService.AssignReferent:input_type -> maillage.parcours.v1.AssignReferentRequest
+	47,  // 58: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:input_type -> maillage.parcours.v1.ReleaseCoordinationRoleRequest
+	48,  // 59: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:input_type -> maillage.parcours.v1.SetCoordinationLevelRequest
+	49,  // 60: maillage.parcours.v1.ParcoursService.AddEntourageMember:input_type -> maillage.parcours.v1.AddEntourageMemberRequest
+	50,  // 61: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:input_type -> maillage.parcours.v1.UpdateEntourageMemberRequest
+	51,  // 62: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:input_type -> maillage.parcours.v1.RemoveEntourageMemberRequest
+	52,  // 63: maillage.parcours.v1.ParcoursService.ExpressLifeProject:input_type -> maillage.parcours.v1.ExpressLifeProjectRequest
+	53,  // 64: maillage.parcours.v1.ParcoursService.IdentifyNeed:input_type -> maillage.parcours.v1.IdentifyNeedRequest
+	54,  // 65: maillage.parcours.v1.ParcoursService.CloseNeed:input_type -> maillage.parcours.v1.CloseNeedRequest
+	55,  // 66: maillage.parcours.v1.ParcoursService.SetObjective:input_type -> maillage.parcours.v1.SetObjectiveRequest
+	56,  // 67: maillage.parcours.v1.ParcoursService.PlanAction:input_type -> maillage.parcours.v1.PlanActionRequest
+	57,  // 68: maillage.parcours.v1.ParcoursService.CompleteAction:input_type -> maillage.parcours.v1.CompleteActionRequest
+	58,  // 69: maillage.parcours.v1.ParcoursService.ValidatePlan:input_type -> maillage.parcours.v1.ValidatePlanRequest
+	59,  // 70: maillage.parcours.v1.ParcoursService.SchedulePlanReview:input_type -> maillage.parcours.v1.SchedulePlanReviewRequest
+	60,  // 71: maillage.parcours.v1.ParcoursService.EvaluateObjective:input_type -> maillage.parcours.v1.EvaluateObjectiveRequest
+	61,  // 72: maillage.parcours.v1.ParcoursService.NotifyRights:input_type -> maillage.parcours.v1.NotifyRightsRequest
+	62,  // 73: maillage.parcours.v1.ParcoursService.RescheduleTransition:input_type -> maillage.parcours.v1.RescheduleTransitionRequest
+	63,  // 74: maillage.parcours.v1.ParcoursService.CompleteTransition:input_type -> maillage.parcours.v1.CompleteTransitionRequest
+	64,  // 75: maillage.parcours.v1.ParcoursService.CancelTransition:input_type -> maillage.parcours.v1.CancelTransitionRequest
+	65,  // 76: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:input_type -> maillage.parcours.v1.RaiseRuptureRiskRequest
+	66,  // 77: maillage.parcours.v1.ParcoursService.ResolveRupture:input_type -> maillage.parcours.v1.ResolveRuptureRequest
+	67,  // 78: maillage.parcours.v1.ParcoursService.SetVigilanceThresholds:input_type -> maillage.parcours.v1.SetVigilanceThresholdsRequest
+	68,  // 79: maillage.parcours.v1.ParcoursService.GetVigilanceThresholds:input_type -> maillage.parcours.v1.GetVigilanceThresholdsRequest
+	69,  // 80: maillage.parcours.v1.ParcoursService.AssociatePartner:input_type -> maillage.parcours.v1.AssociatePartnerRequest
+	70,  // 81: maillage.parcours.v1.ParcoursService.DissociatePartner:input_type -> maillage.parcours.v1.DissociatePartnerRequest
+	71,  // 82: maillage.parcours.v1.ParcoursService.RecordSharingConsent:input_type -> maillage.parcours.v1.RecordSharingConsentRequest
+	72,  // 83: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:input_type -> maillage.parcours.v1.WithdrawSharingConsentRequest
+	73,  // 84: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:input_type -> maillage.parcours.v1.RecordSharingOppositionRequest
+	74,  // 85: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:input_type -> maillage.parcours.v1.LiftSharingOppositionRequest
+	10,  // 86: maillage.parcours.v1.ParcoursService.GetCoordinatedView:input_type -> maillage.parcours.v1.GetCoordinatedViewRequest
+	75,  // 87: maillage.parcours.v1.ParcoursService.ListCaseload:input_type -> maillage.parcours.v1.ListCaseloadRequest
+	3,   // 88: maillage.parcours.v1.ParcoursService.EnrollPerson:output_type -> maillage.parcours.v1.EnrollPersonResponse
+	5,   // 89: maillage.parcours.v1.ParcoursService.AssignCoordinator:output_type -> maillage.parcours.v1.AssignCoordinatorResponse
+	7,   // 90: maillage.parcours.v1.ParcoursService.AnticipateTransition:output_type -> maillage.parcours.v1.AnticipateTransitionResponse
+	9,   // 91: maillage.parcours.v1.ParcoursService.ReportRupture:output_type -> maillage.parcours.v1.ReportRuptureResponse
+	76,  // 92: maillage.parcours.v1.ParcoursService.DischargePerson:output_type -> maillage.parcours.v1.DischargePersonResponse
+	77,  // 93: maillage.parcours.v1.ParcoursService.AssignReferent:output_type -> maillage.parcours.v1.AssignReferentResponse
+	78,  // 94: maillage.parcours.v1.ParcoursService.ReleaseCoordinationRole:output_type -> maillage.parcours.v1.ReleaseCoordinationRoleResponse
+	79,  // 95: maillage.parcours.v1.ParcoursService.SetCoordinationLevel:output_type -> maillage.parcours.v1.SetCoordinationLevelResponse
+	80,  // 96: maillage.parcours.v1.ParcoursService.AddEntourageMember:output_type -> maillage.parcours.v1.AddEntourageMemberResponse
+	81,  // 97: maillage.parcours.v1.ParcoursService.UpdateEntourageMember:output_type -> maillage.parcours.v1.UpdateEntourageMemberResponse
+	82,  // 98: maillage.parcours.v1.ParcoursService.RemoveEntourageMember:output_type -> maillage.parcours.v1.RemoveEntourageMemberResponse
+	83,  // 99: maillage.parcours.v1.ParcoursService.ExpressLifeProject:output_type -> maillage.parcours.v1.ExpressLifeProjectResponse
+	84,  // 100: maillage.parcours.v1.ParcoursService.IdentifyNeed:output_type -> maillage.parcours.v1.IdentifyNeedResponse
+	85,  // 101: maillage.parcours.v1.ParcoursService.CloseNeed:output_type -> maillage.parcours.v1.CloseNeedResponse
+	86,  // 102: maillage.parcours.v1.ParcoursService.SetObjective:output_type -> maillage.parcours.v1.SetObjectiveResponse
+	87,  // 103: maillage.parcours.v1.ParcoursService.PlanAction:output_type -> maillage.parcours.v1.PlanActionResponse
+	88,  // 104: maillage.parcours.v1.ParcoursService.CompleteAction:output_type -> maillage.parcours.v1.CompleteActionResponse
+	89,  // 105: maillage.parcours.v1.ParcoursService.ValidatePlan:output_type -> maillage.parcours.v1.ValidatePlanResponse
+	90,  // 106: maillage.parcours.v1.ParcoursService.SchedulePlanReview:output_type -> maillage.parcours.v1.SchedulePlanReviewResponse
+	91,  // 107: maillage.parcours.v1.ParcoursService.EvaluateObjective:output_type -> maillage.parcours.v1.EvaluateObjectiveResponse
+	92,  // 108: maillage.parcours.v1.ParcoursService.NotifyRights:output_type -> maillage.parcours.v1.NotifyRightsResponse
+	93,  // 109: maillage.parcours.v1.ParcoursService.RescheduleTransition:output_type -> maillage.parcours.v1.RescheduleTransitionResponse
+	94,  // 110: maillage.parcours.v1.ParcoursService.CompleteTransition:output_type -> maillage.parcours.v1.CompleteTransitionResponse
+	95,  // 111: maillage.parcours.v1.ParcoursService.CancelTransition:output_type -> maillage.parcours.v1.CancelTransitionResponse
+	96,  // 112: maillage.parcours.v1.ParcoursService.RaiseRuptureRisk:output_type -> maillage.parcours.v1.RaiseRuptureRiskResponse
+	97,  // 113: maillage.parcours.v1.ParcoursService.ResolveRupture:output_type -> maillage.parcours.v1.ResolveRuptureResponse
+	98,  // 114: maillage.parcours.v1.ParcoursService.SetVigilanceThresholds:output_type -> maillage.parcours.v1.SetVigilanceThresholdsResponse
+	99,  // 115: maillage.parcours.v1.ParcoursService.GetVigilanceThresholds:output_type -> maillage.parcours.v1.GetVigilanceThresholdsResponse
+	100, // 116: maillage.parcours.v1.ParcoursService.AssociatePartner:output_type -> maillage.parcours.v1.AssociatePartnerResponse
+	101, // 117: maillage.parcours.v1.ParcoursService.DissociatePartner:output_type -> maillage.parcours.v1.DissociatePartnerResponse
+	102, // 118: maillage.parcours.v1.ParcoursService.RecordSharingConsent:output_type -> maillage.parcours.v1.RecordSharingConsentResponse
+	103, // 119: maillage.parcours.v1.ParcoursService.WithdrawSharingConsent:output_type -> maillage.parcours.v1.WithdrawSharingConsentResponse
+	104, // 120: maillage.parcours.v1.ParcoursService.RecordSharingOpposition:output_type -> maillage.parcours.v1.RecordSharingOppositionResponse
+	105, // 121: maillage.parcours.v1.ParcoursService.LiftSharingOpposition:output_type -> maillage.parcours.v1.LiftSharingOppositionResponse
+	11,  // 122: maillage.parcours.v1.ParcoursService.GetCoordinatedView:output_type -> maillage.parcours.v1.GetCoordinatedViewResponse
+	106, // 123: maillage.parcours.v1.ParcoursService.ListCaseload:output_type -> maillage.parcours.v1.ListCaseloadResponse
+	88,  // [88:124] is the sub-list for method output_type
+	52,  // [52:88] is the sub-list for method input_type
+	52,  // [52:52] is the sub-list for extension type_name
+	52,  // [52:52] is the sub-list for extension extendee
+	0,   // [0:52] is the sub-list for field type_name
 }
 
 func init() { file_maillage_parcours_v1_parcours_proto_init() }
@@ -2761,7 +2970,7 @@ func file_maillage_parcours_v1_parcours_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_maillage_parcours_v1_parcours_proto_rawDesc), len(file_maillage_parcours_v1_parcours_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
