@@ -162,6 +162,9 @@ func (s *Service) GetMeeting(ctx context.Context, req *meetingsv1.GetMeetingRequ
 		return nil, kit.Status(denied)
 	}
 	out := meetingOf(&m, shown)
+	if heard(caller, &m) {
+		out.MinutesSummary = m.Minutes
+	}
 	if err := s.flagDoubleBookings(ctx, &m, out); err != nil {
 		return nil, err
 	}
@@ -219,7 +222,7 @@ func (s *Service) shownPersons(c access.Caller, m *MeetingState) (map[string]boo
 // not see are left out, and so are their names among the participants.
 func meetingOf(m *MeetingState, shown map[string]bool) *meetingsv1.Meeting {
 	out := &meetingsv1.Meeting{MeetingId: m.ID, ScheduledAt: timestamppb.New(m.StartsAt), EndsAt: timestamppb.New(m.EndsAt), Kind: m.Kind,
-		OrganiserOrganisationId: m.Organiser, Cancelled: m.Status == StatusCancelled, Sequence: m.Sequence, Place: m.Place,
+		OrganiserOrganisationId: m.Organiser, Cancelled: m.Status == StatusCancelled, Held: m.Status == StatusHeld, Sequence: m.Sequence, Place: m.Place,
 		VideoUrl: m.VideoURL, Title: m.Title}
 	for _, p := range m.PersonIDs {
 		if shown[p] {
@@ -383,4 +386,18 @@ func (s *Service) flagDoubleBookings(ctx context.Context, m *MeetingState, out *
 		p.DoubleBookedMeetingIds = ids
 	}
 	return nil
+}
+
+// heard: the caller's organisation organised the meeting, or one of its
+// professionals was present.
+func heard(c access.Caller, m *MeetingState) bool {
+	if c.Organisation == m.Organiser {
+		return true
+	}
+	for _, id := range m.Attended {
+		if p := m.Participants[id]; p.Kind == eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL && p.Organisation == c.Organisation {
+			return true
+		}
+	}
+	return false
 }

@@ -61,6 +61,7 @@ type MeetingState struct {
 	Sequence     uint32
 	Participants map[string]Participant // by participant id
 	Attended     []string               // participant ids present, once held
+	Minutes      string                 // the minutes' summary, once recorded
 }
 
 // Command is a command on one meeting.
@@ -123,6 +124,8 @@ func evolve(s *MeetingState, ev decider.Event) *MeetingState {
 		s.Participants[e.GetParticipantId()] = participantOf(e)
 	case *eventsv1.MeetingHeld:
 		s.Status, s.Attended = StatusHeld, e.GetAttendedParticipantIds()
+	case *eventsv1.MinutesRecorded:
+		s.Minutes = e.GetSummary()
 	case *eventsv1.InvitationAnswered:
 		if p, ok := s.Participants[e.GetParticipantId()]; ok {
 			p.Answer = e.GetAnswer()

@@ -990,8 +990,13 @@ type Meeting struct {
 	// Some people it concerns are not shown: the caller may not see their
 	// identity.
 	PersonsWithheld bool `protobuf:"varint,13,opt,name=persons_withheld,json=personsWithheld,proto3" json:"persons_withheld,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Held: it took place.
+	Held bool `protobuf:"varint,14,opt,name=held,proto3" json:"held,omitempty"`
+	// The minutes' summary, once recorded: shown to the organiser and to
+	// the organisations of the professionals present, who heard it.
+	MinutesSummary string `protobuf:"bytes,15,opt,name=minutes_summary,json=minutesSummary,proto3" json:"minutes_summary,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Meeting) Reset() {
@@ -1113,6 +1118,20 @@ func (x *Meeting) GetPersonsWithheld() bool {
 		return x.PersonsWithheld
 	}
 	return false
+}
+
+func (x *Meeting) GetHeld() bool {
+	if x != nil {
+		return x.Held
+	}
+	return false
+}
+
+func (x *Meeting) GetMinutesSummary() string {
+	if x != nil {
+		return x.MinutesSummary
+	}
+	return ""
 }
 
 // Participant: someone invited.
@@ -1796,7 +1815,7 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tB'\xbaH$\xc8\x01\x01r\x1f2\x1d^[0-7][0-9A-HJKMNP-TV-Z]{25}$R\tmeetingId\"M\n" +
 	"\x12GetMeetingResponse\x127\n" +
-	"\ameeting\x18\x01 \x01(\v2\x1d.maillage.meetings.v1.MeetingR\ameeting\"\xa1\x04\n" +
+	"\ameeting\x18\x01 \x01(\v2\x1d.maillage.meetings.v1.MeetingR\ameeting\"\xde\x04\n" +
 	"\aMeeting\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x1d\n" +
@@ -1813,7 +1832,9 @@ const file_maillage_meetings_v1_meetings_proto_rawDesc = "" +
 	" \x01(\bR\tcancelled\x12\x1a\n" +
 	"\bsequence\x18\v \x01(\rR\bsequence\x12E\n" +
 	"\fparticipants\x18\f \x03(\v2!.maillage.meetings.v1.ParticipantR\fparticipants\x12)\n" +
-	"\x10persons_withheld\x18\r \x01(\bR\x0fpersonsWithheld\"\xa8\x03\n" +
+	"\x10persons_withheld\x18\r \x01(\bR\x0fpersonsWithheld\x12\x12\n" +
+	"\x04held\x18\x0e \x01(\bR\x04held\x12'\n" +
+	"\x0fminutes_summary\x18\x0f \x01(\tR\x0eminutesSummary\"\xa8\x03\n" +
 	"\vParticipant\x12%\n" +
 	"\x0eparticipant_id\x18\x01 \x01(\tR\rparticipantId\x127\n" +
 	"\x04kind\x18\x02 \x01(\x0e2#.maillage.events.v1.ParticipantKindR\x04kind\x12'\n" +
