@@ -240,13 +240,13 @@ func TestSynthesisDecisionsBecomeActions(t *testing.T) {
 	var actions []*parcoursv1.Action
 	waitFor(t, "the two actions in her plan", func() bool {
 		// The minutes: the foyer, present, reads them.
-	foyerSees, err := meetingsv1.NewMeetingsServiceClient(ct.as(t, auth.Principal{Subject: "cds-foyer", Organisation: foyerFINESS,
-		Role: auth.RoleProfessionnel})).GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
-	mustNil(t, err)
-	if !foyerSees.GetMeeting().GetHeld() || !strings.Contains(foyerSees.GetMeeting().GetMinutesSummary(), "activité de groupe") {
-		t.Fatalf("the foyer, present, reads %v", foyerSees.GetMeeting())
-	}
-	view, err := coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: ct.person})
+		foyerSees, err := meetingsv1.NewMeetingsServiceClient(ct.as(t, auth.Principal{Subject: "cds-foyer", Organisation: foyerFINESS,
+			Role: auth.RoleProfessionnel})).GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+		mustNil(t, err)
+		if !foyerSees.GetMeeting().GetHeld() || !strings.Contains(foyerSees.GetMeeting().GetMinutesSummary(), "activité de groupe") {
+			t.Fatalf("the foyer, present, reads %v", foyerSees.GetMeeting())
+		}
+		view, err := coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: ct.person})
 		if err != nil {
 			return false
 		}
