@@ -153,7 +153,7 @@ func (s *Service) GetMeeting(ctx context.Context, req *meetingsv1.GetMeetingRequ
 	if m.Status == StatusNone {
 		return nil, status.Errorf(codes.NotFound, "no meeting %s", req.GetMeetingId())
 	}
-	shown, disclosures := s.shownPersons(caller, &m)
+	shown, disclosures, minutes := s.shownPersons(caller, &m)
 	if !takesPart(caller, &m) && len(shown) == 0 {
 		denied := derrors.Denied("meeting.not_a_participant", "%s neither organises nor takes part in meeting %s", caller.Organisation, m.ID)
 		for _, p := range m.PersonIDs {
@@ -162,7 +162,7 @@ func (s *Service) GetMeeting(ctx context.Context, req *meetingsv1.GetMeetingRequ
 		return nil, kit.Status(denied)
 	}
 	out := meetingOf(&m, shown)
-	if heard(caller, &m) {
+	if minutes {
 		out.MinutesSummary = m.Minutes
 	}
 	if err := s.flagDoubleBookings(ctx, &m, out); err != nil {
@@ -196,36 +196,63 @@ func takesPart(c access.Caller, m *MeetingState) bool {
 	return false
 }
 
-// shownPersons returns the people whose identity the caller may see, and
-// the disclosures showing them makes.
-func (s *Service) shownPersons(c access.Caller, m *MeetingState) (map[string]bool, []kit.Disclosure) {
-	shown := map[string]bool{}
+// shownPersons returns what the caller may see of each person (its
+// grant's categories; identity at least, else she is not shown), and the
+// disclosures showing them makes. With minutes, the people are disclosed
+// with their projet, which the minutes tell: shown only when every person
+// grants it.
+func (s *Service) shownPersons(c access.Caller, m *MeetingState) (map[string]access.Categories, []kit.Disclosure, bool) {
+	shown := map[string]access.Categories{}
 	var ds []kit.Disclosure
 	today := s.cfg.Kit.Today()
+	minutes := m.Minutes != "" && heard(c, m)
 	for _, p := range m.PersonIDs {
 		f := s.cfg.Files.FileOf(p)
 		if !f.Known {
+			minutes = false
 			continue
 		}
 		grant, err := f.Team.ReadFile(c, today)
 		if err != nil || !grant.Categories.Has(access.Identite) {
+			minutes = false
 			continue
 		}
-		shown[p] = true
+		shown[p] = grant.Categories
+		minutes = minutes && grant.Categories.Has(access.Projet)
 		ds = append(ds, kit.Disclosure{PersonID: p, Grant: grant, Categories: access.Of(access.Identite),
 			Kind: eventsv1.DisclosureKind_DISCLOSURE_KIND_MEETING, Detail: "meeting " + m.ID})
 	}
-	return shown, ds
+	for i := range ds {
+		if minutes {
+			ds[i].Categories |= access.Of(access.Projet)
+			ds[i].Detail += " (compte rendu)"
+		}
+		if m.hasEntourage(ds[i].PersonID) && shown[ds[i].PersonID].Has(access.VieSociale) {
+			ds[i].Categories |= access.Of(access.VieSociale)
+		}
+	}
+	return shown, ds, minutes
+}
+
+// hasEntourage: a member of the person's entourage is invited.
+func (m *MeetingState) hasEntourage(person string) bool {
+	for _, p := range m.Participants {
+		if p.Kind == eventsv1.ParticipantKind_PARTICIPANT_KIND_ENTOURAGE && p.PersonID == person {
+			return true
+		}
+	}
+	return false
 }
 
 // meetingOf is the meeting as the caller may see it: the people it may
-// not see are left out, and so are their names among the participants.
-func meetingOf(m *MeetingState, shown map[string]bool) *meetingsv1.Meeting {
+// not see are left out, and so are their names among the participants;
+// an entourage member is named only to who sees her vie sociale.
+func meetingOf(m *MeetingState, shown map[string]access.Categories) *meetingsv1.Meeting {
 	out := &meetingsv1.Meeting{MeetingId: m.ID, ScheduledAt: timestamppb.New(m.StartsAt), EndsAt: timestamppb.New(m.EndsAt), Kind: m.Kind,
 		OrganiserOrganisationId: m.Organiser, Cancelled: m.Status == StatusCancelled, Held: m.Status == StatusHeld, Sequence: m.Sequence, Place: m.Place,
 		VideoUrl: m.VideoURL, Title: m.Title}
 	for _, p := range m.PersonIDs {
-		if shown[p] {
+		if _, ok := shown[p]; ok {
 			out.PersonIds = append(out.PersonIds, p)
 		} else {
 			out.PersonsWithheld = true
@@ -235,7 +262,10 @@ func meetingOf(m *MeetingState, shown map[string]bool) *meetingsv1.Meeting {
 		p := m.Participants[id]
 		q := &meetingsv1.Participant{ParticipantId: p.ID, Kind: p.Kind, OrganisationId: p.Organisation, ProfessionalId: p.Professional,
 			PersonId: p.PersonID, EntourageMemberId: p.EntourageMember, DisplayName: p.DisplayName, Answer: p.Answer}
-		if p.Kind != eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL && !shown[p.PersonID] {
+		cats, seen := shown[p.PersonID]
+		switch {
+		case p.Kind == eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL:
+		case !seen, p.Kind == eventsv1.ParticipantKind_PARTICIPANT_KIND_ENTOURAGE && !cats.Has(access.VieSociale):
 			q.PersonId, q.EntourageMemberId, q.DisplayName = "", "", ""
 		}
 		out.Participants = append(out.Participants, q)
@@ -276,10 +306,10 @@ func (s *Service) RecordMinutes(ctx context.Context, req *meetingsv1.RecordMinut
 	if err != nil {
 		return nil, err
 	}
-	if !res.Duplicate {
-		if err := s.auditShares(ctx, req.GetMeetingId(), cmd); err != nil {
-			return nil, kit.Status(err)
-		}
+	// Also on a retry: a failure midway must not leave a share unaudited
+	// (a share twice in the trail is the lesser harm).
+	if err := s.auditShares(ctx, req.GetMeetingId(), cmd); err != nil {
+		return nil, kit.Status(err)
 	}
 	return &meetingsv1.RecordMinutesResponse{Position: res.Position.String(), Version: uint64(res.Version)}, nil
 }
@@ -328,7 +358,8 @@ func (s *Service) RecordDecision(ctx context.Context, req *meetingsv1.RecordDeci
 	}
 	cmd := RecordDecision{MeetingID: req.GetMeetingId(), PersonID: req.GetPersonId(), Statement: req.GetStatement(), ObjectiveID: req.GetObjectiveId(),
 		Action: req.GetActionDescription(), Responsible: req.GetResponsible(), DueDate: req.GetDueDate(),
-		ObjectiveOpen: slices.Contains(s.cfg.Files.FileOf(req.GetPersonId()).OpenObjectives, req.GetObjectiveId())}
+		ObjectiveOpen: slices.Contains(s.cfg.Files.FileOf(req.GetPersonId()).OpenObjectives, req.GetObjectiveId()),
+		Discharged:    s.cfg.Files.FileOf(req.GetPersonId()).Discharged}
 	res, err := s.handle(ctx, req.GetMeetingId(), persons, cmd, req)
 	if err != nil {
 		return nil, err
@@ -379,6 +410,9 @@ func (s *Service) flagDoubleBookings(ctx context.Context, m *MeetingState, out *
 		return err
 	}
 	for _, p := range out.Participants {
+		if p.GetKind() != eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL && p.GetPersonId() == "" {
+			continue // withheld: her other meetings would tell who she is
+		}
 		ids, err := s.doubleBooked(ctx, m, m.Participants[p.GetParticipantId()])
 		if err != nil {
 			return kit.Status(err)

@@ -1,6 +1,7 @@
 package meetings
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/maillage/maillage/internal/decider"
@@ -85,7 +86,7 @@ func (x *Index) Of(org string) ([]string, error) {
 func invitee(p Participant) string {
 	switch p.Kind {
 	case eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL:
-		return "pro:" + p.Organisation + ":" + p.Professional
+		return "pro:" + p.Organisation + ":" + url.PathEscape(p.Professional) // a subject may hold "/"
 	case eventsv1.ParticipantKind_PARTICIPANT_KIND_PERSON:
 		return "person:" + p.PersonID
 	}

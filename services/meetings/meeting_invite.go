@@ -89,7 +89,7 @@ func decideAnswer(s *MeetingState, c AnswerInvitation, at decider.Context) ([]pr
 		answersFor = p.Organisation
 	}
 	if at.Caller.Organisation != answersFor {
-		return nil, derrors.Denied("meeting.participant_only", "only %s answers for %s", answersFor, p.DisplayName)
+		return nil, derrors.Denied("meeting.participant_only", "only %s answers for participant %s", answersFor, p.ID)
 	}
 	if err := checkToCome(s, at); err != nil {
 		return nil, err

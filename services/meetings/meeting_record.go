@@ -51,6 +51,7 @@ type RecordDecision struct {
 	Responsible   *eventsv1.Responsible
 	DueDate       string
 	ObjectiveOpen bool
+	Discharged    bool // the person left the coordination since
 }
 
 func (c HoldMeeting) meetingID() string    { return c.MeetingID }
@@ -142,7 +143,8 @@ func SharingBasis(t *access.Team, p Participant, cats access.Categories, today s
 		}
 	}
 	if p.Kind == eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL {
-		if g := t.GrantFor(access.Caller{Organisation: org, HealthProfessional: true}, today); g.Part != access.PartNone && g.Categories.Covers(cats) {
+		// Not known to be a health professional: santé needs her consent.
+		if g := t.GrantFor(access.Caller{Organisation: org}, today); g.Part != access.PartNone && g.Categories.Covers(cats) {
 			return g, nil
 		}
 	}
@@ -169,8 +171,8 @@ func decideDecision(s *MeetingState, c RecordDecision, at decider.Context) ([]pr
 	if c.Action == "" {
 		bad.Add("action_description", "the action it becomes is required")
 	}
-	if c.Responsible.GetWho() == nil || c.Responsible.GetDisplayName() == "" {
-		bad.Add("responsible", "who is responsible, and the name shown, are required")
+	if !responsibleNamed(c.Responsible) {
+		bad.Add("responsible", "who is responsible (a partner, a professional and their organisation, a member, the person), and the name shown, are required")
 	}
 	calendar.CheckAhead(bad, "due_date", c.DueDate, at.Now, "an action is due from today on")
 	if !c.ObjectiveOpen {
@@ -179,6 +181,27 @@ func decideDecision(s *MeetingState, c RecordDecision, at decider.Context) ([]pr
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}
+	if c.Discharged {
+		return nil, derrors.Rejected("meeting.person_discharged", "person/"+c.PersonID, "person %s has left the coordination: her plan takes no action", c.PersonID)
+	}
 	return []proto.Message{&eventsv1.DecisionRecorded{DecisionId: at.NewID(), PersonId: c.PersonID, Statement: c.Statement, ObjectiveId: c.ObjectiveID,
 		ActionDescription: c.Action, Responsible: c.Responsible, DueDate: c.DueDate}}, nil
+}
+
+// responsibleNamed: exactly someone is named, as the plan will require.
+func responsibleNamed(r *eventsv1.Responsible) bool {
+	if r.GetDisplayName() == "" {
+		return false
+	}
+	switch who := r.GetWho().(type) {
+	case *eventsv1.Responsible_PartnerId:
+		return who.PartnerId != ""
+	case *eventsv1.Responsible_Professional:
+		return who.Professional.GetProfessionalId() != "" && who.Professional.GetOrganisationId() != ""
+	case *eventsv1.Responsible_EntourageMemberId:
+		return who.EntourageMemberId != ""
+	case *eventsv1.Responsible_Person:
+		return who.Person
+	}
+	return false
 }

@@ -50,6 +50,11 @@ func TestRecordMinutes(t *testing.T) {
 	t.Run("shared with a partner of her coordination within its part", func(t *testing.T) {
 		spec().Given(scheduled(), invited(), held()).When(minutes(withSAVS(), access.Of(access.Projet))).At(during).Then(t, recorded)
 	})
+	t.Run("santé, to a professional not known to be a health professional: refused", func(t *testing.T) {
+		team := withSAVS()
+		team.Partners[savs] = access.Partner{Organisation: savs, Categories: access.Of(access.Identite, access.Projet, access.Sante)}
+		spec().Given(scheduled(), invited(), held()).When(minutes(team, access.Of(access.Sante))).At(during).ThenRefused(t, "minutes.sharing_not_allowed")
+	})
 	t.Run("beyond its part: refused", func(t *testing.T) {
 		spec().Given(scheduled(), invited(), held()).When(minutes(withSAVS(), access.Of(access.Sante))).At(during).
 			ThenRefused(t, "minutes.sharing_not_allowed")
@@ -94,6 +99,12 @@ func TestRecordDecision(t *testing.T) {
 		{"no statement", func(c *meetings.RecordDecision) { c.Statement = "" }, "statement"},
 		{"no action", func(c *meetings.RecordDecision) { c.Action = "" }, "action_description"},
 		{"nobody responsible", func(c *meetings.RecordDecision) { c.Responsible = nil }, "responsible"},
+		{"a partner with no number", func(c *meetings.RecordDecision) {
+			c.Responsible = &eventsv1.Responsible{Who: &eventsv1.Responsible_PartnerId{}, DisplayName: "x"}
+		}, "responsible"},
+		{"the person, not", func(c *meetings.RecordDecision) {
+			c.Responsible = &eventsv1.Responsible{Who: &eventsv1.Responsible_Person{}, DisplayName: "x"}
+		}, "responsible"},
 		{"due in the past", func(c *meetings.RecordDecision) { c.DueDate = "2026-11-01" }, "due_date"},
 		{"no open objective", func(c *meetings.RecordDecision) { c.ObjectiveOpen = false }, "objective_id"},
 	} {
@@ -105,5 +116,10 @@ func TestRecordDecision(t *testing.T) {
 	}
 	t.Run("before it was held: refused", func(t *testing.T) {
 		spec().Given(scheduled(), invited()).When(decision).At(during).ThenRefused(t, "meeting.not_held")
+	})
+	t.Run("about a person who left since: refused", func(t *testing.T) {
+		gone := decision
+		gone.Discharged = true
+		spec().Given(scheduled(), invited(), held()).When(gone).At(during).ThenRefused(t, "meeting.person_discharged")
 	})
 }

@@ -87,8 +87,6 @@ func decideSchedule(s *MeetingState, c ScheduleMeeting, at decider.Context) ([]p
 	for i, p := range c.PersonIDs {
 		if slices.Contains(c.PersonIDs[:i], p) {
 			bad.Add("person_ids", "%s is named twice", p)
-		} else if !c.Files[p].Known {
-			bad.Add("person_ids", "%s is no person's file", p)
 		}
 	}
 	checkSlot(bad, c.StartsAt, c.EndsAt, at.Now)
@@ -98,14 +96,21 @@ func decideSchedule(s *MeetingState, c ScheduleMeeting, at decider.Context) ([]p
 	if err := bad.OrNil(); err != nil {
 		return nil, err
 	}
+	// Access first: an organisation that does not coordinate her learns
+	// nothing of her file, not even that it exists or that she left.
 	today := calendar.Today(at.Now)
 	for _, p := range c.PersonIDs {
 		f := c.Files[p]
-		if f.Discharged {
-			return nil, derrors.Rejected("meeting.person_discharged", "person/"+p, "person %s has left the coordination: no meeting about her", p)
+		if !f.Known {
+			return nil, derrors.Denied("access.not_in_coordination", "the caller does not coordinate the person")
 		}
 		if err := f.Team.Authorize(at.Caller, access.Need{Action: "organise a meeting about the person", Coordination: true}, today); err != nil {
 			return nil, err
+		}
+	}
+	for _, p := range c.PersonIDs {
+		if c.Files[p].Discharged {
+			return nil, derrors.Rejected("meeting.person_discharged", "person/"+p, "person %s has left the coordination: no meeting about her", p)
 		}
 	}
 	return []proto.Message{&eventsv1.MeetingScheduled{MeetingId: c.MeetingID, Kind: c.Kind, PersonIds: c.PersonIDs,

@@ -77,7 +77,6 @@ func TestScheduleMeeting(t *testing.T) {
 		{"a kind unknown", func(c *meetings.ScheduleMeeting) { c.Kind = 99 }, "kind"},
 		{"nobody concerned", func(c *meetings.ScheduleMeeting) { c.PersonIDs = nil }, "person_ids"},
 		{"a person twice", func(c *meetings.ScheduleMeeting) { c.PersonIDs = []string{person, person} }, "person_ids"},
-		{"no such file", func(c *meetings.ScheduleMeeting) { c.PersonIDs = []string{person, other} }, "person_ids"},
 		{"in the past", func(c *meetings.ScheduleMeeting) { c.StartsAt = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, "starts_at"},
 		{"no start", func(c *meetings.ScheduleMeeting) { c.StartsAt = time.Time{} }, "starts_at"},
 		{"ends before it starts", func(c *meetings.ScheduleMeeting) { c.EndsAt = starts.Add(-time.Minute) }, "ends_at"},
@@ -112,6 +111,13 @@ func TestScheduleMeeting(t *testing.T) {
 	})
 	t.Run("twice: refused", func(t *testing.T) {
 		spec().Given(scheduled()).When(schedule()).ThenRefused(t, "meeting.scheduled")
+	})
+	t.Run("about no file, or a discharged person it does not coordinate: denied, telling nothing", func(t *testing.T) {
+		c := schedule()
+		c.PersonIDs = []string{person, other}
+		spec().Given().When(c).ThenError(t, derrors.ErrPermission)
+		c.Files[other] = meetings.File{Known: true, Discharged: true, Team: access.Team{Holder: "750000099"}}
+		spec().Given().When(c).ThenError(t, derrors.ErrPermission)
 	})
 }
 

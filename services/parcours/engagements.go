@@ -242,8 +242,10 @@ func (g *Engagements) command(cmd Command, requestID string) error {
 
 // runProcessCommand runs a process manager's cmd, trying again a while
 // when the store fails (the batch then stays to apply, and the runner
-// stops only after that); a file that is not, or a rule that refuses, is
-// logged and passed (nothing to record).
+// stops only after that); a file that is not, or a decision that refuses
+// (a rule, an invalid field, access), is logged and passed: trying again
+// would refuse again, and a process manager stopped on it would stop
+// maillaged at every start.
 func runProcessCommand(run func(ctx context.Context, cmd Command, requestID string) error, log *slog.Logger, cmd Command, requestID string) error {
 	var err error
 	for attempt := range 8 {
@@ -254,8 +256,10 @@ func runProcessCommand(run func(ctx context.Context, cmd Command, requestID stri
 			return nil
 		}
 		var rule *derrors.RuleError
-		if errors.As(err, &rule) {
-			log.Warn("process manager: not recorded in the file", "command", fmt.Sprintf("%T", cmd), "person", cmd.personID(), "rule", rule.Rule, "err", err)
+		var invalid *derrors.InvalidError
+		var denied *derrors.DeniedError
+		if errors.As(err, &rule) || errors.As(err, &invalid) || errors.As(err, &denied) {
+			log.Warn("process manager: not recorded in the file", "command", fmt.Sprintf("%T", cmd), "person", cmd.personID(), "err", err)
 			return nil
 		}
 		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -27,10 +28,12 @@ const MeetingCategory = "meeting"
 var meetingDecisions = access.Caller{Subject: "maillage-meetings", Organisation: "maillage"}
 
 // PlanActionByDecision plans the action a meeting decided; nothing when
-// the plan has it already.
+// the plan has it already. Its due date is checked against the day it
+// was decided (DecidedAt), not the day the process manager gets to it.
 type PlanActionByDecision struct {
 	PlanAction
 	DecisionID string
+	DecidedAt  time.Time
 }
 
 func decidePlanActionByDecision(s *PersonState, c PlanActionByDecision, at decider.Context) ([]proto.Message, error) {
@@ -38,6 +41,9 @@ func decidePlanActionByDecision(s *PersonState, c PlanActionByDecision, at decid
 		if a.DecisionID == c.DecisionID {
 			return nil, nil
 		}
+	}
+	if !c.DecidedAt.IsZero() {
+		at.Now = c.DecidedAt
 	}
 	events, err := decidePlanAction(s, c.PlanAction, at)
 	if err != nil {
@@ -106,7 +112,7 @@ func (m *MeetingDecisions) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEven
 			skipped = append(skipped, ev)
 			continue
 		}
-		cmd := PlanActionByDecision{DecisionID: d.GetDecisionId(), PlanAction: PlanAction{PersonID: d.GetPersonId(), ObjectiveID: d.GetObjectiveId(),
+		cmd := PlanActionByDecision{DecisionID: d.GetDecisionId(), DecidedAt: decider.EventOf(ev, d).OccurredAt, PlanAction: PlanAction{PersonID: d.GetPersonId(), ObjectiveID: d.GetObjectiveId(),
 			Description: d.GetActionDescription(), Responsible: responsibleOfEvent(d.GetResponsible()), DueDate: d.GetDueDate()}}
 		if err := runProcessCommand(m.run, m.log, cmd, "decision-"+d.GetDecisionId()); err != nil {
 			return nil, err

@@ -45,7 +45,8 @@ func (v *Views) meetingEvent(ev es.RecordedEvent, id string, seen map[string]sol
 	if s.person == "" || ev.Version <= s.version {
 		return nil, nil
 	}
-	s.version, seen[id] = ev.Version, s
+	s.version = ev.Version
+	seen[id] = s
 	out := map[string]*parcoursv1.CoordinatedView{}
 	for _, person := range strings.Split(s.person, ",") {
 		view, inBatch := changed[person]

@@ -270,7 +270,8 @@ func (v *Views) solicitationEvent(ev es.RecordedEvent, id string, seen map[strin
 	if s.person == "" || ev.Version <= s.version {
 		return "", nil, nil
 	}
-	s.version, seen[id] = ev.Version, s
+	s.version = ev.Version
+	seen[id] = s
 	view, inBatch := changed[s.person]
 	if !inBatch {
 		stored := v.stored(s.person)

@@ -54,7 +54,7 @@ func TestMeetingOverGRPC(t *testing.T) {
 		mustNil(t, err)
 		return res.GetParticipantId()
 	}
-	invite("her", eventsv1.ParticipantKind_PARTICIPANT_KIND_PERSON, "", "", "", "Léa")
+	herSeat := invite("her", eventsv1.ParticipantKind_PARTICIPANT_KIND_PERSON, "", "", "", "Léa")
 	invite("mother", eventsv1.ParticipantKind_PARTICIPANT_KIND_ENTOURAGE, "", "", member.GetMemberId(), "Sophie Durand")
 	savsSeat := invite("savs", eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, savsFINESS, "cds-savs", "", "Cheffe de service du SAVS")
 	invite("foyer", eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL, foyerFINESS, "cds-foyer", "", "Directeur du foyer")
@@ -83,6 +83,12 @@ func TestMeetingOverGRPC(t *testing.T) {
 		if p.GetKind() != eventsv1.ParticipantKind_PARTICIPANT_KIND_PROFESSIONAL && (p.GetPersonId() != "" || p.GetDisplayName() != "") {
 			t.Fatalf("the foyer reads who she is through a participant: %v", p)
 		}
+	}
+	_, err = foyer.AnswerInvitation(ctx, &meetingsv1.AnswerInvitationRequest{RequestId: "for-her", MeetingId: set.GetMeetingId(), ParticipantId: herSeat,
+		Answer: eventsv1.InvitationAnswer_INVITATION_ANSWER_ACCEPTED})
+	wantCode(t, err, codes.PermissionDenied)
+	if strings.Contains(err.Error(), "Léa") {
+		t.Fatalf("the refusal names her: %v", err)
 	}
 	outsider := meetingsv1.NewMeetingsServiceClient(tr.m.client(t, auth.Principal{Subject: "x", Organisation: "750000099", Role: auth.RoleCoordinateur}))
 	_, err = outsider.GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
@@ -239,13 +245,6 @@ func TestSynthesisDecisionsBecomeActions(t *testing.T) {
 	coord := parcoursv1.NewParcoursServiceClient(ct.as(t, coordinatrice))
 	var actions []*parcoursv1.Action
 	waitFor(t, "the two actions in her plan", func() bool {
-		// The minutes: the foyer, present, reads them.
-		foyerSees, err := meetingsv1.NewMeetingsServiceClient(ct.as(t, auth.Principal{Subject: "cds-foyer", Organisation: foyerFINESS,
-			Role: auth.RoleProfessionnel})).GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
-		mustNil(t, err)
-		if !foyerSees.GetMeeting().GetHeld() || !strings.Contains(foyerSees.GetMeeting().GetMinutesSummary(), "activité de groupe") {
-			t.Fatalf("the foyer, present, reads %v", foyerSees.GetMeeting())
-		}
 		view, err := coord.GetCoordinatedView(ctx, &parcoursv1.GetCoordinatedViewRequest{PersonId: ct.person})
 		if err != nil {
 			return false
@@ -260,6 +259,21 @@ func TestSynthesisDecisionsBecomeActions(t *testing.T) {
 	mustNil(t, err)
 	if ms := view.GetView().GetMeetings(); len(ms) != 1 || !ms[0].GetHeld() || len(ms[0].GetDecisions()) != 2 || ms[0].GetMeetingId() != set.GetMeetingId() {
 		t.Fatalf("her view's meetings: %v; want the synthèse, held, with its two decisions", ms)
+	}
+	// The minutes tell her project: the SAVS, present and in her
+	// coordination, reads them; the foyer, present but outside it, does
+	// not (it was told what the minutes' shares say, no more).
+	savsSees, err := meetingsv1.NewMeetingsServiceClient(ct.as(t, auth.Principal{Subject: "cds-savs", Organisation: savsFINESS,
+		Role: auth.RoleProfessionnel})).GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	mustNil(t, err)
+	if !savsSees.GetMeeting().GetHeld() || !strings.Contains(savsSees.GetMeeting().GetMinutesSummary(), "activité de groupe") {
+		t.Fatalf("the SAVS, present, reads %v", savsSees.GetMeeting())
+	}
+	foyerSees, err := meetingsv1.NewMeetingsServiceClient(ct.as(t, auth.Principal{Subject: "cds-foyer", Organisation: foyerFINESS,
+		Role: auth.RoleProfessionnel})).GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	mustNil(t, err)
+	if foyerSees.GetMeeting().GetMinutesSummary() != "" {
+		t.Fatalf("the foyer, outside her coordination, reads the minutes: %v", foyerSees.GetMeeting())
 	}
 	got := map[string]string{}
 	for _, a := range actions {
