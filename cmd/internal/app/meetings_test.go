@@ -132,6 +132,13 @@ func TestMeetingOverGRPC(t *testing.T) {
 	}
 	_, err = api.CancelMeeting(ctx, &meetingsv1.CancelMeetingRequest{RequestId: "other-off", MeetingId: other.GetMeetingId(), Reason: "doublon"})
 	mustNil(t, err)
+	again2, err := api.GetMeeting(ctx, &meetingsv1.GetMeetingRequest{MeetingId: set.GetMeetingId()})
+	mustNil(t, err)
+	for _, p := range again2.GetMeeting().GetParticipants() {
+		if len(p.GetDoubleBookedMeetingIds()) != 0 {
+			t.Fatalf("a cancelled meeting still double books %s: %v", p.GetDisplayName(), p.GetDoubleBookedMeetingIds())
+		}
+	}
 
 	_, err = api.RescheduleMeeting(ctx, &meetingsv1.RescheduleMeetingRequest{RequestId: "move", MeetingId: set.GetMeetingId(),
 		StartsAt: timestamppb.New(starts.Add(24 * time.Hour)), EndsAt: timestamppb.New(starts.Add(26 * time.Hour)), Reason: "grève"})
