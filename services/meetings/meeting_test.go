@@ -228,7 +228,7 @@ func TestInviteAndAnswer(t *testing.T) {
 	t.Run("once cancelled: refused", func(t *testing.T) {
 		spec(asSAVS).Given(scheduled(), invited(), &eventsv1.MeetingCancelled{Reason: "x"}).When(answer).ThenRefused(t, "meeting.cancelled")
 	})
-		t.Run("the coordination answers for the person", func(t *testing.T) {
+	t.Run("the coordination answers for the person", func(t *testing.T) {
 		her := &eventsv1.ParticipantInvited{ParticipantId: participant, Kind: eventsv1.ParticipantKind_PARTICIPANT_KIND_PERSON, PersonId: person,
 			DisplayName: "Léa"}
 		spec().Given(scheduled(), her).When(answer).Then(t, accepted)
