@@ -223,9 +223,19 @@ func (s *Service) Run(ctx context.Context) error {
 	errs := make(chan error, 5)
 	go func() { errs <- s.runner.Run(ctx) }()
 	go func() { errs <- s.engagementsRunner.Run(ctx) }()
-	go func() { errs <- s.vigilanceRunner.Run(ctx) }()
+	// The process managers catch up once the views have: at a cold start
+	// the views, which the server waits for, get the machine first.
+	afterViews := func(r *projection.Runner) error {
+		select {
+		case <-s.runner.Ready():
+			return r.Run(ctx)
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	go func() { errs <- afterViews(s.vigilanceRunner) }()
 	go func() { errs <- s.vigilance.Watch(ctx, s.vigilanceRunner.Ready()) }()
-	go func() { errs <- s.decisionsRunner.Run(ctx) }()
+	go func() { errs <- afterViews(s.decisionsRunner) }()
 	var err error
 	for range 5 {
 		if e := <-errs; e != nil && err == nil {

@@ -346,11 +346,20 @@ type dueFile struct {
 	person string
 }
 
-// checkDue checks the files due by now, a thousand at a time; a file whose
-// check fails stays due, and is tried again at the next round.
+// checkDue checks the files due by now, a hundred at a time, pausing
+// between hundreds (checkPause) so that a backlog — every file after a
+// cold start — does not take the machine from the calls it serves; a file
+// whose check fails stays due, and is tried again at the next round.
 func (v *Vigilance) checkDue(ctx context.Context) {
-	for ctx.Err() == nil {
-		due, err := v.dueBy(v.now(), 1000)
+	for first := true; ctx.Err() == nil; first = false {
+		if !first {
+			select {
+			case <-time.After(checkPause):
+			case <-ctx.Done():
+				return
+			}
+		}
+		due, err := v.dueBy(v.now(), 100)
 		if err != nil {
 			v.log.Error("vigilance: files due not read", "err", err)
 			return
@@ -370,11 +379,14 @@ func (v *Vigilance) checkDue(ctx context.Context) {
 				failed++
 			}
 		}
-		if len(due) < 1000 || failed > 0 {
+		if len(due) < 100 || failed > 0 {
 			return
 		}
 	}
 }
+
+// checkPause is the pause between hundreds of files checked.
+const checkPause = 50 * time.Millisecond
 
 func (v *Vigilance) dueBy(now time.Time, limit int) ([]dueFile, error) {
 	var due []dueFile

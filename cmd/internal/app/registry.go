@@ -142,6 +142,7 @@ func buildNotifications(d *Deps) (Service, error) {
 		return nil, fmt.Errorf("notifications are routed to the teams of the parcours files: run parcours too")
 	}
 	return notifications.New(notifications.Config{Store: d.Store, Codec: d.Codec, Kit: d.Kit, Teams: d.Teams, TeamsStored: d.Parcours.Stored,
+		TeamsReady:     d.Parcours.Ready(),
 		ProjectionsDir: d.Config.projectionsDir(), ViewWait: d.Config.ViewWait, Retry: d.Config.WebhookRetry, Now: d.Config.Now, Logger: d.Config.Logger})
 }
 
