@@ -38,6 +38,16 @@ func meetingsCall(c *apiCall, cmd *cobra.Command, call func(context.Context, mee
 	})
 }
 
+// slotOf reads --starts and --ends.
+func slotOf(starts, ends string) (*timestamppb.Timestamp, *timestamppb.Timestamp, error) {
+	s, err := timeOf("starts", starts)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := timeOf("ends", ends)
+	return s, e, err
+}
+
 // timeOf reads an RFC 3339 time flag.
 func timeOf(flag, s string) (*timestamppb.Timestamp, error) {
 	t, err := time.Parse(time.RFC3339, s)
@@ -73,10 +83,7 @@ func newMeetingScheduleCmd(g *globals) *cobra.Command {
 	c := newAPICall(g, cmd, true)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		var err error
-		if req.StartsAt, err = timeOf("starts", starts); err != nil {
-			return err
-		}
-		if req.EndsAt, err = timeOf("ends", ends); err != nil {
+		if req.StartsAt, req.EndsAt, err = slotOf(starts, ends); err != nil {
 			return err
 		}
 		req.PersonIds, req.Kind = splitList(args[0]), kind.value
@@ -163,10 +170,7 @@ func newMeetingMoveCmd(g *globals) *cobra.Command {
 	c := newAPICall(g, cmd, true)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		var err error
-		if req.StartsAt, err = timeOf("starts", starts); err != nil {
-			return err
-		}
-		if req.EndsAt, err = timeOf("ends", ends); err != nil {
+		if req.StartsAt, req.EndsAt, err = slotOf(starts, ends); err != nil {
 			return err
 		}
 		req.MeetingId = args[0]

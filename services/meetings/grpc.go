@@ -39,6 +39,16 @@ func (s *Service) handle(ctx context.Context, id string, persons []string, cmd C
 	return res, nil
 }
 
+// handleOn runs cmd on an existing meeting; a refusal is recorded in the
+// trails of the people it concerns, as stored now.
+func (s *Service) handleOn(ctx context.Context, id string, cmd Command, req proto.Message) (decider.Result, error) {
+	persons, err := s.personsOf(ctx, id)
+	if err != nil {
+		return decider.Result{}, err
+	}
+	return s.handle(ctx, id, persons, cmd, req)
+}
+
 // personsOf returns the people a meeting concerns, as stored now.
 func (s *Service) personsOf(ctx context.Context, id string) ([]string, error) {
 	var persons []string
@@ -70,13 +80,9 @@ func (s *Service) ScheduleMeeting(ctx context.Context, req *meetingsv1.ScheduleM
 
 // InviteParticipant invites someone.
 func (s *Service) InviteParticipant(ctx context.Context, req *meetingsv1.InviteParticipantRequest) (*meetingsv1.InviteParticipantResponse, error) {
-	persons, err := s.personsOf(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, err
-	}
 	cmd := InviteParticipant{MeetingID: req.GetMeetingId(), Participant: Participant{Kind: req.GetKind(), Organisation: req.GetOrganisationId(),
 		Professional: req.GetProfessionalId(), PersonID: req.GetPersonId(), EntourageMember: req.GetEntourageMemberId(), DisplayName: req.GetDisplayName()}}
-	res, err := s.handle(ctx, req.GetMeetingId(), persons, cmd, req)
+	res, err := s.handleOn(ctx, req.GetMeetingId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +102,7 @@ func (s *Service) InviteParticipant(ctx context.Context, req *meetingsv1.InviteP
 
 // AnswerInvitation records an answer.
 func (s *Service) AnswerInvitation(ctx context.Context, req *meetingsv1.AnswerInvitationRequest) (*meetingsv1.AnswerInvitationResponse, error) {
-	persons, err := s.personsOf(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.handle(ctx, req.GetMeetingId(), persons, AnswerInvitation{MeetingID: req.GetMeetingId(), ParticipantID: req.GetParticipantId(),
+	res, err := s.handleOn(ctx, req.GetMeetingId(), AnswerInvitation{MeetingID: req.GetMeetingId(), ParticipantID: req.GetParticipantId(),
 		Answer: req.GetAnswer(), Comment: req.GetComment()}, req)
 	if err != nil {
 		return nil, err
@@ -110,11 +112,7 @@ func (s *Service) AnswerInvitation(ctx context.Context, req *meetingsv1.AnswerIn
 
 // RescheduleMeeting moves a meeting.
 func (s *Service) RescheduleMeeting(ctx context.Context, req *meetingsv1.RescheduleMeetingRequest) (*meetingsv1.RescheduleMeetingResponse, error) {
-	persons, err := s.personsOf(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.handle(ctx, req.GetMeetingId(), persons, RescheduleMeeting{MeetingID: req.GetMeetingId(), StartsAt: req.GetStartsAt().AsTime(),
+	res, err := s.handleOn(ctx, req.GetMeetingId(), RescheduleMeeting{MeetingID: req.GetMeetingId(), StartsAt: req.GetStartsAt().AsTime(),
 		EndsAt: req.GetEndsAt().AsTime(), Reason: req.GetReason()}, req)
 	if err != nil {
 		return nil, err
@@ -124,11 +122,7 @@ func (s *Service) RescheduleMeeting(ctx context.Context, req *meetingsv1.Resched
 
 // CancelMeeting cancels a meeting.
 func (s *Service) CancelMeeting(ctx context.Context, req *meetingsv1.CancelMeetingRequest) (*meetingsv1.CancelMeetingResponse, error) {
-	persons, err := s.personsOf(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.handle(ctx, req.GetMeetingId(), persons, CancelMeeting{MeetingID: req.GetMeetingId(), Reason: req.GetReason()}, req)
+	res, err := s.handleOn(ctx, req.GetMeetingId(), CancelMeeting{MeetingID: req.GetMeetingId(), Reason: req.GetReason()}, req)
 	if err != nil {
 		return nil, err
 	}
@@ -275,11 +269,7 @@ func meetingOf(m *MeetingState, shown map[string]access.Categories) *meetingsv1.
 
 // HoldMeeting records the meeting held.
 func (s *Service) HoldMeeting(ctx context.Context, req *meetingsv1.HoldMeetingRequest) (*meetingsv1.HoldMeetingResponse, error) {
-	persons, err := s.personsOf(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.handle(ctx, req.GetMeetingId(), persons, HoldMeeting{MeetingID: req.GetMeetingId(), Attended: req.GetAttendedParticipantIds()}, req)
+	res, err := s.handleOn(ctx, req.GetMeetingId(), HoldMeeting{MeetingID: req.GetMeetingId(), Attended: req.GetAttendedParticipantIds()}, req)
 	if err != nil {
 		return nil, err
 	}
@@ -290,10 +280,6 @@ func (s *Service) HoldMeeting(ctx context.Context, req *meetingsv1.HoldMeetingRe
 // and records each share in the person's audit trail as disclosed to each
 // participant it was shared with.
 func (s *Service) RecordMinutes(ctx context.Context, req *meetingsv1.RecordMinutesRequest) (*meetingsv1.RecordMinutesResponse, error) {
-	persons, err := s.personsOf(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, err
-	}
 	if err := s.cfg.Files.Stored(ctx); err != nil {
 		return nil, kit.Status(err)
 	}
@@ -302,7 +288,7 @@ func (s *Service) RecordMinutes(ctx context.Context, req *meetingsv1.RecordMinut
 		cmd.Shares = append(cmd.Shares, Share{PersonID: sh.GetPersonId(), Categories: access.Of(sh.GetCategories()...), Participants: sh.GetParticipantIds()})
 		cmd.Teams[sh.GetPersonId()] = s.cfg.Files.FileOf(sh.GetPersonId()).Team
 	}
-	res, err := s.handle(ctx, req.GetMeetingId(), persons, cmd, req)
+	res, err := s.handleOn(ctx, req.GetMeetingId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}
@@ -349,10 +335,6 @@ func (s *Service) auditShares(ctx context.Context, meetingID string, cmd RecordM
 
 // RecordDecision records a decision that becomes an action of the plan.
 func (s *Service) RecordDecision(ctx context.Context, req *meetingsv1.RecordDecisionRequest) (*meetingsv1.RecordDecisionResponse, error) {
-	persons, err := s.personsOf(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, err
-	}
 	if err := s.cfg.Files.Stored(ctx); err != nil {
 		return nil, kit.Status(err)
 	}
@@ -360,7 +342,7 @@ func (s *Service) RecordDecision(ctx context.Context, req *meetingsv1.RecordDeci
 		Action: req.GetActionDescription(), Responsible: req.GetResponsible(), DueDate: req.GetDueDate(),
 		ObjectiveOpen: slices.Contains(s.cfg.Files.FileOf(req.GetPersonId()).OpenObjectives, req.GetObjectiveId()),
 		Discharged:    s.cfg.Files.FileOf(req.GetPersonId()).Discharged}
-	res, err := s.handle(ctx, req.GetMeetingId(), persons, cmd, req)
+	res, err := s.handleOn(ctx, req.GetMeetingId(), cmd, req)
 	if err != nil {
 		return nil, err
 	}

@@ -72,14 +72,7 @@ func (x *Index) ApplyBatch(evs []es.RecordedEvent) ([]es.RecordedEvent, error) {
 }
 
 // Of returns the meetings that concern org.
-func (x *Index) Of(org string) ([]string, error) {
-	var ids []string
-	err := x.db.Scan([]byte("o/"+org+"/"), nil, func(k, _ []byte) bool {
-		ids = append(ids, string(k[len("o/"+org+"/"):]))
-		return true
-	})
-	return ids, err
-}
+func (x *Index) Of(org string) ([]string, error) { return x.db.Suffixes([]byte("o/" + org + "/")) }
 
 // invitee names who a participant is across meetings: a professional, or
 // the person; "" for an entourage member (not followed across files).
@@ -95,10 +88,5 @@ func invitee(p Participant) string {
 
 // invitedTo returns the meetings the invitee is invited to.
 func (x *Index) invitedTo(who string) ([]string, error) {
-	var ids []string
-	err := x.db.Scan([]byte("b/"+who+"/"), nil, func(k, _ []byte) bool {
-		ids = append(ids, string(k[len("b/"+who+"/"):]))
-		return true
-	})
-	return ids, err
+	return x.db.Suffixes([]byte("b/" + who + "/"))
 }

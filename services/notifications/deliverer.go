@@ -62,7 +62,6 @@ type deliverer struct {
 	client *http.Client
 	retry  Retry
 	now    func() time.Time
-	idFor  func(kind, organisation, requestID string) string
 	log    *slog.Logger
 
 	// Attempts run eight at a time, each on its own: an endpoint that
@@ -278,7 +277,7 @@ func kindWord(k eventsv1.NotificationKind) string {
 // delivery to the dead letters.
 func (d *deliverer) abandon(ctx context.Context, ep endpoint, q queued, next delivery, n *notificationsv1.Notification) error {
 	if n.GetKind() != eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED {
-		notice := &eventsv1.NotificationRaised{NotificationId: d.idFor("maillage-notification-abandoned-v1", ep.Org, fmt.Sprintf("%s/%d", q.name(), next.First.UnixNano())),
+		notice := &eventsv1.NotificationRaised{NotificationId: d.kit.IDFor("maillage-notification-abandoned-v1", ep.Org, fmt.Sprintf("%s/%d", q.name(), next.First.UnixNano())),
 			RecipientOrganisationId: ep.Org, Kind: eventsv1.NotificationKind_NOTIFICATION_KIND_DELIVERY_ABANDONED,
 			Severity: eventsv1.NotificationSeverity_NOTIFICATION_SEVERITY_CRITICAL, SubjectId: q.Notification,
 			Summary: fmt.Sprintf("Une notification n'a pas pu être livrée à votre système (%s) après %d tentatives : %s. Elle est dans les lettres mortes, à renvoyer.",

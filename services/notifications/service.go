@@ -130,7 +130,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.deliverer = &deliverer{hooks: s.webhooks, store: cfg.Store, kit: cfg.Kit, teams: cfg.Teams, client: cfg.HTTPClient,
-		retry: cfg.Retry, now: cfg.Now, idFor: cfg.Kit.IDFor, log: cfg.Logger}
+		retry: cfg.Retry, now: cfg.Now, log: cfg.Logger}
 	return s, nil
 }
 

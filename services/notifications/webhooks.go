@@ -202,11 +202,7 @@ func (w *Webhooks) apply(b *kv.Batch, ev es.RecordedEvent, payload proto.Message
 
 // queueForEndpoints queues d for each endpoint of its organisation.
 func (w *Webhooks) queueForEndpoints(b *kv.Batch, d delivery) error {
-	var eps []string
-	err := w.db.Scan([]byte("o/"+d.Org+"/"), nil, func(k, _ []byte) bool {
-		eps = append(eps, string(k[len("o/"+d.Org+"/"):]))
-		return true
-	})
+	eps, err := w.db.Suffixes([]byte("o/" + d.Org + "/"))
 	if err != nil {
 		return err
 	}
@@ -256,11 +252,8 @@ func (w *Webhooks) endpoint(id string) (endpoint, bool, error) {
 
 // Endpoints returns the organisation's endpoints, removed ones left out.
 func (w *Webhooks) Endpoints(org string) ([]endpoint, error) {
-	var ids []string
-	if err := w.db.Scan([]byte("o/"+org+"/"), nil, func(k, _ []byte) bool {
-		ids = append(ids, string(k[len("o/"+org+"/"):]))
-		return true
-	}); err != nil {
+	ids, err := w.db.Suffixes([]byte("o/" + org + "/"))
+	if err != nil {
 		return nil, err
 	}
 	var out []endpoint

@@ -159,15 +159,7 @@ func BenchmarkRebuild(b *testing.B) {
 }
 
 func benchRebuild(b *testing.B, d *benchDepartment) {
-	b.Run("raw-jetstream-read", func(b *testing.B) {
-		for range b.N {
-			n, took, err := department.RawReplay(d.nc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(n)/took.Seconds(), "events/s")
-		}
-	})
+	b.Run("raw-jetstream-read", func(b *testing.B) { benchRawRead(b, d) })
 	b.Run("projection", func(b *testing.B) {
 		for range b.N {
 			dir := b.TempDir()
@@ -184,6 +176,18 @@ func benchRebuild(b *testing.B, d *benchDepartment) {
 			b.ReportMetric(float64(d.events), "events")
 		}
 	})
+}
+
+// benchRawRead reads every event of the département from JetStream, the
+// engine under the projections: what they are measured against.
+func benchRawRead(b *testing.B, d *benchDepartment) {
+	for range b.N {
+		n, took, err := department.RawReplay(d.nc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n)/took.Seconds(), "events/s")
+	}
 }
 
 func reportLatency(b *testing.B, lat []time.Duration) {

@@ -170,21 +170,20 @@ func (s *Service) newVigilance() error {
 // the thresholds of the organisation holding it, and writes what they
 // change; it returns when the file is next due a check.
 func (s *Service) checkVigilance(ctx context.Context, person string, sup Support) (time.Time, error) {
-	var th VigilanceThresholds
+	var cmd CheckVigilance
 	var next time.Time
 	act := false
 	var thErr error
 	err := s.persons.Inspect(ctx, person, func(st *PersonState) {
+		var th VigilanceThresholds
 		th, thErr = s.thresholdsOf(st.Team.Holder)
-		var found map[string]Finding
-		found, next = VigilanceFindings(st, sup, th, s.cfg.Now())
-		raised := raisedByVigilance(st)
-		act = len(found) != len(raised)
-		for cause := range found {
-			if _, ok := raised[cause]; !ok {
-				act = true
-			}
-		}
+		cmd = CheckVigilance{PersonID: person, Support: sup, Thresholds: th}
+		now := s.cfg.Now()
+		_, next = VigilanceFindings(st, sup, th, now)
+		// The decider itself says whether there is anything to write: most
+		// checks write nothing, and the command then costs a second read.
+		events, _ := decideCheckVigilance(st, cmd, decider.Context{Now: now, NewID: func() string { return "" }})
+		act = len(events) > 0
 	})
 	if err == nil {
 		err = thErr
@@ -193,7 +192,7 @@ func (s *Service) checkVigilance(ctx context.Context, person string, sup Support
 		return next, err
 	}
 	opts := decider.Options{Caller: vigilance, Metadata: es.Metadata{Actor: vigilance.Subject, Organisation: vigilance.Organisation}}
-	_, err = s.persons.Handle(ctx, person, CheckVigilance{PersonID: person, Support: sup, Thresholds: th}, opts)
+	_, err = s.persons.Handle(ctx, person, cmd, opts)
 	return next, err
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/maillage/maillage/internal/kit"
 	"github.com/maillage/maillage/services/parcours"
-	"github.com/maillage/maillage/services/parcours/department"
 )
 
 // BenchmarkVigilance measures what the vigilance adds per event on the
@@ -26,15 +25,7 @@ import (
 func BenchmarkVigilanceFold(b *testing.B) {
 	d := loadDepartment(b)
 	b.Run(sizeName(d), func(b *testing.B) {
-		b.Run("raw-jetstream-read", func(b *testing.B) {
-			for range b.N {
-				n, took, err := department.RawReplay(d.nc)
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.ReportMetric(float64(n)/took.Seconds(), "events/s")
-			}
-		})
+		b.Run("raw-jetstream-read", func(b *testing.B) { benchRawRead(b, d) })
 		b.Run("fold", func(b *testing.B) {
 			for range b.N {
 				v := parcours.NewVigilanceFold()

@@ -205,10 +205,11 @@ func (b *vigilanceBatch) thresholdsSet(org string, set *eventsv1.VigilanceThresh
 			b.due[person] = true
 		}
 	}
-	return b.v.db.Scan([]byte("h/"+org+"/"), nil, func(k, _ []byte) bool {
-		b.due[string(k[len("h/"+org+"/"):])] = true
-		return true
-	})
+	held, err := b.v.db.Suffixes([]byte("h/" + org + "/"))
+	for _, person := range held {
+		b.due[person] = true
+	}
+	return err
 }
 
 // fold applies one solicitation event to its person's Support.

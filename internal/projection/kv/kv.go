@@ -127,6 +127,17 @@ func (d *DB) Scan(prefix, after []byte, fn func(key, value []byte) bool) error {
 	return it.Error()
 }
 
+// Suffixes returns what follows prefix in each key under it, in key order:
+// the members of an index kept as keys (o/<org>/<meeting> → meetings).
+func (d *DB) Suffixes(prefix []byte) ([]string, error) {
+	var out []string
+	err := d.Scan(prefix, nil, func(k, _ []byte) bool {
+		out = append(out, string(k[len(prefix):]))
+		return true
+	})
+	return out, err
+}
+
 // ScanBackward calls fn for each key with prefix, in reverse key order,
 // until fn returns false; before, when not empty, starts just below it.
 func (d *DB) ScanBackward(prefix, before []byte, fn func(key, value []byte) bool) error {

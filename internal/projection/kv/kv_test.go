@@ -127,3 +127,19 @@ func TestScanBackward(t *testing.T) {
 		t.Fatalf("ScanBackward below c/3, one = %q, want c/2", got)
 	}
 }
+
+func TestSuffixes(t *testing.T) {
+	db := kv.OpenMem()
+	defer db.Close()
+	b := db.NewBatch()
+	for _, k := range []string{"o/A/m2", "o/A/m1", "o/AB/m3", "o/B/m4"} {
+		b.Set([]byte(k), nil)
+	}
+	if err := b.Write(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Suffixes([]byte("o/A/"))
+	if err != nil || strings.Join(got, " ") != "m1 m2" {
+		t.Fatalf("Suffixes(o/A/) = %v, %v; want m1 m2", got, err)
+	}
+}
